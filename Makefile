@@ -1,0 +1,54 @@
+# Contact Center Warehouse. `make run` and `make test` each do all of their own set-up.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.ccw-installed
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_PROJECT_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.PHONY: setup run test lint generate land build docs benchmark lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $(STAMP)
+
+target/manifest.json: $(STAMP) dbt_project.yml $(shell find models macros seeds snapshots tests/dbt -type f 2>/dev/null)
+	$(BIN)/dbt parse --quiet
+
+setup: $(STAMP) target/manifest.json
+
+run: setup ## the whole pipeline on the built-in sample
+	$(BIN)/ccw run
+
+test: setup ## every test of the project
+	$(BIN)/ruff check src orchestration tests/python
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src orchestration tests/python
+	$(BIN)/sqlfluff lint models macros tests/dbt
+
+generate: setup
+	$(BIN)/ccw generate
+
+land: setup
+	$(BIN)/ccw land
+
+build: setup
+	$(BIN)/ccw build
+
+docs: setup
+	$(BIN)/dbt docs generate
+
+benchmark: setup
+	$(BIN)/python benchmarks/bench_generate.py
+
+lock: $(STAMP)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^contact-center-warehouse' > requirements.lock
+
+clean:
+	rm -rf target logs data
