@@ -153,11 +153,14 @@ ENTITIES: tuple[Entity, ...] = (
             "session_id", "visitor_id", "customer_id", "email", "requested_at",
             "first_agent_message_at", "ended_at", "agent_id", "department", "entry_page_url",
             "referrer", "utm_source", "device", "agent_messages", "visitor_messages", "missed",
-            "transferred",
+            "transferred", "topic",
         ),
         key=("session_id",),
         version_by="ended_at",
-        description="Web live-chat sessions; timestamps in epoch milliseconds.",
+        description=(
+            "Web live-chat sessions; timestamps in epoch milliseconds; topic is the pre-chat form's "
+            "issue type (an issue_types.csv key, or empty)."
+        ),
     ),
     Entity(
         "survey",
