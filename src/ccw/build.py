@@ -1,0 +1,36 @@
+"""Build the warehouse with dbt (seed, snapshot, run and test in DAG order)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+from ccw.config import PROJECT_ROOT, settings
+
+
+def dbt_env() -> None:
+    """Point dbt at this project and at the configured warehouse file."""
+    s = settings()
+    os.environ["CCW_WAREHOUSE"] = str(s.warehouse)
+    os.environ.setdefault("CCW_MEMORY_LIMIT", s.memory_limit)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    s.warehouse.parent.mkdir(parents=True, exist_ok=True)
+
+
+def run_dbt(args: Sequence[str]) -> bool:
+    """Run one dbt command in-process; True when every node succeeded."""
+    from dbt.cli.main import dbtRunner
+
+    dbt_env()
+    result = dbtRunner().invoke(
+        [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+    )
+    return bool(result.success)
+
+
+def build_warehouse(select: str | None = None, extra: Sequence[str] = ()) -> bool:
+    """`dbt build` (seeds, snapshots, models and their tests, in dependency order)."""
+    args = ["build", *extra]
+    if select:
+        args += ["--select", select]
+    return run_dbt(args)
