@@ -1,0 +1,22 @@
+"""Resources injected into assets: where the warehouse and the raw exports live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from ccw.config import settings
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """Paths of the raw exports and of the DuckDB warehouse (defaults from ccw.config / env vars)."""
+
+    raw_root: str = ""
+    warehouse: str = ""
+
+    def raw_root_path(self) -> Path:
+        return Path(self.raw_root) if self.raw_root else settings().raw_root
+
+    def warehouse_path(self) -> Path:
+        return Path(self.warehouse) if self.warehouse else settings().warehouse
