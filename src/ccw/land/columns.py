@@ -1,0 +1,110 @@
+"""Check that a file carries exactly the registry's fields: no unknown extra, none missing.
+
+CSV: the header row. JSON lines: the union of keys over all records (a field absent from
+every record is missing; one absent from some records is an optional field left out) and the
+keys of nested objects. Parquet: the schema. Each check raises ``Unreadable`` naming the fields.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from ccw.exports import Entity
+from ccw.land.errors import Unreadable, short
+from ccw.land.sql import literal
+
+_NESTED = "\x1f"  # separates a struct column from its key in the key scan (never in a real key)
+
+
+def struct_fields(raw_type: str) -> list[str] | None:
+    """Field names of a registry ``STRUCT(a T, b U)`` type; None for any other type."""
+    text = raw_type.strip()
+    if not text.upper().startswith("STRUCT(") or not text.endswith(")"):
+        return None
+    body, depth, fields, current = text[len("STRUCT(") : -1], 0, [], ""
+    for char in body + ",":
+        if char == "," and depth == 0:
+            fields.append(current.strip().split()[0].strip('"'))
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        current += char
+    return fields
+
+
+def compare(expected: list[str], found: list[str], what: str = "column") -> None:
+    """Raise ``Unreadable`` when ``found`` has unknown, missing or repeated names."""
+    extra = [n for n in dict.fromkeys(found) if n not in expected]
+    missing = [n for n in expected if n not in found]
+    repeated = sorted({n for n in found if found.count(n) > 1})
+    problems = []
+    if extra:
+        problems.append(f"unknown extra {what}(s) {', '.join(extra)}")
+    if missing:
+        problems.append(f"missing {what}(s) {', '.join(missing)}")
+    if repeated:
+        problems.append(f"repeated {what}(s) {', '.join(repeated)}")
+    if problems:
+        raise Unreadable("wrong columns: " + "; ".join(problems))
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header row of a UTF-8 CSV file (a UTF-8 byte order mark is allowed)."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"bad encoding: the header is not valid UTF-8 ({exc.reason})") from exc
+    except csv.Error as exc:
+        raise Unreadable(f"malformed CSV header: {exc}") from exc
+    if not header:
+        raise Unreadable("empty file: no header row")
+    return header
+
+
+def check_csv(entity: Entity, path: Path) -> list[str]:
+    """The header in file order, once it matches the registry."""
+    header = csv_header(path)
+    compare(list(entity.columns), header)
+    return header
+
+
+def _json_keys_sql(entity: Entity, path: Path) -> str:
+    parts = ["json_keys(json)"]
+    for name, raw_type in entity.columns.items():
+        if struct_fields(raw_type) is not None:
+            prefix = literal(name + _NESTED)
+            parts.append(f"list_transform(coalesce(json_keys(json -> {literal(name)}), []), lambda k: {prefix} || k)")
+    keys = parts[0] if len(parts) == 1 else f"list_concat({', '.join(parts)})"
+    return (
+        f"select distinct key from (select unnest({keys}) as key "
+        f"from read_json_objects({literal(str(path))}, format = 'newline_delimited'))"
+    )
+
+
+def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> None:
+    try:
+        found = {row[0] for row in con.execute(_json_keys_sql(entity, path)).fetchall()}
+    except duckdb.Error as exc:
+        raise Unreadable(f"corrupt JSON: {short(str(exc))}") from exc
+    if not found:
+        raise Unreadable("empty file: no JSON records")
+    compare(list(entity.columns), sorted(k for k in found if _NESTED not in k), "field")
+    nested_extra = []
+    for key in sorted(k for k in found if _NESTED in k):
+        parent, child = key.split(_NESTED, 1)
+        if child not in (struct_fields(entity.columns[parent]) or []):
+            nested_extra.append(f"{parent}.{child}")
+    if nested_extra:
+        raise Unreadable(f"wrong columns: unknown extra nested field(s) {', '.join(nested_extra)}")
+
+
+def check_parquet(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> None:
+    try:
+        names = [row[0] for row in con.execute(f"describe select * from read_parquet({literal(str(path))})").fetchall()]
+    except duckdb.Error as exc:
+        raise Unreadable(f"unreadable Parquet: {short(str(exc))}") from exc
+    compare(list(entity.columns), names)

@@ -1,0 +1,104 @@
+"""Land one export file: check it, then delete its earlier rows and insert its rows in one transaction.
+
+Either every row of the file lands together with its manifest entry, or nothing does and the
+file is reported ``Unreadable`` (the caller quarantines it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from ccw.exports import Entity
+from ccw.land.columns import check_csv, check_json, check_parquet
+from ccw.land.errors import Unreadable, short
+from ccw.land.fingerprint import Fingerprint
+from ccw.land.manifest import record_attempt
+from ccw.land.paths import ExportFile
+from ccw.land.readers import insert_columns, select_sql
+from ccw.land.sql import ident
+from ccw.land.tables import SCHEMA
+from ccw.land.transcode import transcode_to_utf8
+
+#: Engine errors that are about the engine, not the file: never a reason to quarantine.
+_ENGINE_FAILURES = (
+    duckdb.OutOfMemoryException,
+    duckdb.FatalException,
+    duckdb.InternalException,
+    duckdb.InterruptException,
+)
+_FORMAT_LABEL = {"jsonl": "corrupt JSON", "csv": "malformed CSV", "parquet": "unreadable Parquet"}
+
+
+def readable_copy(entity: Entity, file: ExportFile, workdir: Path) -> Path:
+    """The path DuckDB should read: the file itself, or a UTF-8 copy of a non-UTF-8 file."""
+    if entity.encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
+        return file.path
+    target = workdir / f"{entity.table}.{file.path.name}.utf8"
+    try:
+        transcode_to_utf8(file.path, target, entity.encoding)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def check_columns(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> list[str] | None:
+    """Raise ``Unreadable`` unless the file has exactly the registry's fields; CSV: return the header."""
+    if entity.file_format == "csv":
+        return check_csv(entity, path)
+    if entity.file_format == "jsonl":
+        check_json(con, entity, path)
+    else:
+        check_parquet(con, entity, path)
+    return None
+
+
+def land_file(
+    con: duckdb.DuckDBPyConnection,
+    file: ExportFile,
+    fp: Fingerprint,
+    replaces: bool,
+    run_id: str,
+    at: datetime,
+    workdir: Path,
+) -> int:
+    """Land ``file`` (replacing its earlier rows when ``replaces``); the number of rows landed."""
+    entity = file.entity
+    if file.problem or entity is None or file.export_date is None:
+        raise Unreadable(file.problem or "not a registered export file")
+    if fp.bytes == 0:
+        raise Unreadable("empty file: 0 bytes, no header or records")
+    source = readable_copy(entity, file, workdir)
+    try:
+        header = check_columns(con, entity, source)
+        table = f"{SCHEMA}.{ident(entity.table)}"
+        con.begin()
+        try:
+            if replaces:
+                con.execute(f"delete from {table} where _source_file = ?", [file.relative])
+            params = {
+                "source_file": file.relative,
+                "export_date": file.export_date,
+                "checksum": fp.checksum,
+                "landed_at": at,
+            }
+            inserted = con.execute(
+                f"insert into {table} ({insert_columns(entity)}) {select_sql(entity, source, header)}", params
+            ).fetchone()
+            rows = int(inserted[0]) if inserted else 0
+            record_attempt(con, run_id, file, fp, rows, at, "replaced" if replaces else "landed")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    except _ENGINE_FAILURES:
+        raise
+    except duckdb.Error as exc:
+        raise Unreadable(f"{_FORMAT_LABEL[entity.file_format]}: {short(str(exc))}") from exc
+    finally:
+        if source != file.path:
+            source.unlink(missing_ok=True)
+    return rows

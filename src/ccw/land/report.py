@@ -1,0 +1,79 @@
+"""What a landing run did, file by file, and its short human summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+OUTCOMES = ("landed", "replaced", "unchanged", "quarantined")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str  # relative to the raw root, posix
+    entity: str | None  # raw table name, "<system>__<entity>"
+    export_date: date | None
+    checksum: str | None
+    rows: int | None  # records in the file (None when it could not be read)
+    outcome: str  # landed | replaced | unchanged | quarantined
+    reason: str | None = None
+    bytes: int | None = None
+    seconds: float = 0.0
+    quarantine_path: Path | None = None
+
+
+@dataclass
+class LandingReport:
+    raw_root: Path
+    warehouse: Path
+    run_id: str
+    files: list[FileResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def _with(self, outcome: str) -> list[FileResult]:
+        return [f for f in self.files if f.outcome == outcome]
+
+    @property
+    def landed(self) -> list[FileResult]:
+        return self._with("landed")
+
+    @property
+    def replaced(self) -> list[FileResult]:
+        return self._with("replaced")
+
+    @property
+    def unchanged(self) -> list[FileResult]:
+        return self._with("unchanged")
+
+    @property
+    def quarantined(self) -> list[FileResult]:
+        return self._with("quarantined")
+
+    @property
+    def ok(self) -> bool:
+        """True when no file had to be quarantined."""
+        return not self.quarantined
+
+    @property
+    def rows_landed(self) -> int:
+        return sum(f.rows or 0 for f in self.landed + self.replaced)
+
+    def rows_per_table(self) -> dict[str, int]:
+        """Rows landed (new or replacing) per raw table in this run."""
+        out: dict[str, int] = defaultdict(int)
+        for f in self.landed + self.replaced:
+            out[f.entity or "?"] += f.rows or 0
+        return dict(sorted(out.items()))
+
+    def render(self) -> str:
+        counts = ", ".join(f"{o} {len(self._with(o))}" for o in OUTCOMES)
+        rate = f", {self.rows_landed / self.seconds:,.0f} rows/s" if self.seconds > 0 and self.rows_landed else ""
+        lines = [
+            f"Landing {self.raw_root} -> {self.warehouse}",
+            f"  {len(self.files)} file(s) in {self.seconds:.1f} s: {counts}; {self.rows_landed:,} rows landed{rate}",
+        ]
+        lines += [f"  {table:<36} {rows:>12,} rows" for table, rows in self.rows_per_table().items()]
+        lines += [f"  QUARANTINED {f.path}: {f.reason}" for f in self.quarantined]
+        return "\n".join(lines)

@@ -1,0 +1,51 @@
+"""GB18030 -> UTF-8, streamed in chunks with strict errors, so DuckDB can read the result.
+
+DuckDB cannot read GB18030 here (its encodings extension cannot be installed offline), so the
+file is decoded in Python into a temporary UTF-8 copy. A byte sequence that is not GB18030 makes
+the file unreadable. A file that is valid UTF-8 with several multi-byte characters is refused too:
+GB18030 would "decode" most UTF-8 Chinese text into wrong characters instead of failing, and real
+GB18030 Chinese text is practically never valid UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ccw.land.errors import Unreadable
+
+_CHUNK = 1024 * 1024
+#: UTF-8 bytes beyond one per character (a CJK character adds 2) from which a file is taken for UTF-8.
+UTF8_EVIDENCE_BYTES = 8
+
+
+def transcode_to_utf8(source: Path, target: Path, encoding: str = "gb18030") -> None:
+    """Write ``source`` (in ``encoding``) to ``target`` as UTF-8 without a byte order mark."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    utf8 = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    is_utf8, utf8_extra_bytes, consumed, first = True, 0, 0, True
+    with source.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
+        while True:
+            chunk = raw.read(_CHUNK)
+            final = not chunk
+            pending = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(chunk, final=final)
+            except UnicodeDecodeError as exc:
+                offset = consumed - pending + exc.start
+                raise Unreadable(f"bad encoding: not valid {encoding.upper()} at byte {offset}") from exc
+            if is_utf8:
+                try:
+                    utf8_pending = len(utf8.getstate()[0])
+                    decoded = utf8.decode(chunk, final=final)
+                    utf8_extra_bytes += len(chunk) + utf8_pending - len(utf8.getstate()[0]) - len(decoded)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if first and text:
+                text, first = text.removeprefix("\ufeff"), False
+            out.write(text)
+            consumed += len(chunk)
+            if final:
+                break
+    if is_utf8 and utf8_extra_bytes >= UTF8_EVIDENCE_BYTES:
+        raise Unreadable(f"bad encoding: the file is UTF-8 where {encoding.upper()} is expected")
