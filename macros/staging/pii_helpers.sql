@@ -1,0 +1,51 @@
+{#- Harmless fields derived from PII, and the test-account rule. -#}
+
+{#- The part after the last "@", lower-cased; null when the value has no "@". -#}
+{% macro email_domain(expr) -%}
+    case
+        when {{ clean_text(expr) }} like '%_@_%'
+            then lower({{ dbt.split_part(clean_text(expr), "'@'", 2) }})
+    end
+{%- endmacro %}
+
+
+{#- Internal test accounts are FLAGGED in staging, never filtered there: the intermediate layer
+    excludes them and the data-quality mart counts them. A test account is a customer id starting
+    with var('test_account_prefix') ("TEST", case-insensitive) or an email in the domain
+    var('test_account_email_domain') ("example.test"). -#}
+{% macro is_test_account(customer_id_expr=none, email_expr=none) -%}
+    {%- set prefix = var('test_account_prefix', 'TEST') | upper -%}
+    {%- set domain = var('test_account_email_domain', 'example.test') | lower -%}
+    {%- set checks = [] -%}
+    {%- if customer_id_expr is not none -%}
+        {%- do checks.append("coalesce(upper(" ~ clean_text(customer_id_expr) ~ ") like '" ~ prefix ~ "%', false)") -%}
+    {%- endif -%}
+    {%- if email_expr is not none -%}
+        {%- do checks.append("coalesce(lower(" ~ clean_text(email_expr) ~ ") like '%@" ~ domain ~ "', false)") -%}
+    {%- endif -%}
+    ({{ checks | join(' or ') if checks else 'false' }})
+{%- endmacro %}
+
+
+{#- Free text typed by customers or agents (ticket subjects and comments) can carry e-mail addresses
+    and phone numbers: they are masked as "[email]" and "[phone]" (a run of 9 or more digits, optionally
+    with a leading "+" and single spaces, dashes or dots between them; 9 so that dates such as
+    2025-10-01 stay readable). -#}
+{% macro redact_free_text(expr) -%}
+    {{ return(adapter.dispatch('redact_free_text')(expr)) }}
+{%- endmacro %}
+
+{#- Postgres-style regexp_replace with the "g" flag (Postgres, Redshift, DuckDB). -#}
+{% macro default__redact_free_text(expr) -%}
+    regexp_replace(
+        regexp_replace({{ expr }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g'),
+        '\+?[0-9]([ .-]?[0-9]){8,}', '[phone]', 'g'
+    )
+{%- endmacro %}
+
+{% macro duckdb__redact_free_text(expr) -%}
+    regexp_replace(
+        regexp_replace({{ expr }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g'),
+        '\+?\d(?:[ .-]?\d){8,}', '[phone]', 'g'
+    )
+{%- endmacro %}

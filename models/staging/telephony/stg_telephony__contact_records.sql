@@ -1,0 +1,163 @@
+with
+
+source as (
+
+    select * from {{ source('telephony', 'contact_records') }}
+
+),
+
+flattened as (
+
+    select
+        {{ clean_text('ContactId') }} as contact_id,
+        {{ clean_text('PreviousContactId') }} as previous_contact_id,
+        {{ clean_text('NextContactId') }} as next_contact_id,
+        upper({{ clean_text('Channel') }}) as channel,
+        upper({{ clean_text('InitiationMethod') }}) as initiation_method,
+        {{ clean_text('InitiationTimestamp') }} as initiation_timestamp,
+        {{ clean_text('DisconnectTimestamp') }} as disconnect_timestamp,
+        {{ clean_text('LastUpdateTimestamp') }} as last_update_timestamp,
+        {{ clean_text('CustomerEndpoint.Address') }} as customer_address,
+        upper({{ clean_text('CustomerEndpoint.Type') }}) as customer_endpoint_type,
+        {{ clean_text('Attributes.customer_id') }} as customer_id,
+        lower({{ clean_text('Attributes.issue_type') }}) as issue_type,
+        {{ clean_text('Attributes.ivr_path') }} as ivr_path,
+        {{ clean_text('Queue.Name') }} as queue_ref,
+        {{ clean_text('Queue.EnqueueTimestamp') }} as enqueue_timestamp,
+        {{ clean_text('Queue.DequeueTimestamp') }} as dequeue_timestamp,
+        {{ clean_text('Queue.Duration') }} as queue_duration,
+        {{ clean_text('Agent.Username') }} as agent_username,
+        {{ clean_text('Agent.ConnectedToAgentTimestamp') }} as connected_to_agent_timestamp,
+        {{ clean_text('Agent.AgentInteractionDuration') }} as agent_interaction_duration,
+        {{ clean_text('Agent.CustomerHoldDuration') }} as customer_hold_duration,
+        {{ clean_text('Agent.NumberOfHolds') }} as number_of_holds_text,
+        {{ clean_text('Agent.AfterContactWorkDuration') }} as after_contact_work_duration,
+        {{ clean_text('Agent.AfterContactWorkStartTimestamp') }} as acw_start_timestamp,
+        {{ clean_text('Agent.AfterContactWorkEndTimestamp') }} as acw_end_timestamp,
+        upper({{ clean_text('DisconnectReason') }}) as disconnect_reason,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('initiation_timestamp') }} as initiated_at,
+        {{ parse_iso_timestamp('disconnect_timestamp') }} as disconnected_at,
+        {{ parse_iso_timestamp('last_update_timestamp') }} as last_updated_at,
+        {{ parse_iso_timestamp('enqueue_timestamp') }} as enqueued_at,
+        {{ parse_iso_timestamp('dequeue_timestamp') }} as dequeued_at,
+        {{ parse_iso_timestamp('connected_to_agent_timestamp') }} as connected_to_agent_at,
+        {{ parse_iso_timestamp('acw_start_timestamp') }} as acw_started_at,
+        {{ parse_iso_timestamp('acw_end_timestamp') }} as acw_ended_at,
+        {{ clean_duration('queue_duration', 'call_part') }} as queue_seconds,
+        {{ clean_duration('agent_interaction_duration', 'call_part') }} as agent_interaction_seconds,
+        {{ clean_duration('customer_hold_duration', 'call_part') }} as customer_hold_seconds,
+        {{ clean_duration('after_contact_work_duration', 'call_part') }} as acw_seconds,
+        case
+            when {{ safe_to_integer('number_of_holds_text') }} >= 0
+                then {{ safe_to_integer('number_of_holds_text') }}
+        end as number_of_holds,
+        {{ normalize_phone_e164('customer_address') }} as customer_phone_e164
+    from flattened
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ hash_pii('customer_phone_e164') }} as customer_phone_hash,
+        (queue_ref is null and enqueue_timestamp is null and agent_username is null) as is_ivr_only,
+        (
+            {{ invalid_if_unparsed('initiation_timestamp', 'initiated_at') }}
+            or {{ invalid_if_unparsed('disconnect_timestamp', 'disconnected_at') }}
+            or {{ invalid_if_unparsed('last_update_timestamp', 'last_updated_at') }}
+            or {{ invalid_if_unparsed('enqueue_timestamp', 'enqueued_at') }}
+            or {{ invalid_if_unparsed('dequeue_timestamp', 'dequeued_at') }}
+            or {{ invalid_if_unparsed('connected_to_agent_timestamp', 'connected_to_agent_at') }}
+            or {{ invalid_if_unparsed('acw_start_timestamp', 'acw_started_at') }}
+            or {{ invalid_if_unparsed('acw_end_timestamp', 'acw_ended_at') }}
+        ) as has_invalid_timestamp,
+        (
+            {{ is_invalid_duration('queue_duration', 'call_part') }}
+            or {{ is_invalid_duration('agent_interaction_duration', 'call_part') }}
+            or {{ is_invalid_duration('customer_hold_duration', 'call_part') }}
+            or {{ is_invalid_duration('after_contact_work_duration', 'call_part') }}
+            or {{ invalid_if_unparsed('number_of_holds_text', 'number_of_holds') }}
+        ) as has_invalid_duration,
+        {{ invalid_if_unparsed('customer_address', 'customer_phone_e164') }} as has_invalid_phone,
+        {{ is_test_account(customer_id_expr='customer_id') }} as is_test_account
+    from typed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where contact_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by contact_id
+            order by last_updated_at desc nulls last, export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by contact_id) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        contact_id,
+        previous_contact_id,
+        next_contact_id,
+        channel,
+        initiation_method,
+        initiated_at,
+        disconnected_at,
+        last_updated_at,
+        customer_phone_hash,
+        customer_endpoint_type,
+        customer_id,
+        issue_type,
+        ivr_path,
+        queue_ref,
+        enqueued_at,
+        dequeued_at,
+        queue_seconds,
+        agent_username,
+        connected_to_agent_at,
+        agent_interaction_seconds,
+        customer_hold_seconds,
+        number_of_holds,
+        acw_seconds,
+        acw_started_at,
+        acw_ended_at,
+        disconnect_reason,
+        is_ivr_only,
+        has_invalid_timestamp,
+        has_invalid_duration,
+        has_invalid_phone,
+        is_test_account,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final
