@@ -50,3 +50,23 @@
         when lower({{ expr }}) in ('false', 'f', 'no', 'n', '0') then false
     end
 {%- endmacro %}
+
+
+{#- A whole-number score within [low, high]; null when not a whole number or out of range. -#}
+{% macro clean_score(raw_expr, low, high) -%}
+    case
+        when {{ safe_to_integer(raw_expr) }} between {{ low }} and {{ high }}
+            and {{ safe_to_number(raw_expr) }} = {{ safe_to_integer(raw_expr) }}
+            then {{ safe_to_integer(raw_expr) }}
+    end
+{%- endmacro %}
+
+
+{#- A whole-number count (messages, holds): null when negative or not a whole number. -#}
+{% macro clean_count(raw_expr) -%}
+    case
+        when {{ safe_to_integer(raw_expr) }} >= 0
+            and {{ safe_to_number(raw_expr) }} = {{ safe_to_integer(raw_expr) }}
+            then {{ safe_to_integer(raw_expr) }}
+    end
+{%- endmacro %}

@@ -17,15 +17,8 @@ from typing import Any
 
 import duckdb
 
-from ccw.exports import BY_TABLE, ENTITIES, raw_table_ddl
-
-MANIFEST_DDL = """CREATE TABLE IF NOT EXISTS raw._landing_manifest (
-  file_path VARCHAR, system VARCHAR, entity VARCHAR, export_date DATE, checksum VARCHAR,
-  bytes BIGINT, rows BIGINT, file_modified_at TIMESTAMP, landed_at TIMESTAMP, outcome VARCHAR, reason VARCHAR
-)"""
-QUARANTINE_DDL = """CREATE TABLE IF NOT EXISTS raw._quarantine (
-  file_path VARCHAR, checksum VARCHAR, reason VARCHAR, quarantined_at TIMESTAMP
-)"""
+from ccw.exports import BY_TABLE
+from ccw.land.tables import ensure_raw_tables
 
 LANDED_AT = dt.datetime(2025, 10, 3, 2, 0, 0)
 
@@ -48,11 +41,8 @@ def sql_literal(value: Any) -> str:
 
 
 def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
-    for e in ENTITIES:
-        con.execute(raw_table_ddl(e))
-    con.execute(MANIFEST_DDL)
-    con.execute(QUARANTINE_DDL)
+    """The raw tables exactly as landing creates them (entities, manifest, quarantine log)."""
+    ensure_raw_tables(con)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, day: str, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -246,19 +236,27 @@ def insert_sample_rows(con: duckdb.DuckDBPyConnection) -> None:
          "amount": 199.0, "currency": "CNY", "status": "refunded"},
     ])
 
-    con.execute(
-        "INSERT INTO raw._landing_manifest VALUES "
-        "('telephony/contact_records/2025-10-01.jsonl', 'telephony', 'contact_records', DATE '2025-10-01', "
-        " 'sha256-a', 4096, 6, TIMESTAMP '2025-10-01 23:30:00', TIMESTAMP '2025-10-03 02:00:00', 'landed', NULL),"
-        "('chat/sessions/2025-10-01.jsonl', 'chat', 'sessions', DATE '2025-10-01', "
-        " 'sha256-b', 2048, 2, TIMESTAMP '2025-10-03 06:00:00', TIMESTAMP '2025-10-03 07:00:00', 'landed', NULL),"
-        "('survey/responses/2025-10-02.csv', 'survey', 'responses', DATE '2025-10-02', "
-        " 'sha256-c', 100, 0, TIMESTAMP '2025-10-02 23:00:00', TIMESTAMP '2025-10-03 02:00:00', 'quarantined', "
-        " 'header does not match the contract')"
+    manifest = [
+        ("telephony/contact_records/2025-10-01.jsonl", "telephony", "contact_records", "2025-10-01", "sha256-a",
+         4096, 6, dt.datetime(2025, 10, 1, 23, 30), dt.datetime(2025, 10, 2, 2, 0), "landed", None),
+        ("telephony/contact_records/2025-10-01.jsonl", "telephony", "contact_records", "2025-10-01", "sha256-a",
+         4096, 6, dt.datetime(2025, 10, 1, 23, 30), dt.datetime(2025, 10, 3, 2, 0), "unchanged", None),
+        ("chat/sessions/2025-10-01.jsonl", "chat", "sessions", "2025-10-01", "sha256-b",
+         2048, 2, dt.datetime(2025, 10, 3, 6, 0), dt.datetime(2025, 10, 3, 7, 0), "landed", None),
+        ("survey/responses/2025-10-02.csv", "survey", "responses", "2025-10-02", "sha256-c",
+         100, None, dt.datetime(2025, 10, 2, 23, 0), dt.datetime(2025, 10, 3, 2, 0), "quarantined",
+         "header does not match the contract"),
+    ]
+    con.executemany(
+        "INSERT INTO raw._landing_manifest (run_id, file_path, system, entity, export_date, checksum, bytes, rows, "
+        "file_modified_at, landed_at, outcome, reason) VALUES ('run-1', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        manifest,
     )
     con.execute(
-        "INSERT INTO raw._quarantine VALUES ('survey/responses/2025-10-02.csv', 'sha256-c', "
-        "'header does not match the contract', TIMESTAMP '2025-10-03 02:00:00')"
+        "INSERT INTO raw._quarantine (file_path, system, entity, checksum, reason, quarantine_path, quarantined_at) "
+        "VALUES ('survey/responses/2025-10-02.csv', 'survey', 'responses', 'sha256-c', "
+        "'header does not match the contract', '/tmp/q/survey/responses/2025-10-02.csv.sha256-c', "
+        "TIMESTAMP '2025-10-03 02:00:00')"
     )
 
 

@@ -1,0 +1,96 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('customer_id') }} as customer_id,
+        {{ clean_text('created_at') }} as created_at_text,
+        lower({{ clean_text('segment') }}) as segment,
+        {{ clean_text('region') }} as region,
+        {{ clean_text('city') }} as city,
+        lower({{ clean_text('signup_source') }}) as signup_source,
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('email') }} as email,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('created_at_text') }} as created_at,
+        {{ normalize_phone_e164('phone') }} as phone_e164
+    from renamed
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ hash_pii('phone_e164') }} as phone_hash,
+        {{ hash_pii('email') }} as email_hash,
+        {{ email_domain('email') }} as email_domain,
+        {{ invalid_if_unparsed('phone', 'phone_e164') }} as has_invalid_phone,
+        {{ invalid_if_unparsed('created_at_text', 'created_at') }} as has_invalid_timestamp,
+        {{ is_test_account(customer_id_expr='customer_id', email_expr='email') }} as is_test_account
+    from typed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where customer_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by customer_id) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        customer_id,
+        created_at,
+        segment,
+        region,
+        city,
+        signup_source,
+        phone_hash,
+        email_hash,
+        email_domain,
+        has_invalid_phone,
+        has_invalid_timestamp,
+        is_test_account,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,77 @@
+with
+
+source as (
+
+    select * from {{ source('crm', 'orders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('customer_id') }} as customer_id,
+        ordered_at,
+        amount as amount_exported,
+        upper({{ clean_text('currency') }}) as currency,
+        lower({{ clean_text('status') }}) as status,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+flagged as (
+
+    select
+        *,
+        case when amount_exported >= 0 then amount_exported end as amount,
+        coalesce(amount_exported < 0, false) as has_invalid_amount,
+        {{ is_test_account(customer_id_expr='customer_id') }} as is_test_account
+    from renamed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where order_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by order_id
+            order by export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by order_id) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        order_id,
+        customer_id,
+        ordered_at,
+        amount,
+        currency,
+        status,
+        has_invalid_amount,
+        is_test_account,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,89 @@
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'ticket_comment') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('id') }} as comment_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('user_id') }} as author_user_id,
+        {{ clean_text('created') }} as created_text,
+        {{ clean_text('public') }} as public_text,
+        {{ clean_text('body') }} as body,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('created_text') }} as created_at,
+        {{ safe_to_boolean('public_text') }} as is_public,
+        {{ redact_free_text('body') }} as body_redacted,
+        coalesce(length(body), 0) as body_length
+    from renamed
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ invalid_if_unparsed('created_text', 'created_at') }} as has_invalid_timestamp,
+        {{ invalid_if_unparsed('public_text', 'is_public') }} as has_invalid_value
+    from typed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where comment_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by comment_id
+            order by export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by comment_id) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        comment_id,
+        ticket_id,
+        author_user_id,
+        created_at,
+        is_public,
+        body_redacted,
+        body_length,
+        has_invalid_timestamp,
+        has_invalid_value,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

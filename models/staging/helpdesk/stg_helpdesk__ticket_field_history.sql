@@ -1,0 +1,84 @@
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'ticket_field_history') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('ticket_id') }} as ticket_id,
+        lower({{ clean_text('field_name') }}) as field_name,
+        {{ clean_text('value') }} as new_value,
+        {{ clean_text('updated') }} as updated_text,
+        {{ clean_text('user_id') }} as changed_by_user_id,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('updated_text') }} as changed_at
+    from renamed
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ invalid_if_unparsed('updated_text', 'changed_at') }} as has_invalid_timestamp,
+        {#- the change's instant identifies it; an unparseable one falls back to its text -#}
+        coalesce({{ dbt.safe_cast('changed_at', dbt.type_string()) }}, updated_text) as change_instant_key
+    from typed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where ticket_id is not null and field_name is not null and updated_text is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by ticket_id, field_name, change_instant_key
+            order by export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by ticket_id, field_name, change_instant_key) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash(dbt.concat(['ticket_id', "'|'", 'field_name', "'|'", 'change_instant_key'])) }} as field_change_id,
+        ticket_id,
+        field_name,
+        new_value,
+        changed_at,
+        changed_by_user_id,
+        has_invalid_timestamp,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

@@ -1,0 +1,100 @@
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'ticket') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('id') }} as ticket_id,
+        {{ clean_text('created_at') }} as created_at_text,
+        {{ clean_text('updated_at') }} as updated_at_text,
+        {{ clean_text('subject') }} as subject,
+        lower({{ clean_text('status') }}) as status,
+        lower({{ clean_text('priority') }}) as priority,
+        lower({{ clean_text('type') }}) as ticket_type,
+        lower({{ clean_text('via_channel') }}) as via_channel,
+        {{ clean_text('requester_id') }} as requester_id,
+        {{ clean_text('assignee_id') }} as assignee_id,
+        {{ clean_text('group_id') }} as group_id,
+        lower({{ clean_text('custom_issue_type') }}) as issue_type,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('created_at_text') }} as created_at,
+        {{ parse_iso_timestamp('updated_at_text') }} as updated_at,
+        {{ redact_free_text('subject') }} as subject_redacted
+    from renamed
+
+),
+
+flagged as (
+
+    select
+        *,
+        (
+            {{ invalid_if_unparsed('created_at_text', 'created_at') }}
+            or {{ invalid_if_unparsed('updated_at_text', 'updated_at') }}
+        ) as has_invalid_timestamp
+    from typed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where ticket_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by ticket_id
+            order by updated_at desc nulls last, export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by ticket_id) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        created_at,
+        updated_at,
+        subject_redacted,
+        status,
+        priority,
+        ticket_type,
+        via_channel,
+        requester_id,
+        assignee_id,
+        group_id,
+        issue_type,
+        has_invalid_timestamp,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

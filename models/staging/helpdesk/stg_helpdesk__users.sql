@@ -1,0 +1,97 @@
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'user') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('id') }} as user_id,
+        {{ clean_text('name') }} as full_name,
+        {{ clean_text('email') }} as email,
+        {{ clean_text('phone') }} as phone,
+        lower({{ clean_text('role') }}) as role,
+        {{ clean_text('external_id') }} as customer_id,
+        {{ clean_text('created_at') }} as created_at_text,
+        {{ clean_text('time_zone') }} as time_zone,
+        _source_file as source_file,
+        _export_date as export_date,
+        _landed_at as landed_at,
+        _row_number as row_number_in_file
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('created_at_text') }} as created_at,
+        {{ normalize_phone_e164('phone') }} as phone_e164
+    from renamed
+
+),
+
+flagged as (
+
+    select
+        *,
+        {{ hash_pii('full_name') }} as full_name_hash,
+        {{ hash_pii('email') }} as email_hash,
+        {{ email_domain('email') }} as email_domain,
+        {{ hash_pii('phone_e164') }} as phone_hash,
+        {{ invalid_if_unparsed('phone', 'phone_e164') }} as has_invalid_phone,
+        {{ invalid_if_unparsed('created_at_text', 'created_at') }} as has_invalid_timestamp,
+        {{ is_test_account(customer_id_expr='customer_id', email_expr='email') }} as is_test_account
+    from typed
+
+),
+
+keyed as (
+
+    select * from flagged
+    where user_id is not null
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by user_id
+            order by export_date desc, landed_at desc, row_number_in_file desc
+        ) as version_rank,
+        count(*) over (partition by user_id) as versions_merged
+    from keyed
+
+),
+
+final as (
+
+    select
+        user_id,
+        role,
+        customer_id,
+        full_name_hash,
+        email_hash,
+        email_domain,
+        phone_hash,
+        created_at,
+        time_zone,
+        has_invalid_phone,
+        has_invalid_timestamp,
+        is_test_account,
+        versions_merged,
+        source_file,
+        export_date,
+        landed_at
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final
