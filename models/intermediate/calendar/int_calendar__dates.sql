@@ -1,0 +1,115 @@
+{#- One row per local date from var calendar_start to var calendar_end (inclusive). The day count is worked out
+    at compile time, so no query runs while compiling (and the model can be unit tested). ISO fields are
+    derived portably from the week's Thursday: the ISO year is the Thursday's year, the ISO week counts
+    Thursdays from 1 January of that year. -#}
+{%- set calendar_start = var('calendar_start', '2025-01-01') -%}
+{%- set calendar_end = var('calendar_end', '2027-12-31') -%}
+{%- set day_count = (modules.datetime.date.fromisoformat(calendar_end)
+    - modules.datetime.date.fromisoformat(calendar_start)).days + 1 -%}
+{%- if day_count < 1 -%}
+    {{ exceptions.raise_compiler_error('calendar_end ' ~ calendar_end ~ ' is before calendar_start ' ~ calendar_start) }}
+{%- endif -%}
+{#- 2024-01-01 was a Monday: the ISO weekday is the distance to it modulo 7, plus 1. -#}
+{%- set a_monday = "cast('2024-01-01' as date)" -%}
+{%- set month_names = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+    'October', 'November', 'December'] -%}
+{%- set weekday_names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] -%}
+
+with day_numbers as (
+
+    {{ dbt.generate_series(day_count) }}
+
+),
+
+dates as (
+
+    select
+        cast(
+            {{ dbt.dateadd('day', 'generated_number - 1', "cast('" ~ calendar_start ~ "' as date)") }} as date
+        ) as date_day
+    from day_numbers
+
+),
+
+with_weekday as (
+
+    select
+        date_day,
+        cast(
+            mod(mod({{ dbt.datediff(a_monday, 'date_day', 'day') }}, 7) + 7, 7) + 1 as integer
+        ) as iso_weekday
+    from dates
+
+),
+
+with_week_start as (
+
+    select
+        date_day,
+        iso_weekday,
+        cast({{ dbt.dateadd('day', '1 - iso_weekday', 'date_day') }} as date) as week_start_date,
+        cast({{ dbt.dateadd('day', '4 - iso_weekday', 'date_day') }} as date) as week_thursday
+    from with_weekday
+
+),
+
+with_iso_year as (
+
+    select
+        date_day,
+        iso_weekday,
+        week_start_date,
+        week_thursday,
+        cast(extract(year from week_thursday) as integer) as iso_year,
+        cast({{ dbt.date_trunc('year', 'week_thursday') }} as date) as iso_year_first_day
+    from with_week_start
+
+),
+
+with_iso_week as (
+
+    select
+        date_day,
+        iso_weekday,
+        week_start_date,
+        iso_year,
+        cast(floor({{ dbt.datediff('iso_year_first_day', 'week_thursday', 'day') }} / 7) + 1 as integer) as iso_week
+    from with_iso_year
+
+),
+
+final as (
+
+    select
+        date_day,
+        cast(extract(year from date_day) as integer) as year,
+        cast(extract(quarter from date_day) as integer) as quarter,
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month,
+        cast(extract(month from date_day) as integer) as month_number,
+        case cast(extract(month from date_day) as integer)
+            {%- for name in month_names %}
+            when {{ loop.index }} then '{{ name }}'
+            {%- endfor %}
+        end as month_name,
+        cast(extract(day from date_day) as integer) as day_of_month,
+        iso_year,
+        iso_week,
+        {{ dbt.concat([
+            dbt.cast('iso_year', dbt.type_string()),
+            "'-W'",
+            "case when iso_week < 10 then '0' else '' end",
+            dbt.cast('iso_week', dbt.type_string()),
+        ]) }} as iso_year_week,
+        week_start_date,
+        iso_weekday,
+        case iso_weekday
+            {%- for name in weekday_names %}
+            when {{ loop.index }} then '{{ name }}'
+            {%- endfor %}
+        end as weekday_name,
+        iso_weekday in (6, 7) as is_weekend
+    from with_iso_week
+
+)
+
+select * from final

@@ -1,0 +1,19 @@
+{#- One row per site and local holiday date (seeds/holidays.csv): the per-site holiday calendar. Join on
+    (site, holiday_date) with a left join; a date without a row is not a holiday at that site. -#}
+with holidays as (
+
+    select * from {{ ref('holidays') }}
+
+),
+
+final as (
+
+    select
+        trim(site) as site,
+        cast(holiday_date as date) as holiday_date,
+        trim(holiday_name) as holiday_name
+    from holidays
+
+)
+
+select * from final
