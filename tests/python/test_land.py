@@ -347,6 +347,13 @@ def _corrupt_json(ws: Workspace) -> Path:
     return path
 
 
+def _null_json_record(ws: Workspace) -> Path:
+    path = ws.path("telephony", "agent_events", "2024-03-06.jsonl")
+    good = {"EventId": "e1", "Username": "u", "EventTimestamp": "t", "State": "LOGIN"}
+    path.write_text(json.dumps(good) + "\nnull\n", encoding="utf-8")
+    return path
+
+
 def _truncated_parquet(ws: Workspace) -> Path:
     path = write_orders(ws.path("crm", "orders", "2024-03-06.parquet"), ["1.00", "2.00", "3.00"])
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
@@ -418,6 +425,7 @@ def _ragged_last_row(ws: Workspace) -> Path:
 
 BROKEN = {
     "corrupt JSON line": (_corrupt_json, "telephony__contact_records", "corrupt JSON"),
+    "JSON record that is null": (_null_json_record, "telephony__agent_events", "not an object"),
     "truncated Parquet": (_truncated_parquet, "crm__orders", "unreadable Parquet"),
     "unknown extra column": (_extra_column, "helpdesk__ticket", "unknown extra column(s) satisfaction"),
     "missing column": (_missing_column, "helpdesk__ticket", "missing column(s) priority"),

@@ -1,8 +1,8 @@
 """Check that a file carries exactly the registry's fields: no unknown extra, none missing.
 
 CSV: the header row. JSON lines: the union of keys over all records (a field absent from
-every record is missing; one absent from some records is an optional field left out) and the
-keys of nested objects. Parquet: the schema. Each check raises ``Unreadable`` naming the fields.
+every record is missing; one absent from some records is an optional field left out) and of
+the keys of the registry's nested objects. Parquet: the schema. Each check raises ``Unreadable`` naming the fields.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import duckdb
 from ccw.exports import Entity
 from ccw.land.errors import Unreadable, short
 from ccw.land.sql import literal
-
-_NESTED = "\x1f"  # separates a struct column from its key in the key scan (never in a real key)
 
 
 def struct_fields(raw_type: str) -> list[str] | None:
@@ -72,32 +70,40 @@ def check_csv(entity: Entity, path: Path) -> list[str]:
     return header
 
 
-def _json_keys_sql(entity: Entity, path: Path) -> str:
-    parts = ["json_keys(json)"]
-    for name, raw_type in entity.columns.items():
-        if struct_fields(raw_type) is not None:
-            prefix = literal(name + _NESTED)
-            parts.append(f"list_transform(coalesce(json_keys(json -> {literal(name)}), []), lambda k: {prefix} || k)")
-    keys = parts[0] if len(parts) == 1 else f"list_concat({', '.join(parts)})"
+def _json_key_sets_sql(path: Path, struct_columns: list[str]) -> str:
+    """Each distinct combination of keys (top level, then each struct column's) over all records.
+
+    One parse per record: ``json_keys`` with a list of paths; records with the same key lists
+    collapse by hash, so the result has a handful of rows.
+    """
+    paths = "[" + ", ".join(literal(p) for p in ["$", *(f"$.{c}" for c in struct_columns)]) + "]"
     return (
-        f"select distinct key from (select unnest({keys}) as key "
-        f"from read_json_objects({literal(str(path))}, format = 'newline_delimited'))"
+        f"select any_value(key_lists) from (select json_keys(json, {paths}) as key_lists "
+        f"from read_json_objects({literal(str(path))}, format = 'newline_delimited')) group by hash(key_lists)"
     )
 
 
 def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> None:
+    structs = {name: fields for name, t in entity.columns.items() if (fields := struct_fields(t)) is not None}
     try:
-        found = {row[0] for row in con.execute(_json_keys_sql(entity, path)).fetchall()}
+        key_sets = [row[0] for row in con.execute(_json_key_sets_sql(path, list(structs))).fetchall()]
     except duckdb.Error as exc:
         raise Unreadable(f"corrupt JSON: {short(str(exc))}") from exc
-    if not found:
+    if not key_sets:
         raise Unreadable("empty file: no JSON records")
-    compare(list(entity.columns), sorted(k for k in found if _NESTED not in k), "field")
-    nested_extra = []
-    for key in sorted(k for k in found if _NESTED in k):
-        parent, child = key.split(_NESTED, 1)
-        if child not in (struct_fields(entity.columns[parent]) or []):
-            nested_extra.append(f"{parent}.{child}")
+    if any(not lists[0] for lists in key_sets):
+        raise Unreadable("corrupt JSON: a record is not an object with fields (null, {}, an array or a scalar)")
+    top = {key for lists in key_sets for key in lists[0]}
+    compare(list(entity.columns), sorted(top), "field")
+    nested_extra = sorted(
+        {
+            f"{name}.{key}"
+            for lists in key_sets
+            for (name, fields), keys in zip(structs.items(), lists[1:], strict=True)
+            for key in keys or []
+            if key not in fields
+        }
+    )
     if nested_extra:
         raise Unreadable(f"wrong columns: unknown extra nested field(s) {', '.join(nested_extra)}")
 
