@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -281,6 +282,21 @@ def test_row_number_is_the_position_in_the_file(ws: Workspace) -> None:
         assert ws.count(table) == n
 
 
+def test_manifest_records_the_file_facts(ws: Workspace) -> None:
+    path = write_csv(ws.path("helpdesk", "group", "2024-03-05.csv"), ["id", "name"], [["g1", "Billing"], ["g2", "VIP"]])
+    arrived = datetime(2024, 3, 6, 1, 30, tzinfo=UTC)  # a day late
+    os.utime(path, (arrived.timestamp(), arrived.timestamp()))
+    report = ws.land()
+    assert ws.query(
+        "select file_path, system, entity, export_date, checksum, bytes, rows, file_modified_at, outcome, reason, "
+        "run_id from raw._landing_manifest"
+    ) == [
+        ("helpdesk/group/2024-03-05.csv", "helpdesk", "group", datetime(2024, 3, 5).date(),
+         hashlib.sha256(b"id,name\ng1,Billing\ng2,VIP\n").hexdigest(), 26, 2, datetime(2024, 3, 6, 1, 30),
+         "landed", None, report.run_id),
+    ]  # fmt: skip
+
+
 # ---------------------------------------------------------------- idempotence and replacement
 
 
@@ -512,6 +528,16 @@ def test_broken_resend_keeps_the_last_good_version(ws: Workspace) -> None:
     assert ws.query("select last_outcome, has_rows_in_raw, is_current, landed_rows from raw._landing_files") == [
         ("quarantined", True, False, 1)
     ]
+
+
+def test_a_warehouse_problem_stops_the_run_instead_of_quarantining(ws: Workspace) -> None:
+    with duckdb.connect(str(ws.warehouse)) as con:  # a raw table from an older contract, lacking columns
+        con.execute('create schema raw; create table raw."helpdesk__group" (id varchar)')
+    write_csv(ws.path("helpdesk", "group", "2024-03-06.csv"), ["id", "name"], [["g1", "Billing"]])
+    with pytest.raises(duckdb.BinderException):
+        ws.land()
+    assert not ws.quarantine.exists()
+    assert ws.query("select count(*) from raw._quarantine") == [(0,)]
 
 
 # ---------------------------------------------------------------- GB18030 decoding and the one-writer rule

@@ -22,12 +22,17 @@ from ccw.land.sql import ident
 from ccw.land.tables import SCHEMA
 from ccw.land.transcode import transcode_to_utf8
 
-#: Engine errors that are about the engine, not the file: never a reason to quarantine.
-_ENGINE_FAILURES = (
+#: Errors about the engine, the warehouse or this code, never about the file: they stop the run.
+_NOT_THE_FILE = (
     duckdb.OutOfMemoryException,
     duckdb.FatalException,
     duckdb.InternalException,
     duckdb.InterruptException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.ParserException,
+    duckdb.TransactionException,
+    duckdb.PermissionException,
 )
 _FORMAT_LABEL = {"jsonl": "corrupt JSON", "csv": "malformed CSV", "parquet": "unreadable Parquet"}
 
@@ -94,9 +99,13 @@ def land_file(
         except BaseException:
             con.rollback()
             raise
-    except _ENGINE_FAILURES:
+    except _NOT_THE_FILE:
         raise
-    except duckdb.Error as exc:
+    except duckdb.IOException as exc:
+        if str(source) not in str(exc):  # e.g. the warehouse's disk is full
+            raise
+        raise Unreadable(f"{_FORMAT_LABEL[entity.file_format]}: {short(str(exc))}") from exc
+    except duckdb.Error as exc:  # invalid input, conversion errors, corrupt pages, ...
         raise Unreadable(f"{_FORMAT_LABEL[entity.file_format]}: {short(str(exc))}") from exc
     finally:
         if source != file.path:

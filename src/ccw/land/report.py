@@ -69,7 +69,7 @@ class LandingReport:
 
     def render(self) -> str:
         counts = ", ".join(f"{o} {len(self._with(o))}" for o in OUTCOMES)
-        rate = f", {self.rows_landed / self.seconds:,.0f} rows/s" if self.seconds > 0 and self.rows_landed else ""
+        rate = f", {self.rows_landed / self.seconds:,.0f} rows/s" if self.seconds >= 1 and self.rows_landed else ""
         lines = [
             f"Landing {self.raw_root} -> {self.warehouse}",
             f"  {len(self.files)} file(s) in {self.seconds:.1f} s: {counts}; {self.rows_landed:,} rows landed{rate}",
