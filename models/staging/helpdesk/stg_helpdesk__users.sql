@@ -13,7 +13,7 @@ renamed as (
         {{ clean_text('name') }} as full_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
-        lower({{ clean_text('role') }}) as role,
+        lower({{ clean_text('role') }}) as user_role,
         {{ clean_text('external_id') }} as customer_id,
         {{ clean_text('created_at') }} as created_at_text,
         {{ clean_text('time_zone') }} as time_zone,
@@ -74,7 +74,7 @@ final as (
 
     select
         user_id,
-        role,
+        user_role,
         customer_id,
         full_name_hash,
         email_hash,

@@ -20,8 +20,8 @@ renamed as (
         rows as row_count,
         file_modified_at,
         landed_at as attempted_at,
-        lower(outcome) as outcome,
-        reason
+        reason,
+        lower(outcome) as outcome
     from source
 
 ),

@@ -28,7 +28,9 @@ typed as (
         *,
         {{ safe_to_date('schedule_date_text') }} as schedule_date,
         {{ parse_local_timestamp('start_local_text', 'schedule_date_text') }} as start_local_parsed,
-        {{ parse_local_timestamp('end_local_text', 'schedule_date_text') }} as end_local_parsed
+        {{ parse_local_timestamp('end_local_text', 'schedule_date_text') }} as end_local_parsed,
+        {{ is_bare_time('start_local_text') }} as is_start_bare_time,
+        {{ is_bare_time('end_local_text') }} as is_end_bare_time
     from renamed
 
 ),
@@ -39,8 +41,7 @@ overnight_adjusted as (
     select
         *,
         case
-            when {{ is_bare_time('end_local_text') }} and {{ is_bare_time('start_local_text') }}
-                and end_local_parsed < start_local_parsed
+            when is_start_bare_time and is_end_bare_time and end_local_parsed < start_local_parsed
                 then {{ dbt.dateadd('day', 1, 'end_local_parsed') }}
             else end_local_parsed
         end as end_local_adjusted
@@ -59,7 +60,8 @@ flagged as (
         ) as has_invalid_timestamp,
         coalesce(
             end_local_adjusted <= start_local_parsed
-            or {{ dbt.datediff('start_local_parsed', 'end_local_adjusted', 'second') }} > {{ duration_ceiling('activity') }},
+            or {{ dbt.datediff('start_local_parsed', 'end_local_adjusted', 'second') }}
+            > {{ duration_ceiling('activity') }},
             false
         ) as has_invalid_duration
     from overnight_adjusted

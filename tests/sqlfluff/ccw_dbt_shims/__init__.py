@@ -1,0 +1,45 @@
+"""Stand-ins for dbt's Jinja context so sqlfluff's plain Jinja templater can render the models.
+
+sqlfluff's ``apply_dbt_builtins`` provides ``ref``, ``source``, ``var``, ``config`` and ``return``
+but not ``adapter``, ``env_var`` or dbt's cross-database macros (``dbt.safe_cast`` ...). This package
+(``library_path`` in ``.sqlfluff``) adds them: every public name here becomes a Jinja variable.
+They render plausible DuckDB SQL so that the rendered models can be parsed and linted; they are
+never used to build anything.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as _Namespace
+
+
+def _call(name: str):
+    return lambda *args, **kwargs: f"{name}({', '.join(str(a) for a in args)})"
+
+
+def env_var(name: str, default: str = "") -> str:
+    return default or name
+
+
+# adapter.dispatch('clean_text')(expr) renders as the SQL call clean_text(expr)
+adapter = _Namespace(dispatch=lambda name, macro_namespace=None: _call(name))
+
+dbt = _Namespace(
+    safe_cast=lambda expr, type_: f"try_cast({expr} as {type_})",
+    type_timestamp=lambda: "timestamp",
+    type_string=lambda: "varchar",
+    type_bigint=lambda: "bigint",
+    type_int=lambda: "integer",
+    type_numeric=lambda: "numeric(28, 6)",
+    type_boolean=lambda: "boolean",
+    concat=lambda fields: " || ".join(str(f) for f in fields),
+    hash=lambda expr: f"md5(cast({expr} as varchar))",
+    dateadd=lambda datepart, interval, from_date_or_timestamp: (
+        f"date_add({from_date_or_timestamp}, interval ({interval}) {datepart})"
+    ),
+    datediff=lambda first, second, datepart: f"date_diff('{datepart}', {first}, {second})",
+    date_trunc=lambda datepart, date: f"date_trunc('{datepart}', {date})",
+    split_part=lambda string_text, delimiter_text, part_number: (
+        f"split_part({string_text}, {delimiter_text}, {part_number})"
+    ),
+    current_timestamp=lambda: "current_timestamp",
+)
