@@ -4,6 +4,7 @@
 -- lengths from 0 to about 14 days cover nights, weekends, holidays and both DST changes of 2026.
 -- Returns one row per interval where the two disagree.
 {% set interval_count = 2000 %}
+{% set origin = "cast('2025-11-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
 
 with numbers as (
 
@@ -29,10 +30,10 @@ intervals as (
         {{ dbt.concat(['queues.queue_id', "'-'", dbt.cast('numbers.generated_number', dbt.type_string())]) }}
             as interval_key,
         queues.queue_id,
-        {{ dbt.dateadd('minute', 'numbers.generated_number * 437', "cast('2025-11-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")") }}
-            as start_at,
-        {{ dbt.dateadd('minute', 'numbers.generated_number * 437 + mod(numbers.generated_number * 7919, 20000)',
-            "cast('2025-11-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")") }} as end_at
+        {{ dbt.dateadd('minute', 'numbers.generated_number * 437', origin) }} as start_at,
+        {{ dbt.dateadd(
+            'minute', 'numbers.generated_number * 437 + mod(numbers.generated_number * 7919, 20000)', origin
+        ) }} as end_at
     from numbers
     cross join queues
 
@@ -57,8 +58,8 @@ window_overlaps as (
     inner join windows
         on
             intervals.queue_id = windows.queue_id
-            and windows.opens_at < intervals.end_at
-            and windows.closes_at > intervals.start_at
+            and intervals.end_at > windows.opens_at
+            and intervals.start_at < windows.closes_at
 
 ),
 

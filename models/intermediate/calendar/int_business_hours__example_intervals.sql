@@ -44,7 +44,8 @@ with examples as (
         '{{ queue_id }}' as queue_id,
         cast({{ "'" ~ start_at ~ "'" if start_at else 'null' }} as {{ dbt.type_timestamp() }}) as start_at,
         cast({{ "'" ~ end_at ~ "'" if end_at else 'null' }} as {{ dbt.type_timestamp() }}) as end_at,
-        cast({{ expected if expected is not none else 'null' }} as {{ dbt.type_bigint() }}) as expected_business_seconds,
+        cast({{ expected if expected is not none else 'null' }} as {{ dbt.type_bigint() }})
+            as expected_business_seconds,
         '{{ description }}' as description
     {%- if not loop.last %}
     union all

@@ -79,10 +79,14 @@ local_windows as (
         site,
         time_zone,
         business_hours_schedule,
-        cast({{ dbt.concat([dbt.cast('date_day', dbt.type_string()), "' '", 'open_time']) }} as {{ dbt.type_timestamp() }})
-            as opens_at_local,
-        cast({{ dbt.concat([dbt.cast('date_day', dbt.type_string()), "' '", 'close_time']) }} as {{ dbt.type_timestamp() }})
-            as closes_at_local
+        cast(
+            {{ dbt.concat([dbt.cast('date_day', dbt.type_string()), "' '", 'open_time']) }}
+            as {{ dbt.type_timestamp() }}
+        ) as opens_at_local,
+        cast(
+            {{ dbt.concat([dbt.cast('date_day', dbt.type_string()), "' '", 'close_time']) }}
+            as {{ dbt.type_timestamp() }}
+        ) as closes_at_local
     from working_days
 
 ),
@@ -115,7 +119,9 @@ final as (
         closes_at_local,
         opens_at,
         closes_at,
-        cast({{ dbt.datediff('opens_at', 'closes_at', 'second') }} as {{ dbt.type_bigint() }}) as open_seconds
+        cast(
+            {{ dbt.datediff('opens_at', 'closes_at', 'second') }} as {{ dbt.type_bigint() }}
+        ) as open_seconds
     from utc_windows
 
 )

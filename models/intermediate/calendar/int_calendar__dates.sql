@@ -7,7 +7,8 @@
 {%- set day_count = (modules.datetime.date.fromisoformat(calendar_end)
     - modules.datetime.date.fromisoformat(calendar_start)).days + 1 -%}
 {%- if day_count < 1 -%}
-    {{ exceptions.raise_compiler_error('calendar_end ' ~ calendar_end ~ ' is before calendar_start ' ~ calendar_start) }}
+    {{ exceptions.raise_compiler_error(
+        'calendar_end ' ~ calendar_end ~ ' is before calendar_start ' ~ calendar_start) }}
 {%- endif -%}
 {#- 2024-01-01 was a Monday: the ISO weekday is the distance to it modulo 7, plus 1. -#}
 {%- set a_monday = "cast('2024-01-01' as date)" -%}
@@ -73,8 +74,27 @@ with_iso_week as (
         iso_weekday,
         week_start_date,
         iso_year,
-        cast(floor({{ dbt.datediff('iso_year_first_day', 'week_thursday', 'day') }} / 7) + 1 as integer) as iso_week
+        cast(
+            floor({{ dbt.datediff('iso_year_first_day', 'week_thursday', 'day') }} / 7) + 1 as integer
+        ) as iso_week
     from with_iso_year
+
+),
+
+with_iso_labels as (
+
+    select
+        date_day,
+        iso_weekday,
+        week_start_date,
+        iso_year,
+        iso_week,
+        {{ dbt.cast('iso_year', dbt.type_string()) }} as iso_year_text,
+        case
+            when iso_week < 10 then {{ dbt.concat(["'0'", dbt.cast('iso_week', dbt.type_string())]) }}
+            else {{ dbt.cast('iso_week', dbt.type_string()) }}
+        end as iso_week_text
+    from with_iso_week
 
 ),
 
@@ -94,12 +114,7 @@ final as (
         cast(extract(day from date_day) as integer) as day_of_month,
         iso_year,
         iso_week,
-        {{ dbt.concat([
-            dbt.cast('iso_year', dbt.type_string()),
-            "'-W'",
-            "case when iso_week < 10 then '0' else '' end",
-            dbt.cast('iso_week', dbt.type_string()),
-        ]) }} as iso_year_week,
+        {{ dbt.concat(['iso_year_text', "'-W'", 'iso_week_text']) }} as iso_year_week,
         week_start_date,
         iso_weekday,
         case iso_weekday
@@ -108,7 +123,7 @@ final as (
             {%- endfor %}
         end as weekday_name,
         iso_weekday in (6, 7) as is_weekend
-    from with_iso_week
+    from with_iso_labels
 
 )
 
