@@ -2,7 +2,8 @@
 
 CSV: the header row. JSON lines: the union of keys over all records (a field absent from
 every record is missing; one absent from some records is an optional field left out) and of
-the keys of the registry's nested objects. Parquet: the schema. Each check raises ``Unreadable`` naming the fields.
+the keys of the registry's nested objects. Parquet: the schema.
+Each check raises ``Unreadable`` naming the fields.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def csv_header(path: Path) -> list[str]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"bad encoding: the header is not valid UTF-8 ({exc.reason})") from exc
+        raise Unreadable(f"bad encoding: not valid UTF-8 near the start of the file ({exc.reason})") from exc
     except csv.Error as exc:
         raise Unreadable(f"malformed CSV header: {exc}") from exc
     if not header:
