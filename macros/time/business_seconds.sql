@@ -44,8 +44,8 @@
             when bs_intervals.{{ start_column }} is null or bs_intervals.{{ end_column }} is null then null
             when bs_intervals.{{ end_column }} < bs_intervals.{{ start_column }} then null
             when bs_start_day.queue_id is null or bs_end_day.queue_id is null then null
-            else {{ contact_center._business_position('bs_end_day', 'bs_intervals.' ~ end_column) }}
-                - {{ contact_center._business_position('bs_start_day', 'bs_intervals.' ~ start_column) }}
+            else {{ _business_position('bs_end_day', 'bs_intervals.' ~ end_column) }}
+                - {{ _business_position('bs_start_day', 'bs_intervals.' ~ start_column) }}
         end as {{ dbt.type_bigint() }}) as business_seconds
     from {{ intervals }} as bs_intervals
     left join {{ ref('queues') }} as bs_queues
@@ -53,11 +53,11 @@
     left join {{ ref('int_business_hours__queue_days') }} as bs_start_day
         on
             bs_queues.queue_id = bs_start_day.queue_id
-            and cast({{ contact_center.utc_to_local('bs_intervals.' ~ start_column, 'bs_queues.time_zone') }} as date)
+            and cast({{ utc_to_local('bs_intervals.' ~ start_column, 'bs_queues.time_zone') }} as date)
             = bs_start_day.date_day
     left join {{ ref('int_business_hours__queue_days') }} as bs_end_day
         on
             bs_queues.queue_id = bs_end_day.queue_id
-            and cast({{ contact_center.utc_to_local('bs_intervals.' ~ end_column, 'bs_queues.time_zone') }} as date)
+            and cast({{ utc_to_local('bs_intervals.' ~ end_column, 'bs_queues.time_zone') }} as date)
             = bs_end_day.date_day
 {%- endmacro %}

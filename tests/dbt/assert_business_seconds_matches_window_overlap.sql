@@ -27,7 +27,7 @@ windows as (
 intervals as (
 
     select
-        {{ dbt.concat(['queues.queue_id', "'-'", dbt.cast('numbers.generated_number', dbt.type_string())]) }}
+        {{ dbt.concat(['queues.queue_id', "'-'", "cast(numbers.generated_number as " ~ dbt.type_string() ~ ")"]) }}
             as interval_key,
         queues.queue_id,
         {{ dbt.dateadd('minute', 'numbers.generated_number * 437', origin) }} as start_at,
@@ -41,7 +41,7 @@ intervals as (
 
 macro_results as (
 
-    {{ contact_center.business_seconds('intervals', 'interval_key', 'queue_id', 'start_at', 'end_at') }}
+    {{ business_seconds('intervals', 'interval_key', 'queue_id', 'start_at', 'end_at') }}
 
 ),
 

@@ -15,7 +15,7 @@ queues as (
 
 business as (
 
-    {{ contact_center.business_seconds('example_intervals', 'example_id', 'queue_id', 'start_at', 'end_at') }}
+    {{ business_seconds('example_intervals', 'example_id', 'queue_id', 'start_at', 'end_at') }}
 
 ),
 
@@ -27,8 +27,8 @@ final as (
         queues.time_zone,
         example_intervals.start_at,
         example_intervals.end_at,
-        {{ contact_center.utc_to_local('example_intervals.start_at', 'queues.time_zone') }} as start_at_local,
-        {{ contact_center.utc_to_local('example_intervals.end_at', 'queues.time_zone') }} as end_at_local,
+        {{ utc_to_local('example_intervals.start_at', 'queues.time_zone') }} as start_at_local,
+        {{ utc_to_local('example_intervals.end_at', 'queues.time_zone') }} as end_at_local,
         cast(
             {{ dbt.datediff('example_intervals.start_at', 'example_intervals.end_at', 'second') }}
             as {{ dbt.type_bigint() }}

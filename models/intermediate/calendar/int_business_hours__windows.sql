@@ -80,11 +80,11 @@ local_windows as (
         time_zone,
         business_hours_schedule,
         cast(
-            {{ dbt.concat([dbt.cast('date_day', dbt.type_string()), "' '", 'open_time']) }}
+            {{ dbt.concat(["cast(date_day as " ~ dbt.type_string() ~ ")", "' '", 'open_time']) }}
             as {{ dbt.type_timestamp() }}
         ) as opens_at_local,
         cast(
-            {{ dbt.concat([dbt.cast('date_day', dbt.type_string()), "' '", 'close_time']) }}
+            {{ dbt.concat(["cast(date_day as " ~ dbt.type_string() ~ ")", "' '", 'close_time']) }}
             as {{ dbt.type_timestamp() }}
         ) as closes_at_local
     from working_days
@@ -101,8 +101,8 @@ utc_windows as (
         business_hours_schedule,
         opens_at_local,
         closes_at_local,
-        {{ contact_center.local_to_utc('opens_at_local', 'time_zone') }} as opens_at,
-        {{ contact_center.local_to_utc('closes_at_local', 'time_zone') }} as closes_at
+        {{ local_to_utc('opens_at_local', 'time_zone') }} as opens_at,
+        {{ local_to_utc('closes_at_local', 'time_zone') }} as closes_at
     from local_windows
 
 ),

@@ -1,12 +1,11 @@
-{#- One row per local date from var calendar_start to var calendar_end (inclusive). The day count is worked out
-    at compile time, so no query runs while compiling (and the model can be unit tested). ISO fields are
-    derived portably from the week's Thursday: the ISO year is the Thursday's year, the ISO week counts
-    Thursdays from 1 January of that year. -#}
-{%- set calendar_start = var('calendar_start', '2025-01-01') -%}
-{%- set calendar_end = var('calendar_end', '2027-12-31') -%}
-{%- set day_count = (modules.datetime.date.fromisoformat(calendar_end)
-    - modules.datetime.date.fromisoformat(calendar_start)).days + 1 -%}
-{%- if day_count < 1 -%}
+{#- One row per local date from var calendar_start to var calendar_end (inclusive). The generator needs no query
+    while compiling (so the model can be unit tested): it numbers enough days to cover every calendar year of the
+    range (366 per year) and keeps those up to calendar_end. ISO fields are derived portably from the week's
+    Thursday: the ISO year is the Thursday's year, the ISO week counts Thursdays from 1 January of that year. -#}
+{%- set calendar_start = var('calendar_start', '2025-01-01') | string -%}
+{%- set calendar_end = var('calendar_end', '2027-12-31') | string -%}
+{%- set day_budget = ((calendar_end[:4] | int) - (calendar_start[:4] | int) + 1) * 366 -%}
+{%- if calendar_end < calendar_start -%}
     {{ exceptions.raise_compiler_error(
         'calendar_end ' ~ calendar_end ~ ' is before calendar_start ' ~ calendar_start) }}
 {%- endif -%}
@@ -18,17 +17,25 @@
 
 with day_numbers as (
 
-    {{ dbt.generate_series(day_count) }}
+    {{ dbt.generate_series(day_budget) }}
 
 ),
 
-dates as (
+candidate_dates as (
 
     select
         cast(
             {{ dbt.dateadd('day', 'generated_number - 1', "cast('" ~ calendar_start ~ "' as date)") }} as date
         ) as date_day
     from day_numbers
+
+),
+
+dates as (
+
+    select date_day
+    from candidate_dates
+    where date_day <= cast('{{ calendar_end }}' as date)
 
 ),
 
@@ -89,10 +96,10 @@ with_iso_labels as (
         week_start_date,
         iso_year,
         iso_week,
-        {{ dbt.cast('iso_year', dbt.type_string()) }} as iso_year_text,
+        cast(iso_year as {{ dbt.type_string() }}) as iso_year_text,
         case
-            when iso_week < 10 then {{ dbt.concat(["'0'", dbt.cast('iso_week', dbt.type_string())]) }}
-            else {{ dbt.cast('iso_week', dbt.type_string()) }}
+            when iso_week < 10 then {{ dbt.concat(["'0'", "cast(iso_week as " ~ dbt.type_string() ~ ")"]) }}
+            else cast(iso_week as {{ dbt.type_string() }})
         end as iso_week_text
     from with_iso_week
 

@@ -9,8 +9,8 @@ with holidays as (
 final as (
 
     select
+        holiday_date,
         trim(site) as site,
-        cast(holiday_date as date) as holiday_date,
         trim(holiday_name) as holiday_name
     from holidays
 

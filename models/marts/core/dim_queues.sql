@@ -104,10 +104,10 @@ run_labels as (
         business_hours_schedule,
         first_weekday,
         {{ dbt.concat([
-            contact_center._weekday_abbreviation('first_weekday', weekday_abbreviations),
+            _weekday_abbreviation('first_weekday', weekday_abbreviations),
             "case when last_weekday = first_weekday then '' else '-' end",
             "case when last_weekday = first_weekday then '' else "
-                ~ contact_center._weekday_abbreviation('last_weekday', weekday_abbreviations) ~ " end",
+                ~ _weekday_abbreviation('last_weekday', weekday_abbreviations) ~ " end",
             "' '",
             'hours_label',
         ]) }} as run_label
