@@ -61,7 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     run.set_defaults(func=_cmd_run)
 
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    from ccw.land import WarehouseLockedError
+
+    try:
+        return int(args.func(args))
+    except WarehouseLockedError as exc:
+        print(f"ccw {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
