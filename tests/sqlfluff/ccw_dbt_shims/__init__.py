@@ -4,7 +4,8 @@ sqlfluff's ``apply_dbt_builtins`` provides ``ref``, ``source``, ``var``, ``confi
 but not ``adapter``, ``env_var`` or dbt's cross-database macros (``dbt.safe_cast`` ...). This package
 (``library_path`` in ``.sqlfluff``) adds them: every public name here becomes a Jinja variable.
 They render plausible DuckDB SQL so that the rendered models can be parsed and linted; they are
-never used to build anything.
+never used to build anything. Any macro not listed renders as a SQL call ``name(args)``; a macro that
+returns a whole query (``dbt.date_spine``) needs its own entry to lint cleanly.
 """
 
 from __future__ import annotations
@@ -13,7 +14,16 @@ from types import SimpleNamespace as _Namespace
 
 
 def _call(name: str):
-    return lambda *args, **kwargs: f"{name}({', '.join(str(a) for a in args)})"
+    return lambda *args, **kwargs: f"{name}({', '.join(str(a) for a in [*args, *kwargs.values()])})"
+
+
+class _Macros(_Namespace):
+    """A namespace of macros: the listed ones render SQL, any other name renders as ``name(args)``."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _call(name)
 
 
 def env_var(name: str, default: str = "") -> str:
@@ -21,9 +31,11 @@ def env_var(name: str, default: str = "") -> str:
 
 
 # adapter.dispatch('clean_text')(expr) renders as the SQL call clean_text(expr)
-adapter = _Namespace(dispatch=lambda name, macro_namespace=None: _call(name))
+adapter = _Macros(dispatch=lambda name, macro_namespace=None: _call(name))
 
-dbt = _Namespace(
+target = _Namespace(type="duckdb", name="dev", schema="main", database="warehouse", threads=2)
+
+dbt = _Macros(
     safe_cast=lambda expr, type_: f"try_cast({expr} as {type_})",
     type_timestamp=lambda: "timestamp",
     type_string=lambda: "varchar",
