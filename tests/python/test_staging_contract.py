@@ -85,7 +85,7 @@ def test_dedupe_models_count_merged_versions() -> None:
         if name.startswith("stg_landing__"):
             continue
         columns = {c["name"] for c in model["columns"]}
-        assert {"versions_merged", "source_file", "export_date"} <= columns, name
+        assert {"versions_merged", "_source_file", "_export_date", "_landed_at"} <= columns, name
 
 
 def test_only_staging_models_call_source() -> None:

@@ -27,10 +27,10 @@ renamed as (
         {{ clean_text('missed') }} as missed_text,
         {{ clean_text('transferred') }} as transferred_text,
         lower({{ clean_text('topic') }}) as issue_type,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -85,7 +85,7 @@ ranked as (
         *,
         row_number() over (
             partition by session_id
-            order by ended_at desc nulls last, export_date desc, landed_at desc, row_number_in_file desc
+            order by ended_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by session_id) as versions_merged
     from keyed
@@ -118,9 +118,9 @@ final as (
         has_invalid_value,
         is_test_account,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

@@ -17,10 +17,10 @@ renamed as (
         lower({{ clean_text('signup_source') }}) as signup_source,
         {{ clean_text('phone') }} as phone,
         {{ clean_text('email') }} as email,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -62,7 +62,7 @@ ranked as (
         *,
         row_number() over (
             partition by customer_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by customer_id) as versions_merged
     from keyed
@@ -85,9 +85,9 @@ final as (
         has_invalid_timestamp,
         is_test_account,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

@@ -15,10 +15,10 @@ renamed as (
         amount as amount_exported,
         upper({{ clean_text('currency') }}) as currency,
         lower({{ clean_text('status') }}) as status,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -47,7 +47,7 @@ ranked as (
         *,
         row_number() over (
             partition by order_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by order_id) as versions_merged
     from keyed
@@ -66,9 +66,9 @@ final as (
         has_invalid_amount,
         is_test_account,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

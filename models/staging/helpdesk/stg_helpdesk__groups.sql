@@ -11,10 +11,10 @@ renamed as (
     select
         {{ clean_text('id') }} as group_id,
         {{ clean_text('name') }} as group_name,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -32,7 +32,7 @@ ranked as (
         *,
         row_number() over (
             partition by group_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by group_id) as versions_merged
     from keyed
@@ -45,9 +45,9 @@ final as (
         group_id,
         group_name,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

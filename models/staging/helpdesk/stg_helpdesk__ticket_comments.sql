@@ -15,10 +15,10 @@ renamed as (
         {{ clean_text('created') }} as created_text,
         {{ clean_text('public') }} as public_text,
         {{ clean_text('body') }} as body,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -58,7 +58,7 @@ ranked as (
         *,
         row_number() over (
             partition by comment_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by comment_id) as versions_merged
     from keyed
@@ -78,9 +78,9 @@ final as (
         has_invalid_timestamp,
         has_invalid_value,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

@@ -14,10 +14,10 @@ renamed as (
         {{ clean_text('value') }} as new_value,
         {{ clean_text('updated') }} as updated_text,
         {{ clean_text('user_id') }} as changed_by_user_id,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -55,7 +55,7 @@ ranked as (
         *,
         row_number() over (
             partition by ticket_id, field_name, change_instant_key
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by ticket_id, field_name, change_instant_key) as versions_merged
     from keyed
@@ -73,9 +73,9 @@ final as (
         changed_by_user_id,
         has_invalid_timestamp,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

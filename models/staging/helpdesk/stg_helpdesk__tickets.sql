@@ -21,10 +21,10 @@ renamed as (
         {{ clean_text('assignee_id') }} as assignee_id,
         {{ clean_text('group_id') }} as group_id,
         lower({{ clean_text('custom_issue_type') }}) as issue_type,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -65,7 +65,7 @@ ranked as (
         *,
         row_number() over (
             partition by ticket_id
-            order by updated_at desc nulls last, export_date desc, landed_at desc, row_number_in_file desc
+            order by updated_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by ticket_id) as versions_merged
     from keyed
@@ -89,9 +89,9 @@ final as (
         issue_type,
         has_invalid_timestamp,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

@@ -17,10 +17,10 @@ renamed as (
         {{ clean_text('external_id') }} as customer_id,
         {{ clean_text('created_at') }} as created_at_text,
         {{ clean_text('time_zone') }} as time_zone,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -63,7 +63,7 @@ ranked as (
         *,
         row_number() over (
             partition by user_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by user_id) as versions_merged
     from keyed
@@ -86,9 +86,9 @@ final as (
         has_invalid_timestamp,
         is_test_account,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

@@ -19,10 +19,10 @@ renamed as (
         {{ clean_text('nps') }} as nps_text,
         {{ clean_text('ces') }} as ces_text,
         {{ clean_text('comment') }} as comment_text,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -72,7 +72,7 @@ ranked as (
         *,
         row_number() over (
             partition by response_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by response_id) as versions_merged
     from keyed
@@ -97,9 +97,9 @@ final as (
         has_invalid_score,
         is_test_account,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

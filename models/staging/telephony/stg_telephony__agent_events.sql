@@ -13,10 +13,10 @@ renamed as (
         {{ clean_text('Username') }} as agent_username,
         {{ clean_text('EventTimestamp') }} as event_timestamp,
         upper({{ clean_text('State') }}) as state,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -52,7 +52,7 @@ ranked as (
         *,
         row_number() over (
             partition by event_id
-            order by export_date desc, landed_at desc, row_number_in_file desc
+            order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by event_id) as versions_merged
     from keyed
@@ -68,9 +68,9 @@ final as (
         state,
         has_invalid_timestamp,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

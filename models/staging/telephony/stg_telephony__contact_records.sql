@@ -35,10 +35,10 @@ flattened as (
         {{ clean_text('source.Agent.AfterContactWorkStartTimestamp') }} as acw_start_timestamp,
         {{ clean_text('source.Agent.AfterContactWorkEndTimestamp') }} as acw_end_timestamp,
         upper({{ clean_text('source.DisconnectReason') }}) as disconnect_reason,
-        source._source_file as source_file,
-        source._export_date as export_date,
-        source._landed_at as landed_at,
-        source._row_number as row_number_in_file
+        source._source_file as _source_file,
+        source._export_date as _export_date,
+        source._landed_at as _landed_at,
+        source._row_number as _row_number
     from source
 
 ),
@@ -110,7 +110,7 @@ ranked as (
         *,
         row_number() over (
             partition by contact_id
-            order by last_updated_at desc nulls last, export_date desc, landed_at desc, row_number_in_file desc
+            order by last_updated_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by contact_id) as versions_merged
     from keyed
@@ -152,9 +152,9 @@ final as (
         has_invalid_phone,
         is_test_account,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

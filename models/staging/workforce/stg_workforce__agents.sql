@@ -22,10 +22,10 @@ renamed as (
         {{ clean_text('supervisor_id') }} as supervisor_id,
         {{ clean_text('hire_date') }} as hire_date_text,
         lower({{ clean_text('employment_status') }}) as employment_status,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -64,7 +64,7 @@ ranked as (
         *,
         row_number() over (
             partition by agent_id, snapshot_date
-            order by landed_at desc, row_number_in_file desc
+            order by _landed_at desc, _row_number desc
         ) as version_rank,
         count(*) over (partition by agent_id, snapshot_date) as versions_merged
     from keyed
@@ -90,9 +90,9 @@ final as (
         employment_status,
         has_invalid_timestamp,
         versions_merged,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 

@@ -14,10 +14,10 @@ renamed as (
         lower({{ clean_text('activity') }}) as activity,
         {{ clean_text('start_local') }} as start_local_text,
         {{ clean_text('end_local') }} as end_local_text,
-        _source_file as source_file,
-        _export_date as export_date,
-        _landed_at as landed_at,
-        _row_number as row_number_in_file
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
     from source
 
 ),
@@ -81,8 +81,8 @@ plan_per_agent_day as (
     select
         agent_id,
         schedule_date,
-        max(export_date) as plan_export_date,
-        count(distinct export_date) as agent_day_exports
+        max(_export_date) as plan_export_date,
+        count(distinct _export_date) as agent_day_exports
     from keyed
     group by agent_id, schedule_date
 
@@ -107,7 +107,7 @@ current_plan as (
         on
             versions_counted.agent_id = plan_per_agent_day.agent_id
             and versions_counted.schedule_date = plan_per_agent_day.schedule_date
-            and versions_counted.export_date = plan_per_agent_day.plan_export_date
+            and versions_counted._export_date = plan_per_agent_day.plan_export_date
 
 ),
 
@@ -117,7 +117,7 @@ ranked as (
         *,
         row_number() over (
             partition by agent_id, schedule_date, activity, start_local_text
-            order by landed_at desc, row_number_in_file desc
+            order by _landed_at desc, _row_number desc
         ) as version_rank
     from current_plan
 
@@ -141,9 +141,9 @@ final as (
         has_invalid_duration,
         versions_merged,
         agent_day_exports,
-        source_file,
-        export_date,
-        landed_at
+        _source_file,
+        _export_date,
+        _landed_at
     from ranked
     where version_rank = 1
 
