@@ -35,10 +35,10 @@ flattened as (
         {{ clean_text('source.Agent.AfterContactWorkStartTimestamp') }} as acw_start_timestamp,
         {{ clean_text('source.Agent.AfterContactWorkEndTimestamp') }} as acw_end_timestamp,
         upper({{ clean_text('source.DisconnectReason') }}) as disconnect_reason,
-        source._source_file as _source_file,
-        source._export_date as _export_date,
-        source._landed_at as _landed_at,
-        source._row_number as _row_number
+        source._source_file,
+        source._export_date,
+        source._landed_at,
+        source._row_number
     from source
 
 ),
