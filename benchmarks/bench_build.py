@@ -34,6 +34,7 @@ def main() -> None:
     from ccw.build import run_dbt
     from ccw.config import settings
     from ccw.land import land_all
+    from ccw.pipeline import has_exports
     from ccw.summary import rows_per_layer
 
     s = settings()
@@ -46,7 +47,7 @@ def main() -> None:
         print(f"[bench] {name:<28} {timings[-1][1]:8.1f} s  ok={ok}  peak RSS {_peak_mb():,.0f} MB", flush=True)
         return ok
 
-    if not any(s.raw_root.rglob("*.*")) if s.raw_root.exists() else True:
+    if not has_exports(s.raw_root):
         from ccw.generate import GeneratorConfig, generate
 
         step("generate " + args.preset, lambda: generate(GeneratorConfig.preset(args.preset), s.raw_root) or True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ccw.config import settings
 
 
-def _has_exports(raw_root) -> bool:
+def has_exports(raw_root: Path) -> bool:
     return raw_root.exists() and any(p.is_file() for p in raw_root.rglob("*.*"))
 
 
@@ -17,7 +18,7 @@ def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
     from ccw.summary import render
 
     s = settings()
-    if not _has_exports(s.raw_root):
+    if not has_exports(s.raw_root):
         from ccw.generate import GeneratorConfig, generate
 
         print(f"No exports under {s.raw_root}: generating the '{preset}' sample.", flush=True)
