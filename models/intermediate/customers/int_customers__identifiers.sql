@@ -1,0 +1,265 @@
+{#- One row per (identifier_type, identifier_value) that identifies a CRM customer, with the customer_id it
+    resolves to. Evidence: the CRM record itself (rank 1), help-desk end-user profiles carrying a CRM id in
+    external_id (rank 2), contacts that reported a CRM id (calls: phone hash, chats: chat customer id and e-mail
+    hash; rank 3), and help-desk end-users without a CRM id matched through their e-mail, else phone, hash
+    (rank 4). Tie-break when an identifier points to several customers: best evidence rank, then most evidence
+    rows, then the most recent evidence, then the smallest customer_id. Test accounts are excluded (their
+    staged rows are flagged is_test_account; the CRM side through int_customers__customers). -#}
+with customers as (
+
+    select * from {{ ref('int_customers__customers') }}
+
+),
+
+helpdesk_users as (
+
+    select * from {{ ref('stg_helpdesk__users') }}
+
+),
+
+chat_sessions as (
+
+    select * from {{ ref('stg_chat__sessions') }}
+
+),
+
+call_legs as (
+
+    select * from {{ ref('stg_telephony__contact_records') }}
+
+),
+
+real_end_users as (
+
+    select * from helpdesk_users
+    where user_role = 'end-user' and not is_test_account
+
+),
+
+real_chat_sessions as (
+
+    select * from chat_sessions
+    where not is_test_account
+
+),
+
+real_call_legs as (
+
+    select * from call_legs
+    where not is_test_account
+
+),
+
+crm_evidence as (
+
+    {%- for identifier_type, column in [
+        ('crm_customer_id', 'customer_id'), ('phone_hash', 'phone_hash'), ('email_hash', 'email_hash'),
+    ] %}
+    select
+        '{{ identifier_type }}' as identifier_type,
+        {{ column }} as identifier_value,
+        customer_id,
+        1 as evidence_rank,
+        created_at as seen_at
+    from customers
+    where {{ column }} is not null
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+helpdesk_profiles as (
+
+    select
+        real_end_users.user_id,
+        real_end_users.phone_hash,
+        real_end_users.email_hash,
+        real_end_users.created_at,
+        customers.customer_id
+    from real_end_users
+    inner join customers
+        on real_end_users.customer_id = customers.customer_id
+
+),
+
+helpdesk_evidence as (
+
+    {%- for identifier_type, column in [
+        ('helpdesk_user_id', 'user_id'), ('phone_hash', 'phone_hash'), ('email_hash', 'email_hash'),
+    ] %}
+    select
+        '{{ identifier_type }}' as identifier_type,
+        {{ column }} as identifier_value,
+        customer_id,
+        2 as evidence_rank,
+        created_at as seen_at
+    from helpdesk_profiles
+    where {{ column }} is not null
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+chat_evidence as (
+
+    {%- for identifier_type, column in [('chat_customer_id', 'customer_id'), ('email_hash', 'email_hash')] %}
+    select
+        '{{ identifier_type }}' as identifier_type,
+        real_chat_sessions.{{ column }} as identifier_value,
+        customers.customer_id,
+        3 as evidence_rank,
+        real_chat_sessions.requested_at as seen_at
+    from real_chat_sessions
+    inner join customers
+        on real_chat_sessions.customer_id = customers.customer_id
+    where real_chat_sessions.{{ column }} is not null
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+
+),
+
+call_evidence as (
+
+    select
+        'phone_hash' as identifier_type,
+        real_call_legs.customer_phone_hash as identifier_value,
+        customers.customer_id,
+        3 as evidence_rank,
+        real_call_legs.initiated_at as seen_at
+    from real_call_legs
+    inner join customers
+        on real_call_legs.customer_id = customers.customer_id
+    where real_call_legs.customer_phone_hash is not null
+
+),
+
+direct_evidence as (
+
+    select * from crm_evidence
+    union all
+    select * from helpdesk_evidence
+    union all
+    select * from chat_evidence
+    union all
+    select * from call_evidence
+
+),
+
+direct_candidates as (
+
+    select
+        identifier_type,
+        identifier_value,
+        customer_id,
+        min(evidence_rank) as evidence_rank,
+        count(*) as evidence_count,
+        max(seen_at) as last_seen_at
+    from direct_evidence
+    group by
+        identifier_type,
+        identifier_value,
+        customer_id
+
+),
+
+direct_ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by identifier_type, identifier_value
+            order by evidence_rank, evidence_count desc, last_seen_at desc nulls last, customer_id
+        ) as candidate_rank,
+        count(*) over (partition by identifier_type, identifier_value) as candidate_count
+    from direct_candidates
+
+),
+
+direct_resolved as (
+
+    select
+        *,
+        case evidence_rank when 1 then 'crm' when 2 then 'helpdesk' else 'contacts' end as evidence_source
+    from direct_ranked
+    where candidate_rank = 1
+
+),
+
+unlinked_end_users as (
+
+    select real_end_users.*
+    from real_end_users
+    left join customers
+        on real_end_users.customer_id = customers.customer_id
+    where customers.customer_id is null
+
+),
+
+hash_matched_end_users as (
+
+    select
+        'helpdesk_user_id' as identifier_type,
+        unlinked_end_users.user_id as identifier_value,
+        coalesce(by_email.customer_id, by_phone.customer_id) as customer_id,
+        case when by_email.customer_id is not null then 'helpdesk_email_match' else 'helpdesk_phone_match' end
+            as evidence_source,
+        4 as evidence_rank,
+        1 as evidence_count,
+        unlinked_end_users.created_at as last_seen_at,
+        1 as candidate_count
+    from unlinked_end_users
+    left join direct_resolved as by_email
+        on
+            by_email.identifier_type = 'email_hash'
+            and unlinked_end_users.email_hash = by_email.identifier_value
+    left join direct_resolved as by_phone
+        on
+            by_phone.identifier_type = 'phone_hash'
+            and unlinked_end_users.phone_hash = by_phone.identifier_value
+    where by_email.customer_id is not null or by_phone.customer_id is not null
+
+),
+
+resolved as (
+
+    select
+        identifier_type,
+        identifier_value,
+        customer_id,
+        evidence_source,
+        evidence_rank,
+        evidence_count,
+        last_seen_at,
+        candidate_count
+    from direct_resolved
+    union all
+    select
+        identifier_type,
+        identifier_value,
+        customer_id,
+        evidence_source,
+        evidence_rank,
+        evidence_count,
+        last_seen_at,
+        candidate_count
+    from hash_matched_end_users
+
+),
+
+final as (
+
+    select
+        cast(identifier_type as {{ dbt.type_string() }}) as identifier_type,
+        cast(identifier_value as {{ dbt.type_string() }}) as identifier_value,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_id,
+        cast(evidence_source as {{ dbt.type_string() }}) as evidence_source,
+        cast(evidence_rank as {{ dbt.type_int() }}) as evidence_rank,
+        cast(evidence_count as {{ dbt.type_bigint() }}) as evidence_count,
+        last_seen_at,
+        cast(candidate_count as {{ dbt.type_bigint() }}) as candidate_count,
+        candidate_count > 1 as is_ambiguous
+    from resolved
+
+)
+
+select * from final
