@@ -36,7 +36,7 @@ def local_fields(utc_seconds: np.ndarray, tz: str) -> tuple[np.ndarray, np.ndarr
     """(local hour as float, ISO weekday 1..7, local date as int days since epoch) for UTC seconds."""
     idx = pd.to_datetime(np.asarray(utc_seconds, dtype=np.int64), unit="s", utc=True).tz_convert(tz)
     hour = idx.hour.to_numpy() + idx.minute.to_numpy() / 60.0 + idx.second.to_numpy() / 3600.0
-    weekday = idx.dayofweek.to_numpy() + 1
+    weekday = idx.day_of_week.to_numpy() + 1
     local_naive = idx.tz_localize(None).to_numpy().astype("datetime64[D]").astype(np.int64)
     return hour, weekday, local_naive
 

@@ -55,7 +55,8 @@ class OrderBook:
         refund = (status == "paid") & (u > 1 - P.REFUND_P)
         later = when[refund] + rng.integers(3 * DAY, 20 * DAY, int(refund.sum()))
         second = {key: v[refund] for key, v in base.items()}
-        second.update({"status": np.full(int(refund.sum()), "refunded", dtype=object), "_t": later})
+        second.update({"status": np.full(int(refund.sum()), "refunded", dtype=object), "_t": later,
+                       "_pos": np.flatnonzero(refund)})
         return [first, second]
 
     def history(self, start: int) -> list[dict[str, np.ndarray]]:
@@ -69,10 +70,10 @@ class OrderBook:
         o = np.argsort(when, kind="stable")
         first, second = self._rows(who[o], when[o], np.zeros(len(who), np.int64))
         # a refund that happened before the period is already in the order's status in the first file
-        before = second["_t"] < start
-        if before.any():
-            first["status"][np.isin(first["order_id"], second["order_id"][before])] = "refunded"
-        return [first, {key: v[~before] for key, v in second.items()}]
+        before = second.pop("_pos")
+        before_mask = second["_t"] < start
+        first["status"][before[before_mask]] = "refunded"
+        return [first, {key: v[~before_mask] for key, v in second.items()}]
 
     def day(self, t0: int, t1: int) -> list[dict[str, np.ndarray]]:
         """New orders placed in [t0, t1), thinned by each customer's latest service experience."""
@@ -89,5 +90,7 @@ class OrderBook:
         good = cust.last_good[who] > when - P.BAD_MEMORY_DAYS * DAY
         p = np.where(bad, P.ORDER_KEEP["bad"], np.where(good, P.ORDER_KEEP["good"], P.ORDER_KEEP["none"]))
         keep = rng.random(k) < p
-        return self._rows(who[keep], when[keep])
+        first, second = self._rows(who[keep], when[keep])
+        second.pop("_pos")
+        return [first, second]
 

@@ -67,12 +67,10 @@ def build_customers(plan: SitePlan, cfg: GeneratorConfig, period_start: int, per
     number = np.arange(plan.first_customer, plan.first_customer + n)
     cid = ids.prefixed("C", number, 7)
     national = phones.mobile_numbers(rng, n, country)
-    first, last = _customer_names(country, n, rng)
+    first, last, name = _customer_names(country, n, rng)
     local = np.char.add(np.char.add(np.char.lower(first.astype(str)), "."), np.char.lower(last.astype(str)))
     local = np.char.add(local, (number % 997).astype(str))
     email = np.char.add(np.char.add(local, "@"), text.pick(rng, text.EMAIL_DOMAINS, n).astype(str)).astype(object)
-    name = (np.char.add(np.char.add(first.astype(str), " "), last.astype(str)) if country == "uk"
-            else np.char.add(last.astype(str), first.astype(str))).astype(object)
     weight = rng.gamma(0.6, 1.0, n)
     order_rate = rng.gamma(1.3, P.ORDERS_PER_YEAR / 1.3, n)
     hd = np.full(n, -1, np.int64)
@@ -100,13 +98,18 @@ def build_customers(plan: SitePlan, cfg: GeneratorConfig, period_start: int, per
                      order_rate, hd, is_test, np.full(total, NEVER), np.full(total, NEVER), n0, k_test, country)
 
 
-def _customer_names(country: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _customer_names(country: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(first name and last name in Latin letters for e-mail addresses, display name)."""
     if country == "cn":
-        given = np.array([g[1] for g in text.CN_GIVEN], dtype=object)
-        sur = np.array([s[1] for s in text.CN_SURNAMES], dtype=object)
-        return given[rng.integers(0, len(given), n)], sur[rng.integers(0, len(sur), n)]
-    return (np.array(text.EN_FIRST, dtype=object)[rng.integers(0, len(text.EN_FIRST), n)],
-            np.array(text.EN_LAST, dtype=object)[rng.integers(0, len(text.EN_LAST), n)])
+        g = rng.integers(0, len(text.CN_GIVEN), n)
+        s = rng.integers(0, len(text.CN_SURNAMES), n)
+        given = np.array([x[1] for x in text.CN_GIVEN], dtype=object)[g]
+        sur = np.array([x[1] for x in text.CN_SURNAMES], dtype=object)[s]
+        hanzi = np.char.add(np.array([x[0] for x in text.CN_SURNAMES])[s], np.array([x[0] for x in text.CN_GIVEN])[g])
+        return given, sur, hanzi.astype(object)
+    first = np.array(text.EN_FIRST, dtype=object)[rng.integers(0, len(text.EN_FIRST), n)]
+    last = np.array(text.EN_LAST, dtype=object)[rng.integers(0, len(text.EN_LAST), n)]
+    return first, last, np.char.add(np.char.add(first.astype(str), " "), last.astype(str)).astype(object)
 
 
 def pick_customers(cust: Customers, t: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -25,7 +25,7 @@ def roster_rows(agents: Agents, day: int, when: int, site: str, tz: str) -> dict
         "team": np.array(agents.team_names, dtype=object)[team], "site": np.full(k, site, dtype=object),
         "site_time_zone": np.full(k, tz, dtype=object), "supervisor_id": supervisor,
         "hire_date": agents.hire_date[idx].astype(str).astype(object), "employment_status": status,
-        "_t": np.full(k, when, np.int64), "_ord": np.arange(k, dtype=np.int64),
+        "_t": np.full(k, when, np.int64), "_ord": agents.number[idx].astype(np.int64),
     }
 
 
@@ -39,7 +39,8 @@ def schedule_rows(s: Schedules, agents: Agents, day: int, when: int) -> dict[str
     return {
         "agent_id": agents.agent_id[s.ad_agent[ad]], "schedule_date": date_txt,
         "activity": np.array(ACTIVITY, dtype=object)[s.plan_kind[m]], "start_local": start,
-        "end_local": s.plan_end_local[m], "_t": np.full(k, when, np.int64), "_ord": np.arange(k, dtype=np.int64),
+        "end_local": s.plan_end_local[m], "_t": np.full(k, when, np.int64),
+        "_ord": agents.number[s.ad_agent[ad]].astype(np.int64) * 100 + np.arange(k) % 100,
     }
 
 

@@ -366,7 +366,7 @@ class SiteRun:
 
         chat_roots_c = np.flatnonzero(np.isin(cc["queue"], self.chat_q) & (cc["kind"] == 0))
         src = cc["src"][chat_roots_c]
-        topic = np.where(rng.random(len(src)) < 0.85, issue[src], "").astype(object)
+        topic = np.where(rng.random(len(src)) < 0.85, issue[src], None).astype(object)
         sess = chat.session_records(cc, chat_roots_c, self.q_ref[queue[src]], a.chat_agent_id, chat_customer[src],
                                     chat_email[src], visitor[src], topic, rng)
         self.dirt.empty_strings(sess, ("customer_id", "email"))

@@ -69,9 +69,10 @@ PAGES = ["https://shop.example.com/", "https://shop.example.com/orders", "https:
          "https://shop.example.com/help/payment", "https://shop.example.com/account", "https://shop.example.com/cart",
          "https://shop.example.com/product/12345"]
 PAGES_P = [0.18, 0.24, 0.16, 0.12, 0.12, 0.10, 0.08]
-REFERRERS = ["https://www.google.com/", "https://www.baidu.com/", "https://mail.example.com/", "", "https://m.example.com/app"]
+REFERRERS = ["https://www.google.com/", "https://www.baidu.com/", "https://mail.example.com/", None,
+             "https://m.example.com/app"]
 REFERRERS_P = [0.30, 0.18, 0.12, 0.32, 0.08]
-UTM = ["google", "baidu", "newsletter", "wechat", "affiliate", ""]
+UTM = ["google", "baidu", "newsletter", "wechat", "affiliate", None]
 UTM_P = [0.22, 0.14, 0.12, 0.10, 0.05, 0.37]
 DEVICES = ["desktop", "mobile", "tablet"]
 DEVICES_P = [0.48, 0.44, 0.08]
@@ -94,7 +95,7 @@ SURVEY_COMMENTS = {
 }
 
 
-def pick(rng: np.random.Generator, items: list[str] | tuple[str, ...], n: int,
+def pick(rng: np.random.Generator, items: list | tuple, n: int,
          p: list[float] | None = None) -> np.ndarray:
     arr = np.array(items, dtype=object)
     return arr[rng.choice(len(arr), size=n, p=p)]

@@ -49,6 +49,7 @@ class DayWriter:
         self.con = duckdb.connect()
         self.con.execute(f"SET threads = {max(1, threads)}")
         self.con.execute("SET preserve_insertion_order = true")
+        self.con.execute("SET enable_progress_bar = false")
         for m in MACROS:
             self.con.execute(m)
         self.buffers: dict[str, list[pa.Table]] = {}
