@@ -1,0 +1,84 @@
+{#- One row per agent version (SCD type 2) from the roster snapshot. Rules in _core__dim_agents.yml. -#}
+
+with snapshot as (
+
+    select * from {{ ref('snp_workforce__agents') }}
+
+),
+
+versions as (
+
+    select
+        dbt_scd_id as agent_key,
+        agent_id,
+        team,
+        site,
+        site_time_zone,
+        supervisor_id,
+        hire_date,
+        employment_status,
+        helpdesk_user_id,
+        chat_agent_id,
+        full_name_hash,
+        email_domain,
+        cast(changed_at as date) as valid_from_date,
+        {{ local_to_utc('cast(cast(changed_at as date) as ' ~ dbt.type_timestamp() ~ ')', 'site_time_zone') }}
+        as valid_from
+    from snapshot
+
+),
+
+bounded as (
+
+    select
+        *,
+        lead(valid_from) over (partition by agent_id order by valid_from) as next_valid_from,
+        lead(valid_from_date) over (partition by agent_id order by valid_from) as next_valid_from_date,
+        row_number() over (partition by agent_id order by valid_from) as version_number
+    from versions
+
+),
+
+tenure as (
+
+    select
+        *,
+        case
+            when hire_date is null then 'unknown'
+            when valid_from_date < {{ dbt.dateadd('month', 3, 'hire_date') }} then '<3 months'
+            when valid_from_date < {{ dbt.dateadd('month', 12, 'hire_date') }} then '3-12 months'
+            when valid_from_date < {{ dbt.dateadd('month', 24, 'hire_date') }} then '1-2 years'
+            else '2+ years'
+        end as tenure_band
+    from bounded
+
+),
+
+final as (
+
+    select
+        agent_key,
+        agent_id,
+        version_number,
+        team,
+        site,
+        site_time_zone,
+        supervisor_id,
+        hire_date,
+        tenure_band,
+        employment_status,
+        employment_status = 'active' as is_active,
+        helpdesk_user_id,
+        chat_agent_id,
+        full_name_hash,
+        email_domain,
+        valid_from,
+        coalesce(next_valid_from, cast('9999-12-31 00:00:00' as {{ dbt.type_timestamp() }})) as valid_to,
+        valid_from_date,
+        coalesce(next_valid_from_date, cast('9999-12-31' as date)) as valid_to_date,
+        next_valid_from is null as is_current
+    from tenure
+
+)
+
+select * from final
