@@ -1,0 +1,190 @@
+{#- One row per call leg of a customer contact, stitched to the contact it belongs to (rules in
+    _int_contacts__models.yml). The transfer/callback chain is walked with a bounded chain of self-joins
+    (no recursive CTE): var call_chain_max_depth hops, default 6. -#}
+{%- set max_depth = var('call_chain_max_depth', 6) | int -%}
+
+with contact_records as (
+
+    select * from {{ ref('stg_telephony__contact_records') }}
+
+),
+
+queues as (
+
+    select * from {{ ref('queues') }}
+
+),
+
+agent_identifiers as (
+
+    select * from {{ ref('int_agents__identifiers') }}
+
+),
+
+links as (
+
+    select
+        contact_records.contact_id as leg_id,
+        predecessors.contact_id as previous_leg_id
+    from contact_records
+    left join contact_records as predecessors
+        on contact_records.previous_contact_id = predecessors.contact_id
+
+),
+
+chain_walk as (
+
+    select
+        hop_0.leg_id,
+        coalesce(
+            {%- for hop in range(max_depth, -1, -1) %}
+            hop_{{ hop }}.leg_id{{ ',' if not loop.last }}
+            {%- endfor %}
+        ) as first_leg_id,
+        case
+            {%- for hop in range(max_depth, 0, -1) %}
+            when hop_{{ hop }}.leg_id is not null then {{ hop }}
+            {%- endfor %}
+            else 0
+        end as chain_depth,
+        hop_{{ max_depth }}.previous_leg_id is not null as is_chain_truncated
+    from links as hop_0
+    {%- for hop in range(1, max_depth + 1) %}
+    left join links as hop_{{ hop }}
+        on hop_{{ hop - 1 }}.previous_leg_id = hop_{{ hop }}.leg_id
+    {%- endfor %}
+
+),
+
+legs_in_chains as (
+
+    select
+        contact_records.*,
+        chain_walk.first_leg_id,
+        chain_walk.chain_depth,
+        chain_walk.is_chain_truncated
+    from contact_records
+    inner join chain_walk
+        on contact_records.contact_id = chain_walk.leg_id
+
+),
+
+chain_flags as (
+
+    select
+        *,
+        max(case when is_test_account then 1 else 0 end) over (partition by first_leg_id) as test_account_legs_in_chain,
+        max(case when contact_id = first_leg_id and initiation_method = 'OUTBOUND' then 1 else 0 end) over (
+            partition by first_leg_id
+        ) as outbound_first_legs_in_chain
+    from legs_in_chains
+
+),
+
+customer_legs as (
+
+    select * from chain_flags
+    where test_account_legs_in_chain = 0
+
+),
+
+numbered as (
+
+    select
+        *,
+        row_number() over (
+            partition by first_leg_id
+            order by chain_depth, initiated_at, contact_id
+        ) as leg_number,
+        count(*) over (partition by first_leg_id) as leg_count
+    from customer_legs
+
+),
+
+with_queue_and_agent as (
+
+    select
+        numbered.*,
+        queues.queue_id,
+        agent_identifiers.agent_id
+    from numbered
+    left join queues
+        on
+            queues.source_system = 'telephony'
+            and numbered.queue_ref = queues.source_queue_ref
+    left join agent_identifiers
+        on
+            agent_identifiers.identifier_type = 'telephony_username'
+            and lower(numbered.agent_username) = lower(agent_identifiers.identifier_value)
+
+),
+
+classified as (
+
+    select
+        *,
+        (queue_ref is not null or enqueued_at is not null) as is_queued,
+        (agent_username is not null or connected_to_agent_at is not null) as is_answered,
+        initiation_method = 'CALLBACK' as is_callback_leg,
+        (
+            initiation_method = 'TRANSFER'
+            or (leg_number > 1 and initiation_method <> 'CALLBACK')
+        ) as is_transfer_leg
+    from with_queue_and_agent
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(["'telephony:'", 'first_leg_id']) }} as contact_id,
+        first_leg_id as source_contact_id,
+        contact_id as leg_id,
+        previous_contact_id as previous_leg_id,
+        cast(leg_number as {{ dbt.type_int() }}) as leg_number,
+        cast(leg_count as {{ dbt.type_int() }}) as leg_count,
+        leg_number = leg_count as is_last_leg,
+        outbound_first_legs_in_chain = 1 as is_outbound_contact,
+        initiation_method,
+        is_transfer_leg,
+        is_callback_leg,
+        queue_ref,
+        queue_id,
+        agent_username,
+        agent_id,
+        customer_id as customer_ref_id,
+        customer_phone_hash,
+        issue_type,
+        initiated_at,
+        enqueued_at,
+        dequeued_at,
+        connected_to_agent_at,
+        disconnected_at,
+        acw_started_at,
+        acw_ended_at,
+        case
+            when is_answered then {{ elapsed_seconds('enqueued_at', 'connected_to_agent_at') }}
+            when is_queued then {{ elapsed_seconds('enqueued_at', 'coalesce(dequeued_at, disconnected_at)') }}
+        end as wait_seconds,
+        cast(queue_seconds as {{ type_double() }}) as queue_seconds,
+        cast(agent_interaction_seconds as {{ type_double() }}) as talk_seconds,
+        cast(customer_hold_seconds as {{ type_double() }}) as hold_seconds,
+        number_of_holds,
+        cast(acw_seconds as {{ type_double() }}) as acw_seconds,
+        cast(
+            agent_interaction_seconds + customer_hold_seconds + acw_seconds as {{ type_double() }}
+        ) as handle_seconds,
+        disconnect_reason,
+        is_ivr_only,
+        is_queued,
+        is_answered,
+        (is_queued and not is_answered) as is_unanswered_in_queue,
+        (previous_contact_id is not null and chain_depth = 0) as has_missing_previous_leg,
+        is_chain_truncated,
+        has_invalid_timestamp,
+        has_invalid_duration
+    from classified
+
+)
+
+select * from final

@@ -1,0 +1,131 @@
+{#- One row per phone contact (a chain of call legs), in the canonical per-channel contact columns. Rules in
+    _int_contacts__models.yml. -#}
+with call_legs as (
+
+    select * from {{ ref('int_contacts__call_legs') }}
+
+),
+
+inbound_legs as (
+
+    select * from call_legs
+    where not is_outbound_contact
+
+),
+
+leg_positions as (
+
+    select
+        *,
+        min(case when is_queued then leg_number end) over (partition by contact_id) as first_queued_leg_number,
+        max(case when is_queued then leg_number end) over (partition by contact_id) as last_queued_leg_number,
+        max(case when is_answered then leg_number end) over (partition by contact_id) as last_answered_leg_number,
+        min(case when issue_type is not null then leg_number end) over (partition by contact_id) as issue_leg_number,
+        min(case when customer_ref_id is not null then leg_number end) over (
+            partition by contact_id
+        ) as customer_ref_leg_number,
+        min(case when customer_phone_hash is not null then leg_number end) over (
+            partition by contact_id
+        ) as phone_leg_number
+    from inbound_legs
+
+),
+
+contacts as (
+
+    select
+        contact_id,
+        max(source_contact_id) as source_contact_id,
+        {{ dbt.listagg('leg_id', "','", 'order by leg_number') }} as source_ids,
+        max(case when leg_number = first_queued_leg_number then queue_id end) as queue_id,
+        max(case when leg_number = issue_leg_number then issue_type end) as issue_type,
+        max(case when leg_number = customer_ref_leg_number then customer_ref_id end) as customer_ref_id,
+        max(case when leg_number = phone_leg_number then customer_phone_hash end) as customer_phone_hash,
+        max(case when leg_number = last_answered_leg_number then agent_id end) as agent_id,
+        min(coalesce(initiated_at, enqueued_at)) as arrived_at,
+        max(case when leg_number = first_queued_leg_number then enqueued_at end) as enqueued_at,
+        min(connected_to_agent_at) as answered_at,
+        max(case
+            when leg_number = last_queued_leg_number then coalesce(dequeued_at, disconnected_at)
+        end) as left_queue_at,
+        max(disconnected_at) as ended_at,
+        sum(case when is_answered then talk_seconds end) as answered_talk_seconds,
+        sum(case when is_answered then hold_seconds end) as answered_hold_seconds,
+        sum(case when is_answered then acw_seconds end) as answered_acw_seconds,
+        max(case when is_answered and talk_seconds is null then 1 else 0 end) as has_missing_talk,
+        max(case when is_answered and hold_seconds is null then 1 else 0 end) as has_missing_hold,
+        max(case when is_answered and acw_seconds is null then 1 else 0 end) as has_missing_acw,
+        max(case when is_queued or is_answered then 1 else 0 end) as offered_legs,
+        max(case when is_answered then 1 else 0 end) as answered_legs,
+        max(case when is_callback_leg then 1 else 0 end) as callback_legs,
+        sum(case when is_transfer_leg then 1 else 0 end) as transfer_legs,
+        max(last_answered_leg_number) as last_answered_leg_number,
+        max(leg_count) as leg_count
+    from leg_positions
+    group by contact_id
+
+),
+
+outcomes as (
+
+    select
+        *,
+        offered_legs = 1 as is_offered,
+        answered_legs = 1 as is_answered,
+        coalesce(last_answered_leg_number = leg_count, false) as is_resolved
+    from contacts
+
+),
+
+final as (
+
+    select
+        contact_id,
+        'phone' as channel,
+        'telephony' as source_system,
+        source_contact_id,
+        source_ids,
+        queue_id,
+        issue_type,
+        cast(null as {{ dbt.type_string() }}) as priority,
+        customer_ref_id,
+        customer_phone_hash,
+        cast(null as {{ dbt.type_string() }}) as customer_email_hash,
+        cast(null as {{ dbt.type_string() }}) as helpdesk_user_id,
+        cast(null as {{ dbt.type_string() }}) as chat_customer_id,
+        agent_id,
+        arrived_at,
+        enqueued_at,
+        answered_at,
+        answered_at as first_response_at,
+        case when is_resolved then ended_at end as resolved_at,
+        ended_at,
+        case
+            when is_answered then {{ elapsed_seconds('enqueued_at', 'answered_at') }}
+            when is_offered then {{ elapsed_seconds('enqueued_at', 'left_queue_at') }}
+        end as wait_seconds,
+        case when has_missing_talk = 0 then answered_talk_seconds end as talk_seconds,
+        case when has_missing_hold = 0 then answered_hold_seconds end as hold_seconds,
+        case when has_missing_acw = 0 then answered_acw_seconds end as acw_seconds,
+        case
+            when has_missing_talk = 0 and has_missing_hold = 0 and has_missing_acw = 0
+                then answered_talk_seconds + answered_hold_seconds + answered_acw_seconds
+        end as handle_seconds,
+        is_offered,
+        not is_offered as is_ivr_contained,
+        is_answered,
+        is_offered and not is_answered as is_abandoned,
+        callback_legs = 1 as is_callback,
+        cast(transfer_legs as {{ dbt.type_bigint() }}) as transfer_count,
+        is_resolved,
+        cast(null as {{ dbt.type_bigint() }}) as reopen_count,
+        cast(null as {{ dbt.type_bigint() }}) as agent_replies,
+        cast(null as {{ dbt.type_string() }}) as entry_page,
+        cast(null as {{ dbt.type_string() }}) as utm_source,
+        cast(null as {{ dbt.type_string() }}) as device,
+        cast(null as {{ dbt.type_string() }}) as referrer
+    from outcomes
+
+)
+
+select * from final
