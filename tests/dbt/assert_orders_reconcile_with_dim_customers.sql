@@ -25,8 +25,14 @@ single_currency_paid as (
 counts as (
 
     select
-        (select count(*) from orders where is_known_customer) as known_customer_orders,
-        (select count(*) from orders where is_known_customer and is_paid) as known_customer_paid_orders,
+        (
+            select count(*) from orders
+            where is_known_customer
+        ) as known_customer_orders,
+        (
+            select count(*) from orders
+            where is_known_customer and is_paid
+        ) as known_customer_paid_orders,
         (select coalesce(sum(order_count), 0) from customers) as dim_order_count,
         (select coalesce(sum(paid_order_count), 0) from customers) as dim_paid_order_count,
         (select coalesce(paid_amount, 0) from single_currency_paid) as fact_paid_amount,

@@ -8,7 +8,12 @@ with lexicon as (
 
 final as (
 
-    select * from lexicon
+    select
+        term,
+        language,
+        polarity,
+        weight
+    from lexicon
     where
         (polarity = 'neutral' and weight <> 0)
         or (polarity <> 'neutral' and weight < 1)

@@ -4,13 +4,19 @@ with counts as (
 
     select
         (select count(*) from {{ ref('stg_survey__responses') }}) as staged_surveys,
-        (select count(*) from {{ ref('stg_survey__responses') }} where is_test_account) as test_account_surveys,
+        (
+            select count(*) from {{ ref('stg_survey__responses') }}
+            where is_test_account
+        ) as test_account_surveys,
         (
             select count(*) from {{ ref('stg_survey__responses') }}
             where is_responded and not is_test_account
         ) as staged_real_responses,
         (select count(*) from {{ ref('fct_survey_responses') }}) as published_surveys,
-        (select count(*) from {{ ref('fct_survey_responses') }} where is_responded) as published_responses
+        (
+            select count(*) from {{ ref('fct_survey_responses') }}
+            where is_responded
+        ) as published_responses
 
 ),
 

@@ -52,19 +52,32 @@ real_call_legs as (
 
 crm_evidence as (
 
-    {%- for identifier_type, column in [
-        ('crm_customer_id', 'customer_id'), ('phone_hash', 'phone_hash'), ('email_hash', 'email_hash'),
-    ] %}
     select
-        '{{ identifier_type }}' as identifier_type,
-        {{ column }} as identifier_value,
+        'crm_customer_id' as identifier_type,
+        customer_id as identifier_value,
         customer_id,
-        1 as evidence_rank,
-        created_at as seen_at
+        created_at as seen_at,
+        1 as evidence_rank
     from customers
-    where {{ column }} is not null
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    where customer_id is not null
+    union all
+    select
+        'phone_hash' as identifier_type,
+        phone_hash as identifier_value,
+        customer_id,
+        created_at as seen_at,
+        1 as evidence_rank
+    from customers
+    where phone_hash is not null
+    union all
+    select
+        'email_hash' as identifier_type,
+        email_hash as identifier_value,
+        customer_id,
+        created_at as seen_at,
+        1 as evidence_rank
+    from customers
+    where email_hash is not null
 
 ),
 
@@ -84,37 +97,58 @@ helpdesk_profiles as (
 
 helpdesk_evidence as (
 
-    {%- for identifier_type, column in [
-        ('helpdesk_user_id', 'user_id'), ('phone_hash', 'phone_hash'), ('email_hash', 'email_hash'),
-    ] %}
     select
-        '{{ identifier_type }}' as identifier_type,
-        {{ column }} as identifier_value,
+        'helpdesk_user_id' as identifier_type,
+        user_id as identifier_value,
         customer_id,
-        2 as evidence_rank,
-        created_at as seen_at
+        created_at as seen_at,
+        2 as evidence_rank
     from helpdesk_profiles
-    where {{ column }} is not null
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    where user_id is not null
+    union all
+    select
+        'phone_hash' as identifier_type,
+        phone_hash as identifier_value,
+        customer_id,
+        created_at as seen_at,
+        2 as evidence_rank
+    from helpdesk_profiles
+    where phone_hash is not null
+    union all
+    select
+        'email_hash' as identifier_type,
+        email_hash as identifier_value,
+        customer_id,
+        created_at as seen_at,
+        2 as evidence_rank
+    from helpdesk_profiles
+    where email_hash is not null
 
 ),
 
 chat_evidence as (
 
-    {%- for identifier_type, column in [('chat_customer_id', 'customer_id'), ('email_hash', 'email_hash')] %}
     select
-        '{{ identifier_type }}' as identifier_type,
-        real_chat_sessions.{{ column }} as identifier_value,
+        'chat_customer_id' as identifier_type,
+        real_chat_sessions.customer_id as identifier_value,
         customers.customer_id,
-        3 as evidence_rank,
-        real_chat_sessions.requested_at as seen_at
+        real_chat_sessions.requested_at as seen_at,
+        3 as evidence_rank
     from real_chat_sessions
     inner join customers
         on real_chat_sessions.customer_id = customers.customer_id
-    where real_chat_sessions.{{ column }} is not null
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+    where real_chat_sessions.customer_id is not null
+    union all
+    select
+        'email_hash' as identifier_type,
+        real_chat_sessions.email_hash as identifier_value,
+        customers.customer_id,
+        real_chat_sessions.requested_at as seen_at,
+        3 as evidence_rank
+    from real_chat_sessions
+    inner join customers
+        on real_chat_sessions.customer_id = customers.customer_id
+    where real_chat_sessions.email_hash is not null
 
 ),
 
@@ -124,8 +158,8 @@ call_evidence as (
         'phone_hash' as identifier_type,
         real_call_legs.customer_phone_hash as identifier_value,
         customers.customer_id,
-        3 as evidence_rank,
-        real_call_legs.initiated_at as seen_at
+        real_call_legs.initiated_at as seen_at,
+        3 as evidence_rank
     from real_call_legs
     inner join customers
         on real_call_legs.customer_id = customers.customer_id
@@ -168,7 +202,7 @@ direct_ranked as (
         *,
         row_number() over (
             partition by identifier_type, identifier_value
-            order by evidence_rank, evidence_count desc, last_seen_at desc nulls last, customer_id
+            order by evidence_rank asc, evidence_count desc, last_seen_at desc nulls last, customer_id asc
         ) as candidate_rank,
         count(*) over (partition by identifier_type, identifier_value) as candidate_count
     from direct_candidates
@@ -200,13 +234,13 @@ hash_matched_end_users as (
     select
         'helpdesk_user_id' as identifier_type,
         unlinked_end_users.user_id as identifier_value,
-        coalesce(by_email.customer_id, by_phone.customer_id) as customer_id,
-        case when by_email.customer_id is not null then 'helpdesk_email_match' else 'helpdesk_phone_match' end
-            as evidence_source,
+        unlinked_end_users.created_at as last_seen_at,
         4 as evidence_rank,
         1 as evidence_count,
-        unlinked_end_users.created_at as last_seen_at,
-        1 as candidate_count
+        1 as candidate_count,
+        coalesce(by_email.customer_id, by_phone.customer_id) as customer_id,
+        case when by_email.customer_id is not null then 'helpdesk_email_match' else 'helpdesk_phone_match' end
+            as evidence_source
     from unlinked_end_users
     left join direct_resolved as by_email
         on

@@ -40,9 +40,9 @@ final as (
         amount,
         currency,
         status,
-        status = 'paid' as is_paid,
         is_known_customer,
-        has_invalid_amount
+        has_invalid_amount,
+        status = 'paid' as is_paid
     from real_orders
 
 )

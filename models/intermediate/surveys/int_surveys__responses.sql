@@ -42,7 +42,7 @@ first_legs as (
         surveyed_call_legs.leg_id,
         coalesce(
             {%- for hop in range(max_depth, -1, -1) %}
-            hop_{{ hop }}.contact_id,
+                hop_{{ hop }}.contact_id,
             {%- endfor %}
             surveyed_call_legs.leg_id
         ) as first_leg_id
@@ -119,8 +119,8 @@ scored as (
 
     select
         with_contact.*,
-        coalesce(lexicon_scores.lexicon_hits, 0) as lexicon_hits,
-        lexicon_scores.sentiment_score
+        lexicon_scores.sentiment_score,
+        coalesce(lexicon_scores.lexicon_hits, 0) as lexicon_hits
     from with_contact
     left join lexicon_scores
         on with_contact.response_id = lexicon_scores.response_id

@@ -18,10 +18,10 @@ status_changes as (
 
     select
         field_history.ticket_id,
-        lower(field_history.new_value) as status,
         field_history.changed_at,
         field_history.changed_by_user_id,
-        field_history.field_change_id
+        field_history.field_change_id,
+        lower(field_history.new_value) as status
     from field_history
     inner join tickets
         on field_history.ticket_id = tickets.ticket_id
@@ -42,7 +42,7 @@ ordered_changes as (
                 changed_at,
                 case status
                     {%- for status in status_order %}
-                    when '{{ status }}' then {{ loop.index }}
+                        when '{{ status }}' then {{ loop.index }}
                     {%- endfor %}
                     else {{ status_order | length + 1 }}
                 end,

@@ -109,8 +109,6 @@ final as (
         with_channel.ticket_type,
         with_channel.via_channel,
         with_channel.channel,
-        coalesce(with_channel.group_queue_id, channel_default_queues.queue_id) as queue_id,
-        with_channel.group_queue_id is null and channel_default_queues.queue_id is not null as is_queue_from_channel,
         with_channel.group_id,
         with_channel.issue_type,
         with_channel.requester_id,
@@ -118,7 +116,9 @@ final as (
         with_channel.requester_email_hash,
         with_channel.requester_phone_hash,
         with_channel.assignee_id,
-        with_channel.has_invalid_timestamp
+        with_channel.has_invalid_timestamp,
+        coalesce(with_channel.group_queue_id, channel_default_queues.queue_id) as queue_id,
+        with_channel.group_queue_id is null and channel_default_queues.queue_id is not null as is_queue_from_channel
     from with_channel
     left join channel_default_queues
         on with_channel.channel = channel_default_queues.channel
