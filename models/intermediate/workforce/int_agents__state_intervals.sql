@@ -1,0 +1,160 @@
+{#- One row per agent state interval from the agent event stream: each event's state lasts until the agent's
+    next event, or to the end of the agent's local day when the session was left open. Rules in
+    _int_workforce__models.yml. -#}
+
+with agent_events as (
+
+    select * from {{ ref('stg_telephony__agent_events') }}
+
+),
+
+agent_identifiers as (
+
+    select * from {{ ref('int_agents__identifiers') }}
+
+),
+
+site_history as (
+
+    select * from {{ ref('int_agents__site_history') }}
+
+),
+
+timed_events as (
+
+    select * from agent_events
+    where event_at is not null
+
+),
+
+usernames as (
+
+    select * from agent_identifiers
+    where identifier_type = 'telephony_username'
+
+),
+
+agent_events_mapped as (
+
+    select
+        timed_events.event_id,
+        usernames.agent_id,
+        timed_events.event_at,
+        timed_events.state
+    from timed_events
+    inner join usernames
+        on lower(timed_events.agent_username) = lower(usernames.identifier_value)
+
+),
+
+with_time_zone as (
+
+    select
+        agent_events_mapped.*,
+        site_history.site,
+        site_history.site_time_zone
+    from agent_events_mapped
+    inner join site_history
+        on
+            agent_events_mapped.agent_id = site_history.agent_id
+            and cast(agent_events_mapped.event_at as date) >= site_history.valid_from_date
+            and cast(agent_events_mapped.event_at as date) < site_history.valid_to_date
+
+),
+
+localized as (
+
+    select
+        *,
+        cast({{ utc_to_local('event_at', 'site_time_zone') }} as date) as date_day
+    from with_time_zone
+
+),
+
+with_day_end as (
+
+    select
+        *,
+        {{ local_to_utc(
+            'cast(' ~ dbt.dateadd('day', 1, 'date_day') ~ ' as ' ~ dbt.type_timestamp() ~ ')', 'site_time_zone'
+        ) }} as day_ends_at,
+        {#- events at the same instant: the state entered last is the one that lasts (see the model's docs) -#}
+        case state
+            when 'LOGIN' then 0
+            when 'AVAILABLE' then 1
+            when 'ON_CONTACT' then 3
+            when 'AFTER_CONTACT_WORK' then 4
+            when 'LOGOUT' then 5
+            else 2
+        end as same_instant_rank
+    from localized
+
+),
+
+sequenced as (
+
+    select
+        *,
+        lead(event_at) over (
+            partition by agent_id
+            order by event_at, same_instant_rank, event_id
+        ) as next_event_at
+    from with_day_end
+
+),
+
+intervals as (
+
+    select
+        event_id as state_interval_id,
+        agent_id,
+        site,
+        site_time_zone,
+        date_day,
+        state,
+        event_at as started_at,
+        case
+            when next_event_at <= day_ends_at then next_event_at
+            else day_ends_at
+        end as ended_at,
+        coalesce(next_event_at > day_ends_at, true) as is_closed_at_day_end
+    from sequenced
+    where state <> 'LOGOUT'
+
+),
+
+classified as (
+
+    select
+        *,
+        case state
+            when 'ON_CONTACT' then 'on_contact'
+            when 'AFTER_CONTACT_WORK' then 'acw'
+            when 'AVAILABLE' then 'available'
+            else 'not_available'
+        end as state_class,
+        {{ seconds_between('started_at', 'ended_at') }} as seconds
+    from intervals
+
+),
+
+final as (
+
+    select
+        state_interval_id,
+        agent_id,
+        site,
+        site_time_zone,
+        date_day,
+        state,
+        state_class,
+        started_at,
+        ended_at,
+        seconds,
+        is_closed_at_day_end
+    from classified
+    where ended_at > started_at
+
+)
+
+select * from final

@@ -1,0 +1,125 @@
+{#- The plan of each agent as a timeline without overlaps, cut at 30-minute boundaries: one row per stretch of
+    time in one half hour covered by one planned activity. Where activities overlap (a break inside a shift),
+    the nested activity wins, so each planned second is counted once. Rules in _int_workforce__models.yml. -#}
+
+with schedules as (
+
+    select * from {{ ref('int_workforce__schedules_utc') }}
+
+),
+
+half_hours as (
+
+    select * from {{ ref('int_workforce__half_hours') }}
+
+),
+
+usable_activities as (
+
+    select * from schedules
+    where is_usable
+
+),
+
+boundaries as (
+
+    select agent_id, started_at as boundary_at from usable_activities
+    union
+    select agent_id, ended_at as boundary_at from usable_activities
+
+),
+
+elementary_spans as (
+
+    select
+        agent_id,
+        boundary_at as span_started_at,
+        lead(boundary_at) over (partition by agent_id order by boundary_at) as span_ended_at
+    from boundaries
+
+),
+
+covering_activities as (
+
+    select
+        elementary_spans.agent_id,
+        elementary_spans.span_started_at,
+        elementary_spans.span_ended_at,
+        usable_activities.schedule_activity_id,
+        usable_activities.site,
+        usable_activities.site_time_zone,
+        usable_activities.schedule_date,
+        usable_activities.activity,
+        usable_activities.activity_class,
+        row_number() over (
+            partition by elementary_spans.agent_id, elementary_spans.span_started_at
+            order by
+                case when usable_activities.activity = 'shift' then 1 else 0 end,
+                usable_activities.started_at desc,
+                usable_activities.activity,
+                usable_activities.schedule_activity_id
+        ) as cover_rank
+    from elementary_spans
+    inner join usable_activities
+        on
+            elementary_spans.agent_id = usable_activities.agent_id
+            and usable_activities.started_at <= elementary_spans.span_started_at
+            and usable_activities.ended_at >= elementary_spans.span_ended_at
+    where elementary_spans.span_ended_at is not null
+
+),
+
+plan_spans as (
+
+    select * from covering_activities
+    where cover_rank = 1
+
+),
+
+cut_at_half_hours as (
+
+    select
+        plan_spans.schedule_activity_id,
+        plan_spans.agent_id,
+        plan_spans.site,
+        plan_spans.site_time_zone,
+        plan_spans.schedule_date,
+        plan_spans.activity,
+        plan_spans.activity_class,
+        half_hours.interval_start_at,
+        case
+            when plan_spans.span_started_at > half_hours.interval_start_at then plan_spans.span_started_at
+            else half_hours.interval_start_at
+        end as started_at,
+        case
+            when plan_spans.span_ended_at < half_hours.interval_end_at then plan_spans.span_ended_at
+            else half_hours.interval_end_at
+        end as ended_at
+    from plan_spans
+    inner join half_hours
+        on
+            half_hours.interval_start_at < plan_spans.span_ended_at
+            and half_hours.interval_end_at > plan_spans.span_started_at
+
+),
+
+final as (
+
+    select
+        schedule_activity_id,
+        agent_id,
+        site,
+        site_time_zone,
+        schedule_date,
+        cast({{ utc_to_local('started_at', 'site_time_zone') }} as date) as date_day,
+        interval_start_at,
+        activity,
+        activity_class,
+        started_at,
+        ended_at,
+        {{ seconds_between('started_at', 'ended_at') }} as seconds
+    from cut_at_half_hours
+
+)
+
+select * from final

@@ -1,0 +1,99 @@
+{#- One row per planned activity, UTC and local times, with the seconds it adds to the plan once nested
+    activities are taken out (net_seconds). Rules in _workforce__models.yml. -#}
+
+with schedules as (
+
+    select * from {{ ref('int_workforce__schedules_utc') }}
+
+),
+
+schedule_segments as (
+
+    select * from {{ ref('int_workforce__schedule_segments') }}
+
+),
+
+agent_versions as (
+
+    select * from {{ ref('dim_agents') }}
+
+),
+
+first_versions as (
+
+    select * from agent_versions
+    where version_number = 1
+
+),
+
+net_by_activity as (
+
+    select
+        schedule_activity_id,
+        sum(seconds) as net_seconds
+    from schedule_segments
+    group by schedule_activity_id
+
+),
+
+with_net as (
+
+    select
+        schedules.*,
+        case
+            when schedules.is_usable then coalesce(net_by_activity.net_seconds, 0)
+        end as net_seconds
+    from schedules
+    left join net_by_activity
+        on schedules.schedule_activity_id = net_by_activity.schedule_activity_id
+
+),
+
+with_agent_version as (
+
+    select
+        with_net.*,
+        coalesce(version_at_start.agent_key, first_versions.agent_key) as agent_key,
+        coalesce(version_at_start.team, first_versions.team) as team
+    from with_net
+    left join agent_versions as version_at_start
+        on
+            with_net.agent_id = version_at_start.agent_id
+            and with_net.started_at >= version_at_start.valid_from
+            and with_net.started_at < version_at_start.valid_to
+    left join first_versions
+        on
+            with_net.agent_id = first_versions.agent_id
+            and with_net.started_at < first_versions.valid_from
+
+),
+
+final as (
+
+    select
+        schedule_activity_id,
+        agent_id,
+        agent_key,
+        team,
+        site,
+        site_time_zone,
+        schedule_date,
+        activity,
+        activity_class,
+        is_productive,
+        started_at,
+        ended_at,
+        starts_at_local as started_at_local,
+        ends_at_local as ended_at_local,
+        planned_seconds,
+        net_seconds,
+        case when is_productive then net_seconds else 0 end as productive_seconds,
+        is_usable,
+        has_invalid_timestamp,
+        has_invalid_duration,
+        agent_day_exports > 1 as is_replanned
+    from with_agent_version
+
+)
+
+select * from final
