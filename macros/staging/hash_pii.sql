@@ -6,7 +6,7 @@
     salt "ccw-dev-salt" is used: fine for the sample, NOT for real data (set CCW_PII_SALT, keep it out
     of git). Note that staging views keep the salt in their SQL text. -#}
 {% macro hash_pii(expr) -%}
-    {%- set value = "lower(" ~ clean_text(expr) ~ ")" -%}
+    {%- set value = "nullif(lower(trim(" ~ expr ~ ")), '')" -%}
     case
         when {{ value }} is not null
             then {{ sha256_hex(dbt.concat(["'" ~ pii_salt() ~ "|'", value])) }}

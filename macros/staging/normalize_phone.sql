@@ -13,7 +13,7 @@
     The result must have 8 to 15 digits (E.164) or the value is null; callers flag that. -#}
 {% macro normalize_phone_e164(expr) -%}
     {%- set country = var('phone_default_country_code', '86') -%}
-    {%- set plain = "replace(" ~ clean_text(expr) ~ ", '(0)', '')" -%}
+    {%- set plain = "replace(trim(" ~ expr ~ "), '(0)', '')" -%}
     {%- set has_plus = "(" ~ plain ~ " like '+%')" -%}
     {%- set digits = strip_to_digits(plain) -%}
     case

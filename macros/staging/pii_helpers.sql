@@ -3,8 +3,8 @@
 {#- The part after the last "@", lower-cased; null when the value has no "@". -#}
 {% macro email_domain(expr) -%}
     case
-        when {{ clean_text(expr) }} like '%_@_%'
-            then lower({{ dbt.split_part(clean_text(expr), "'@'", 2) }})
+        when trim({{ expr }}) like '%_@_%'
+            then lower({{ dbt.split_part('trim(' ~ expr ~ ')', "'@'", 2) }})
     end
 {%- endmacro %}
 
@@ -18,10 +18,10 @@
     {%- set domain = var('test_account_email_domain', 'example.test') | lower -%}
     {%- set checks = [] -%}
     {%- if customer_id_expr is not none -%}
-        {%- do checks.append("coalesce(upper(" ~ clean_text(customer_id_expr) ~ ") like '" ~ prefix ~ "%', false)") -%}
+        {%- do checks.append("coalesce(upper(trim(" ~ customer_id_expr ~ ")) like '" ~ prefix ~ "%', false)") -%}
     {%- endif -%}
     {%- if email_expr is not none -%}
-        {%- do checks.append("coalesce(lower(" ~ clean_text(email_expr) ~ ") like '%@" ~ domain ~ "', false)") -%}
+        {%- do checks.append("coalesce(lower(trim(" ~ email_expr ~ ")) like '%@" ~ domain ~ "', false)") -%}
     {%- endif -%}
     ({{ checks | join(' or ') if checks else 'false' }})
 {%- endmacro %}
