@@ -28,8 +28,16 @@ def run_dbt(args: Sequence[str]) -> bool:
     return bool(result.success)
 
 
-def build_warehouse(select: str | None = None, extra: Sequence[str] = ()) -> bool:
-    """`dbt build` (seeds, snapshots, models and their tests, in dependency order)."""
+def build_warehouse(select: str | None = None, extra: Sequence[str] = (), replay_snapshots: bool = True) -> bool:
+    """Replay the roster snapshot over new roster days, then `dbt build` (seeds, snapshots, models and their
+    tests, in dependency order)."""
+    if replay_snapshots and select is None:
+        from ccw.snapshots import replay_roster_snapshot
+
+        replay = replay_roster_snapshot()
+        if not replay.ok:
+            return False
+        print(f"Roster snapshot: {len(replay.replayed)} change day(s) replayed.", flush=True)
     args = ["build", *extra]
     if select:
         args += ["--select", select]

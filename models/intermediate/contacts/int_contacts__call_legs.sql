@@ -37,16 +37,12 @@ chain_walk as (
     select
         hop_0.leg_id,
         coalesce(
-            {%- for hop in range(max_depth, -1, -1) %}
-            hop_{{ hop }}.leg_id{{ ',' if not loop.last }}
-            {%- endfor %}
+            {% for hop in range(max_depth, -1, -1) %}hop_{{ hop }}.leg_id{{ ', ' if not loop.last }}{% endfor %}
         ) as first_leg_id,
-        case
-            {%- for hop in range(max_depth, 0, -1) %}
-            when hop_{{ hop }}.leg_id is not null then {{ hop }}
-            {%- endfor %}
-            else 0
-        end as chain_depth,
+        0
+        {%- for hop in range(1, max_depth + 1) %}
+        + (case when hop_{{ hop }}.leg_id is not null then 1 else 0 end)
+        {%- endfor %} as chain_depth,
         hop_{{ max_depth }}.previous_leg_id is not null as is_chain_truncated
     from links as hop_0
     {%- for hop in range(1, max_depth + 1) %}

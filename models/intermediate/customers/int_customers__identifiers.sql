@@ -1,10 +1,10 @@
 {#- One row per (identifier_type, identifier_value) that identifies a CRM customer, with the customer_id it
     resolves to. Evidence: the CRM record itself (rank 1), help-desk end-user profiles carrying a CRM id in
-    external_id (rank 2), contacts that reported a CRM id (calls: phone hash, chats: chat customer id and e-mail
-    hash; rank 3), and help-desk end-users without a CRM id matched through their e-mail, else phone, hash
-    (rank 4). Tie-break when an identifier points to several customers: best evidence rank, then most evidence
-    rows, then the most recent evidence, then the smallest customer_id. Test accounts are excluded (their
-    staged rows are flagged is_test_account; the CRM side through int_customers__customers). -#}
+    external_id (rank 2), contacts that reported a CRM id (int_contacts__calls: phone hash, int_contacts__chats:
+    chat customer id and e-mail hash; rank 3), and help-desk end-users without a CRM id matched through their
+    e-mail, else phone, hash (rank 4). Tie-break when an identifier points to several customers: best evidence
+    rank, then most evidence rows, then the most recent evidence, then the smallest customer_id. Test accounts
+    are excluded upstream (int_customers__customers, the contact models) and here for help-desk users. -#}
 with customers as (
 
     select * from {{ ref('int_customers__customers') }}
@@ -17,15 +17,15 @@ helpdesk_users as (
 
 ),
 
-chat_sessions as (
+chat_contacts as (
 
-    select * from {{ ref('stg_chat__sessions') }}
+    select * from {{ ref('int_contacts__chats') }}
 
 ),
 
-call_legs as (
+call_contacts as (
 
-    select * from {{ ref('stg_telephony__contact_records') }}
+    select * from {{ ref('int_contacts__calls') }}
 
 ),
 
@@ -33,20 +33,6 @@ real_end_users as (
 
     select * from helpdesk_users
     where user_role = 'end-user' and not is_test_account
-
-),
-
-real_chat_sessions as (
-
-    select * from chat_sessions
-    where not is_test_account
-
-),
-
-real_call_legs as (
-
-    select * from call_legs
-    where not is_test_account
 
 ),
 
@@ -130,25 +116,25 @@ chat_evidence as (
 
     select
         'chat_customer_id' as identifier_type,
-        real_chat_sessions.customer_id as identifier_value,
+        chat_contacts.chat_customer_id as identifier_value,
         customers.customer_id,
-        real_chat_sessions.requested_at as seen_at,
+        chat_contacts.arrived_at as seen_at,
         3 as evidence_rank
-    from real_chat_sessions
+    from chat_contacts
     inner join customers
-        on real_chat_sessions.customer_id = customers.customer_id
-    where real_chat_sessions.customer_id is not null
+        on chat_contacts.chat_customer_id = customers.customer_id
+    where chat_contacts.chat_customer_id is not null
     union all
     select
         'email_hash' as identifier_type,
-        real_chat_sessions.email_hash as identifier_value,
+        chat_contacts.customer_email_hash as identifier_value,
         customers.customer_id,
-        real_chat_sessions.requested_at as seen_at,
+        chat_contacts.arrived_at as seen_at,
         3 as evidence_rank
-    from real_chat_sessions
+    from chat_contacts
     inner join customers
-        on real_chat_sessions.customer_id = customers.customer_id
-    where real_chat_sessions.email_hash is not null
+        on chat_contacts.chat_customer_id = customers.customer_id
+    where chat_contacts.customer_email_hash is not null
 
 ),
 
@@ -156,14 +142,14 @@ call_evidence as (
 
     select
         'phone_hash' as identifier_type,
-        real_call_legs.customer_phone_hash as identifier_value,
+        call_contacts.customer_phone_hash as identifier_value,
         customers.customer_id,
-        real_call_legs.initiated_at as seen_at,
+        call_contacts.arrived_at as seen_at,
         3 as evidence_rank
-    from real_call_legs
+    from call_contacts
     inner join customers
-        on real_call_legs.customer_id = customers.customer_id
-    where real_call_legs.customer_phone_hash is not null
+        on call_contacts.customer_ref_id = customers.customer_id
+    where call_contacts.customer_phone_hash is not null
 
 ),
 

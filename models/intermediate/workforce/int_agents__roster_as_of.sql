@@ -1,8 +1,9 @@
-{#- Each agent's roster row as of var('roster_as_of') (default: the latest roster day), the input of the
-    snp_workforce__agents snapshot. Ephemeral on purpose: the var is compiled into the snapshot's own query, so
-    `dbt snapshot --vars '{roster_as_of: 2026-10-12}'` sees the roster of that day (a view would keep the var of
-    the run that created it). -#}
-{%- set roster_as_of = var('roster_as_of', none) -%}
+{#- Each agent's roster row as of var('roster_as_of'), else the environment variable CCW_ROSTER_AS_OF (default:
+    the latest roster day), the input of the snp_workforce__agents snapshot. Ephemeral on purpose: the date is
+    compiled into the snapshot's own query, so `CCW_ROSTER_AS_OF=2026-10-12 dbt snapshot` sees the roster of that
+    day (a view would keep the date of the run that created it). The replay (src/ccw/snapshots.py) uses the
+    environment variable: a changed env var re-parses only this file, a changed --vars the whole project. -#}
+{%- set roster_as_of = var('roster_as_of', env_var('CCW_ROSTER_AS_OF', '')) or none -%}
 {{ config(materialized='ephemeral') }}
 
 with islands as (

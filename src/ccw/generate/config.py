@@ -27,8 +27,8 @@ class GeneratorConfig:
     dirt_rate: float = 1.0
     occupancy: float = 0.8  # demand is sized so the planned staff would be this busy on average
     contacts_per_agent_day: float = 45.0  # only sizes the CRM (the expected contacts per agent and day)
-    customers_per_contact: float = 0.6  # CRM size relative to the expected contacts of the period
-    max_customers: int = 2_500_000
+    customers_per_contact: float = 1.0  # CRM size relative to the expected contacts of the period
+    max_customers: int = 4_000_000
     min_customers: int = 3_000
     hires: int = 1  # new agents joining during the period (both sites)
     leavers: int = 1

@@ -71,7 +71,7 @@ def build_customers(plan: SitePlan, cfg: GeneratorConfig, period_start: int, per
     local = np.char.add(np.char.add(np.char.lower(first.astype(str)), "."), np.char.lower(last.astype(str)))
     local = np.char.add(local, (number % 997).astype(str))
     email = np.char.add(np.char.add(local, "@"), text.pick(rng, text.EMAIL_DOMAINS, n).astype(str)).astype(object)
-    weight = rng.gamma(0.6, 1.0, n)
+    weight = rng.gamma(1.5, 1.0, n)
     order_rate = rng.gamma(1.3, P.ORDERS_PER_YEAR / 1.3, n)
     hd = np.full(n, -1, np.int64)
     k_test = TEST_ACCOUNTS if cfg.dirt_rate > 0 else 0
@@ -158,30 +158,18 @@ class FollowUps:
         got_c, got_f = [], []
         if len(due_now):
             order = due_now[np.argsort(self.due[due_now], kind="stable")]
-            free = free.copy()
             for qv in np.unique(self.queue[order]):
                 fu = order[self.queue[order] == qv]
                 pos = np.flatnonzero((queue == qv) & free)
                 if not len(pos):
                     continue
-                tq = t[pos]
-                for _ in range(3):  # a few rounds resolve collisions on the same contact
-                    if not len(fu) or not len(pos):
-                        break
-                    k = np.searchsorted(tq, self.due[fu])
-                    ok = k < len(pos)
-                    fu_ok, k_ok = fu[ok], k[ok]
-                    first = np.unique(k_ok, return_index=True)[1]
-                    if not len(first):
-                        break
-                    got_c.append(pos[k_ok[first]])
-                    got_f.append(fu_ok[first])
-                    taken = np.zeros(len(pos), bool)
-                    taken[k_ok[first]] = True
-                    pos, tq = pos[~taken], tq[~taken]
-                    rest = np.ones(len(fu_ok), bool)
-                    rest[first] = False
-                    fu = fu_ok[rest]
+                # in order of due time, each takes the first contact at or after it not taken already
+                a = np.searchsorted(t[pos], self.due[fu])
+                k = np.arange(len(fu))
+                slot = np.maximum.accumulate(a - k) + k
+                ok = slot < len(pos)
+                got_c.append(pos[slot[ok]])
+                got_f.append(fu[ok])
         c_idx = np.concatenate(got_c) if got_c else np.zeros(0, np.int64)
         f_idx = np.concatenate(got_f) if got_f else np.zeros(0, np.int64)
         out = (c_idx, self.cust[f_idx], self.issue[f_idx])

@@ -22,7 +22,7 @@ PROFILE: dict[str, tuple[tuple[float, float, float], ...]] = {
     "email": ((10.5, 1.6, 1.0), (15.0, 2.6, 0.7), (21.0, 2.0, 0.3)),
     "web_form": ((10.5, 1.6, 1.0), (15.0, 2.6, 0.7), (21.0, 2.0, 0.3)),
 }
-NIGHT_FLOOR = {"phone": 0.035, "chat": 0.0, "email": 0.08, "web_form": 0.08}
+NIGHT_FLOOR = {"phone": 0.02, "chat": 0.0, "email": 0.08, "web_form": 0.08}
 
 # Telephony.
 IVR_SELF_SERVICE = 0.06  # in-hours calls that end in the IVR
@@ -63,7 +63,7 @@ NON_CUSTOMER_SHARE = 0.07
 PHONE_IDENTIFIED = 0.62
 CHAT_LOGGED_IN, CHAT_EMAIL_ONLY = 0.55, 0.30
 HELPDESK_EXTERNAL_ID = 0.9
-FOLLOW_UP_P = {"abandoned": 0.55, "unresolved": 0.6, "ivr_closed": 0.7, "ivr_self": 0.15}
+FOLLOW_UP_P = {"abandoned": 0.55, "unresolved": 0.5, "ivr_closed": 0.7, "ivr_self": 0.15}
 SAME_QUEUE_FOLLOW_UP = 0.7
 
 # Surveys.

@@ -237,7 +237,7 @@ class SiteRun:
 
         # --------------------------------------------------------------------------------- who contacted
         customer = np.full(n_roots, -1, np.int64)
-        matchable = kind != OUTBOUND
+        matchable = (kind != OUTBOUND) & (kind != IVR)  # people come back when someone answers
         order = np.lexsort((t, queue))
         mpos, mcust, missue = self.followups.match(t[order], queue[order], matchable[order], d1)
         matched = np.zeros(n_roots, bool)

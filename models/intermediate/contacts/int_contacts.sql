@@ -1,0 +1,359 @@
+{#- Every customer contact of every channel (calls, chats, tickets), one row each, with the CRM customer resolved,
+    the handling agent's version (team at the time) and local times. Rules in _int_contacts__models.yml. The column
+    list is the canonical one (macro contact_canonical_columns documents it), written out so the SQL lints. -#}
+with calls as (
+
+    select * from {{ ref('int_contacts__calls') }}
+
+),
+
+chats as (
+
+    select * from {{ ref('int_contacts__chats') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('int_contacts__tickets') }}
+
+),
+
+customer_identifiers as (
+
+    select * from {{ ref('int_customers__identifiers') }}
+
+),
+
+agent_versions as (
+
+    select * from {{ ref('dim_agents') }}
+
+),
+
+queues as (
+
+    select * from {{ ref('dim_queues') }}
+
+),
+
+unioned as (
+
+    select
+        contact_id,
+        channel,
+        source_system,
+        source_contact_id,
+        source_ids,
+        queue_id,
+        issue_type,
+        priority,
+        customer_ref_id,
+        customer_phone_hash,
+        customer_email_hash,
+        helpdesk_user_id,
+        chat_customer_id,
+        agent_id,
+        arrived_at,
+        enqueued_at,
+        answered_at,
+        first_response_at,
+        resolved_at,
+        ended_at,
+        wait_seconds,
+        talk_seconds,
+        hold_seconds,
+        acw_seconds,
+        handle_seconds,
+        is_offered,
+        is_ivr_contained,
+        is_answered,
+        is_abandoned,
+        is_callback,
+        transfer_count,
+        is_resolved,
+        reopen_count,
+        agent_replies,
+        entry_page,
+        utm_source,
+        device,
+        referrer
+    from calls
+    union all
+    select
+        contact_id,
+        channel,
+        source_system,
+        source_contact_id,
+        source_ids,
+        queue_id,
+        issue_type,
+        priority,
+        customer_ref_id,
+        customer_phone_hash,
+        customer_email_hash,
+        helpdesk_user_id,
+        chat_customer_id,
+        agent_id,
+        arrived_at,
+        enqueued_at,
+        answered_at,
+        first_response_at,
+        resolved_at,
+        ended_at,
+        wait_seconds,
+        talk_seconds,
+        hold_seconds,
+        acw_seconds,
+        handle_seconds,
+        is_offered,
+        is_ivr_contained,
+        is_answered,
+        is_abandoned,
+        is_callback,
+        transfer_count,
+        is_resolved,
+        reopen_count,
+        agent_replies,
+        entry_page,
+        utm_source,
+        device,
+        referrer
+    from chats
+    union all
+    select
+        contact_id,
+        channel,
+        source_system,
+        source_contact_id,
+        source_ids,
+        queue_id,
+        issue_type,
+        priority,
+        customer_ref_id,
+        customer_phone_hash,
+        customer_email_hash,
+        helpdesk_user_id,
+        chat_customer_id,
+        agent_id,
+        arrived_at,
+        enqueued_at,
+        answered_at,
+        first_response_at,
+        resolved_at,
+        ended_at,
+        wait_seconds,
+        talk_seconds,
+        hold_seconds,
+        acw_seconds,
+        handle_seconds,
+        is_offered,
+        is_ivr_contained,
+        is_answered,
+        is_abandoned,
+        is_callback,
+        transfer_count,
+        is_resolved,
+        reopen_count,
+        agent_replies,
+        entry_page,
+        utm_source,
+        device,
+        referrer
+    from tickets
+
+),
+
+typed as (
+
+    select
+        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
+        cast(channel as {{ dbt.type_string() }}) as channel,
+        cast(source_system as {{ dbt.type_string() }}) as source_system,
+        cast(source_contact_id as {{ dbt.type_string() }}) as source_contact_id,
+        cast(source_ids as {{ dbt.type_string() }}) as source_ids,
+        cast(queue_id as {{ dbt.type_string() }}) as queue_id,
+        cast(issue_type as {{ dbt.type_string() }}) as issue_type,
+        cast(priority as {{ dbt.type_string() }}) as priority,
+        cast(customer_ref_id as {{ dbt.type_string() }}) as customer_ref_id,
+        cast(customer_phone_hash as {{ dbt.type_string() }}) as customer_phone_hash,
+        cast(customer_email_hash as {{ dbt.type_string() }}) as customer_email_hash,
+        cast(helpdesk_user_id as {{ dbt.type_string() }}) as helpdesk_user_id,
+        cast(chat_customer_id as {{ dbt.type_string() }}) as chat_customer_id,
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(arrived_at as {{ dbt.type_timestamp() }}) as arrived_at,
+        cast(enqueued_at as {{ dbt.type_timestamp() }}) as enqueued_at,
+        cast(answered_at as {{ dbt.type_timestamp() }}) as answered_at,
+        cast(first_response_at as {{ dbt.type_timestamp() }}) as first_response_at,
+        cast(resolved_at as {{ dbt.type_timestamp() }}) as resolved_at,
+        cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
+        cast(wait_seconds as {{ type_double() }}) as wait_seconds,
+        cast(talk_seconds as {{ type_double() }}) as talk_seconds,
+        cast(hold_seconds as {{ type_double() }}) as hold_seconds,
+        cast(acw_seconds as {{ type_double() }}) as acw_seconds,
+        cast(handle_seconds as {{ type_double() }}) as handle_seconds,
+        cast(is_offered as {{ dbt.type_boolean() }}) as is_offered,
+        cast(is_ivr_contained as {{ dbt.type_boolean() }}) as is_ivr_contained,
+        cast(is_answered as {{ dbt.type_boolean() }}) as is_answered,
+        cast(is_abandoned as {{ dbt.type_boolean() }}) as is_abandoned,
+        cast(is_callback as {{ dbt.type_boolean() }}) as is_callback,
+        cast(transfer_count as {{ dbt.type_bigint() }}) as transfer_count,
+        cast(is_resolved as {{ dbt.type_boolean() }}) as is_resolved,
+        cast(reopen_count as {{ dbt.type_bigint() }}) as reopen_count,
+        cast(agent_replies as {{ dbt.type_bigint() }}) as agent_replies,
+        cast(entry_page as {{ dbt.type_string() }}) as entry_page,
+        cast(utm_source as {{ dbt.type_string() }}) as utm_source,
+        cast(device as {{ dbt.type_string() }}) as device,
+        cast(referrer as {{ dbt.type_string() }}) as referrer
+    from unioned
+
+),
+
+with_customer as (
+
+    select
+        typed.*,
+        coalesce(
+            by_crm_customer_id.customer_id,
+            by_helpdesk_user_id.customer_id,
+            by_chat_customer_id.customer_id,
+            by_phone_hash.customer_id,
+            by_email_hash.customer_id
+        ) as customer_id,
+        case
+            when by_crm_customer_id.customer_id is not null then 'crm_customer_id'
+            when by_helpdesk_user_id.customer_id is not null then 'helpdesk_user_id'
+            when by_chat_customer_id.customer_id is not null then 'chat_customer_id'
+            when by_phone_hash.customer_id is not null then 'phone_hash'
+            when by_email_hash.customer_id is not null then 'email_hash'
+        end as customer_match_method
+    from typed
+    left join customer_identifiers as by_crm_customer_id
+        on
+            by_crm_customer_id.identifier_type = 'crm_customer_id'
+            and typed.customer_ref_id = by_crm_customer_id.identifier_value
+    left join customer_identifiers as by_helpdesk_user_id
+        on
+            by_helpdesk_user_id.identifier_type = 'helpdesk_user_id'
+            and typed.helpdesk_user_id = by_helpdesk_user_id.identifier_value
+    left join customer_identifiers as by_chat_customer_id
+        on
+            by_chat_customer_id.identifier_type = 'chat_customer_id'
+            and typed.chat_customer_id = by_chat_customer_id.identifier_value
+    left join customer_identifiers as by_phone_hash
+        on
+            by_phone_hash.identifier_type = 'phone_hash'
+            and typed.customer_phone_hash = by_phone_hash.identifier_value
+    left join customer_identifiers as by_email_hash
+        on
+            by_email_hash.identifier_type = 'email_hash'
+            and typed.customer_email_hash = by_email_hash.identifier_value
+
+),
+
+agent_first_versions as (
+
+    select
+        agent_id,
+        min(valid_from) as first_valid_from
+    from agent_versions
+    group by agent_id
+
+),
+
+with_agent_version as (
+
+    select
+        with_customer.*,
+        coalesce(version_at_arrival.agent_key, first_version.agent_key) as agent_key,
+        coalesce(version_at_arrival.team, first_version.team) as team,
+        coalesce(version_at_arrival.site_time_zone, first_version.site_time_zone) as agent_site_time_zone
+    from with_customer
+    left join agent_versions as version_at_arrival
+        on
+            with_customer.agent_id = version_at_arrival.agent_id
+            and with_customer.arrived_at >= version_at_arrival.valid_from
+            and with_customer.arrived_at < version_at_arrival.valid_to
+    left join agent_first_versions
+        on
+            with_customer.agent_id = agent_first_versions.agent_id
+            and with_customer.arrived_at < agent_first_versions.first_valid_from
+    left join agent_versions as first_version
+        on
+            agent_first_versions.agent_id = first_version.agent_id
+            and agent_first_versions.first_valid_from = first_version.valid_from
+
+),
+
+with_time_zone as (
+
+    select
+        with_agent_version.*,
+        coalesce(
+            queues.time_zone,
+            with_agent_version.agent_site_time_zone,
+            '{{ var("contacts_default_time_zone", "Asia/Shanghai") }}'
+        ) as time_zone
+    from with_agent_version
+    left join queues
+        on with_agent_version.queue_id = queues.queue_id
+
+),
+
+final as (
+
+    select
+        with_time_zone.contact_id,
+        with_time_zone.channel,
+        with_time_zone.source_system,
+        with_time_zone.source_contact_id,
+        with_time_zone.source_ids,
+        with_time_zone.queue_id,
+        with_time_zone.issue_type,
+        with_time_zone.priority,
+        with_time_zone.customer_ref_id,
+        with_time_zone.customer_phone_hash,
+        with_time_zone.customer_email_hash,
+        with_time_zone.helpdesk_user_id,
+        with_time_zone.chat_customer_id,
+        with_time_zone.agent_id,
+        with_time_zone.arrived_at,
+        with_time_zone.enqueued_at,
+        with_time_zone.answered_at,
+        with_time_zone.first_response_at,
+        with_time_zone.resolved_at,
+        with_time_zone.ended_at,
+        with_time_zone.wait_seconds,
+        with_time_zone.talk_seconds,
+        with_time_zone.hold_seconds,
+        with_time_zone.acw_seconds,
+        with_time_zone.handle_seconds,
+        with_time_zone.is_offered,
+        with_time_zone.is_ivr_contained,
+        with_time_zone.is_answered,
+        with_time_zone.is_abandoned,
+        with_time_zone.is_callback,
+        with_time_zone.transfer_count,
+        with_time_zone.is_resolved,
+        with_time_zone.reopen_count,
+        with_time_zone.agent_replies,
+        with_time_zone.entry_page,
+        with_time_zone.utm_source,
+        with_time_zone.device,
+        with_time_zone.referrer,
+        with_time_zone.customer_id,
+        with_time_zone.customer_match_method,
+        with_time_zone.agent_key,
+        with_time_zone.team,
+        with_time_zone.time_zone,
+        {{ utc_to_local('with_time_zone.arrived_at', 'with_time_zone.time_zone') }} as arrived_at_local,
+        cast({{ utc_to_local('with_time_zone.arrived_at', 'with_time_zone.time_zone') }} as date) as arrived_date_local,
+        {{ utc_to_local('with_time_zone.answered_at', 'with_time_zone.time_zone') }} as answered_at_local,
+        {{ utc_to_local('with_time_zone.first_response_at', 'with_time_zone.time_zone') }} as first_response_at_local,
+        {{ utc_to_local('with_time_zone.resolved_at', 'with_time_zone.time_zone') }} as resolved_at_local,
+        {{ interval_start('with_time_zone.arrived_at', 30) }} as interval_start_at
+    from with_time_zone
+
+)
+
+select * from final

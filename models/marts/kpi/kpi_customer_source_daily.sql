@@ -1,0 +1,128 @@
+{#- Chat KPIs per local date x entry page x UTM source x device: volume, missed rate, K06 and K22-K23. Rules in
+    _kpi__models.yml. -#}
+with contacts as (
+
+    select * from {{ ref('fct_contacts') }}
+
+),
+
+survey_responses as (
+
+    select * from {{ ref('fct_survey_responses') }}
+
+),
+
+chats as (
+
+    select *
+    from contacts
+    where
+        channel = 'chat'
+        and is_offered
+
+),
+
+chat_daily as (
+
+    select
+        arrived_date_local as date_day,
+        entry_page,
+        utm_source,
+        device,
+        count(*) as volume,
+        {{ count_where('is_answered') }} as answered,
+        {{ count_where('not coalesce(is_answered, false)') }} as missed,
+        count(first_response_seconds) as first_response_contacts,
+        {{ sum_where('first_response_seconds', 'true') }} as sum_first_response_seconds,
+        {{ percentile_cont('first_response_seconds', 0.5) }} as first_response_median_seconds,
+        {{ percentile_cont('first_response_seconds', 0.9) }} as first_response_p90_seconds
+    from chats
+    group by
+        arrived_date_local,
+        entry_page,
+        utm_source,
+        device
+
+),
+
+surveyed_chats as (
+
+    select
+        chats.arrived_date_local as date_day,
+        chats.entry_page,
+        chats.utm_source,
+        chats.device,
+        survey_responses.is_responded,
+        survey_responses.csat,
+        survey_responses.is_csat_top2
+    from survey_responses
+    inner join chats
+        on survey_responses.contact_id = chats.contact_id
+
+),
+
+survey_daily as (
+
+    select
+        date_day,
+        entry_page,
+        utm_source,
+        device,
+        {{ sum_where('csat', 'is_responded') }} as csat_sum,
+        {{ count_where('is_responded and csat is not null') }} as csat_responses,
+        {{ count_where('is_responded and is_csat_top2') }} as csat_top2_responses
+    from surveyed_chats
+    group by
+        date_day,
+        entry_page,
+        utm_source,
+        device
+
+),
+
+joined as (
+
+    select
+        chat_daily.*,
+        survey_daily.csat_sum,
+        coalesce(survey_daily.csat_responses, 0) as csat_responses,
+        coalesce(survey_daily.csat_top2_responses, 0) as csat_top2_responses
+    from chat_daily
+    left join survey_daily
+        on
+            chat_daily.date_day = survey_daily.date_day
+            {%- for column in ['entry_page', 'utm_source', 'device'] %}
+            and (
+                chat_daily.{{ column }} = survey_daily.{{ column }}
+                or (chat_daily.{{ column }} is null and survey_daily.{{ column }} is null)
+            )
+            {%- endfor %}
+
+),
+
+final as (
+
+    select
+        date_day,
+        entry_page,
+        utm_source,
+        device,
+        volume,
+        answered,
+        missed,
+        {{ ratio('missed', 'volume') }} as missed_rate,
+        first_response_contacts,
+        sum_first_response_seconds,
+        {{ ratio('sum_first_response_seconds', 'first_response_contacts') }} as first_response_mean_seconds,
+        cast(first_response_median_seconds as {{ type_double() }}) as first_response_median_seconds,
+        cast(first_response_p90_seconds as {{ type_double() }}) as first_response_p90_seconds,
+        csat_sum,
+        csat_responses,
+        {{ ratio('csat_sum', 'csat_responses') }} as csat_avg,
+        csat_top2_responses,
+        {{ ratio('csat_top2_responses', 'csat_responses') }} as csat_pct
+    from joined
+
+)
+
+select * from final
