@@ -51,7 +51,7 @@ def main() -> None:
         from ccw.generate import GeneratorConfig, generate
 
         step("generate " + args.preset, lambda: generate(GeneratorConfig.preset(args.preset), s.raw_root) or True)
-    step("land", lambda: land_all(s.raw_root, s.warehouse).ok or True)
+    step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
     step("seeds + staging", lambda: run_dbt(["build", "--select", "resource_type:seed", "path:models/staging"]))
     try:
         from ccw.snapshots import replay_roster_snapshot
@@ -64,12 +64,12 @@ def main() -> None:
 
     import duckdb
 
-    con = duckdb.connect(str(s.warehouse), read_only=True)
+    con = duckdb.connect(str(s.build_warehouse), read_only=True)
     layers = rows_per_layer(con)
     con.close()
     total = sum(t for name, t, _ in timings if not name.startswith(("generate", "land")))
     print("\n[bench] summary")
-    print(f"  preset {args.preset}, DuckDB memory limit {args.memory_limit}, warehouse {s.warehouse}")
+    print(f"  preset {args.preset}, DuckDB memory limit {args.memory_limit}, warehouse {s.build_warehouse}")
     for name, t, ok in timings:
         print(f"  {name:<28} {t:8.1f} s  {'ok' if ok else 'FAILED'}")
     print(f"  dbt build total             {total:8.1f} s")

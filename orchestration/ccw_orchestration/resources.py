@@ -14,9 +14,15 @@ class WarehouseResource(dg.ConfigurableResource):
 
     raw_root: str = ""
     warehouse: str = ""
+    build_warehouse: str = ""
 
     def raw_root_path(self) -> Path:
         return Path(self.raw_root) if self.raw_root else settings().raw_root
 
     def warehouse_path(self) -> Path:
+        """The serving file BI tools read (published marts)."""
         return Path(self.warehouse) if self.warehouse else settings().warehouse
+
+    def build_warehouse_path(self) -> Path:
+        """The private build database: raw tables and every dbt layer."""
+        return Path(self.build_warehouse) if self.build_warehouse else settings().build_warehouse

@@ -11,10 +11,10 @@ from ccw.config import PROJECT_ROOT, settings
 def dbt_env() -> None:
     """Point dbt at this project and at the configured warehouse file."""
     s = settings()
-    os.environ["CCW_WAREHOUSE"] = str(s.warehouse)
+    os.environ["CCW_BUILD_WAREHOUSE"] = str(s.build_warehouse)
     os.environ.setdefault("CCW_MEMORY_LIMIT", s.memory_limit)
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    s.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    s.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
 
 
 def run_dbt(args: Sequence[str]) -> bool:

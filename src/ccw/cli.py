@@ -25,7 +25,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_land(args: argparse.Namespace) -> int:
     from ccw.land import land_all
 
-    report = land_all(settings().raw_root, settings().warehouse)
+    report = land_all(settings().raw_root, settings().build_warehouse)
     print(report.render())
     return 0
 

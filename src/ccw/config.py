@@ -4,7 +4,8 @@
 |-------------------|---------------------------|---------------------------------------------|
 | CCW_DATA_DIR      | data                      | everything the pipeline writes              |
 | CCW_RAW_ROOT      | $CCW_DATA_DIR/raw         | the raw exports (<system>/<entity>/<day>.*) |
-| CCW_WAREHOUSE     | $CCW_DATA_DIR/warehouse.duckdb | the DuckDB warehouse file              |
+| CCW_WAREHOUSE     | $CCW_DATA_DIR/warehouse.duckdb | the serving file BI tools read (marts) |
+| CCW_BUILD_WAREHOUSE | $CCW_DATA_DIR/build/warehouse.duckdb | the private build database (raw .. marts) |
 | CCW_PII_SALT      | (a dev default)           | salt for hashing names, phones, emails      |
 | CCW_MEMORY_LIMIT  | 12GB                      | DuckDB memory limit for builds              |
 """
@@ -29,6 +30,7 @@ class Settings:
     data_dir: Path
     raw_root: Path
     warehouse: Path
+    build_warehouse: Path
     memory_limit: str
 
     @property
@@ -42,5 +44,6 @@ def settings() -> Settings:
         data_dir=data_dir,
         raw_root=_path("CCW_RAW_ROOT", data_dir / "raw"),
         warehouse=_path("CCW_WAREHOUSE", data_dir / "warehouse.duckdb"),
+        build_warehouse=_path("CCW_BUILD_WAREHOUSE", data_dir / "build" / "warehouse.duckdb"),
         memory_limit=os.environ.get("CCW_MEMORY_LIMIT", "12GB"),
     )

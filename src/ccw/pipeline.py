@@ -24,7 +24,7 @@ def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
         print(f"No exports under {s.raw_root}: generating the '{preset}' sample.", flush=True)
         generate(GeneratorConfig.preset(preset, seed=seed), s.raw_root)
 
-    report = land_all(s.raw_root, s.warehouse)
+    report = land_all(s.raw_root, s.build_warehouse)
     print(report.render(), flush=True)
     if report.quarantined:
         print(f"WARNING: {len(report.quarantined)} file(s) quarantined (see above); the rest landed.", flush=True)
@@ -32,5 +32,5 @@ def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
     if not build_warehouse():
         print("dbt build failed: see the messages above.", file=sys.stderr)
         return 1
-    print(render(s.warehouse))
+    print(render(s.build_warehouse))
     return 0

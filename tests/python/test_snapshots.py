@@ -62,7 +62,7 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     move_agents(tmp / "raw" / "workforce" / "agents")
     land_all(tmp / "raw", warehouse)
     env = {
-        **os.environ, "CCW_DATA_DIR": str(tmp), "CCW_WAREHOUSE": str(warehouse), "CCW_RAW_ROOT": str(tmp / "raw"),
+        **os.environ, "CCW_DATA_DIR": str(tmp), "CCW_BUILD_WAREHOUSE": str(warehouse), "CCW_RAW_ROOT": str(tmp / "raw"),
         "DBT_TARGET_PATH": str(tmp / "target"), "DBT_LOG_PATH": str(tmp / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }

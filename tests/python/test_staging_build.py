@@ -41,7 +41,7 @@ CLEAR_PII = ("@example.com", "@ccw.example", "1234 5678", "12345678", "7700 9001
 def build_staging(tmp: Path) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "CCW_WAREHOUSE": str(tmp / "warehouse.duckdb"),
+        "CCW_BUILD_WAREHOUSE": str(tmp / "warehouse.duckdb"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     env.pop("CCW_PII_SALT", None)

@@ -22,7 +22,7 @@ def land_raw_exports(context: dg.AssetExecutionContext, warehouse: WarehouseReso
     """Land every new or changed export file into raw.<system>__<entity>; quarantine unreadable ones."""
     from ccw.land import land_all
 
-    report = land_all(warehouse.raw_root_path(), warehouse.warehouse_path())
+    report = land_all(warehouse.raw_root_path(), warehouse.build_warehouse_path())
     context.log.info(report.render())
     for spec in RAW_SPECS:
         table = spec.key.path[-1]
