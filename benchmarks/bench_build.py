@@ -56,7 +56,7 @@ def main() -> None:
     try:
         from ccw.snapshots import replay_roster_snapshot
 
-        step("snapshot replay", lambda: replay_roster_snapshot() is not None)
+        step("snapshot replay", lambda: replay_roster_snapshot().ok)
     except ImportError:
         pass
     step("intermediate", lambda: run_dbt(["build", "--select", "path:models/intermediate"]))
