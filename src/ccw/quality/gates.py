@@ -1,0 +1,151 @@
+"""Run the raw gates (after landing, before dbt) and the mart gates (after dbt, before publishing).
+
+    report = run_raw_gates(build_warehouse, data_dir)
+    print(report.render())
+    if not report.ok: stop
+
+Both run a GX checkpoint of the project in ``expectations/`` against the build database, in DuckDB, then
+act on the results: raw gates quarantine the rows failing critical row rules and judge each file;
+every result goes to ``quality.gate_results``; Data Docs are rebuilt under ``<data dir>/quality/``.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from ccw.land.fingerprint import utc_now
+from ccw.quality import engine, project
+from ccw.quality.quarantine import raw_relation, set_aside, untrusted_files
+from ccw.quality.raw_rules import CRITICAL, FILE, ROW, WARNING
+from ccw.quality.report import GateReport, GateResult
+from ccw.quality.results import Checked, checked_from, describe_failure, store
+from ccw.quality.settings import max_bad_share as default_max_bad_share
+from ccw.quality.tables import ensure_quality_objects, open_build_database
+
+RAW, MART = "raw", "mart"
+_SHOWN = 3  # files or rows named in one message
+
+
+def run_raw_gates(build_warehouse: Path, data_dir: Path, max_bad_share: float | None = None) -> GateReport:
+    """Validate every raw table; quarantine rows failing critical row rules; judge files.
+
+    ``report.ok`` is False when a critical expectation failed or a file's share of failing rows is above
+    ``max_bad_share`` (default: env CCW_QUALITY_MAX_BAD_ROW_SHARE, else 1 %).
+    """
+    share = default_max_bad_share() if max_bad_share is None else max_bad_share
+    return _run(RAW, project.RAW_CHECKPOINT, Path(build_warehouse), Path(data_dir), share)
+
+
+def run_mart_gates(build_warehouse: Path, data_dir: Path) -> GateReport:
+    """Validate the marts (rates, bands, reconciliations, missing days, distributions) before publishing."""
+    return _run(MART, project.MART_CHECKPOINT, Path(build_warehouse), Path(data_dir), default_max_bad_share())
+
+
+def _run(stage: str, checkpoint: str, build_warehouse: Path, data_dir: Path, share: float) -> GateReport:
+    started = time.perf_counter()
+    run_id = uuid.uuid4().hex
+    quality_dir = data_dir / "quality"
+    report = GateReport(stage=stage, run_id=run_id, max_bad_share=share)
+    con = open_build_database(build_warehouse)
+    try:
+        ensure_quality_objects(con)
+        try:
+            with project.gx_context(build_warehouse, quality_dir) as context:
+                outcome = context.checkpoints.get(checkpoint).run()
+                project.build_data_docs(context, outcome)
+        finally:
+            _release_gx_connections()
+        report.data_docs_index = project.data_docs_index(quality_dir)
+        checked = checked_from(outcome)
+        at = utc_now()
+        if stage == RAW:
+            report.results, report.quarantined_rows = _raw_results(con, run_id, at, checked)
+            report.untrusted_files = untrusted_files(con, share)
+        else:
+            report.results = [_plain_result(con, c) for c in checked]
+        store(con, run_id, stage, at, report.results)
+    finally:
+        con.close()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _release_gx_connections() -> None:
+    """Close what GX left open: dbt (same process) may open the file next with another configuration."""
+    gc.collect()
+    engine.close_connections()
+
+
+# ------------------------------------------------------------------------------------------ raw results
+def _raw_results(
+    con: duckdb.DuckDBPyConnection, run_id: str, at, checked: list[Checked]
+) -> tuple[list[GateResult], int]:
+    results: list[GateResult] = []
+    to_quarantine: dict[str, list[tuple[Checked, str]]] = {}
+    for c in checked:
+        if c.kind == ROW and c.severity == CRITICAL and not c.success and c.error is None:
+            to_quarantine.setdefault(c.suite, []).append((c, _sql(c)))
+        else:
+            results.append(_plain_result(con, c))
+    moved = 0
+    for suite, failing in to_quarantine.items():
+        raw_table = suite.split(".", 1)[1]
+        per_file = {c.rule: _count_per_file(con, sql) for c, sql in failing}
+        moved += set_aside(con, run_id, at, raw_table, [(c.rule, c.description, sql) for c, sql in failing])
+        for c, _ in failing:
+            files = per_file[c.rule]
+            results.append(GateResult(
+                c.suite, c.asset, c.rule, WARNING, False, str(c.observed),
+                f"{c.observed:,} row(s) quarantined (critical rule: {c.description}) from {len(files)} file(s): "
+                + _name_files(files),
+            ))
+    return results, moved
+
+
+def _plain_result(con: duckdb.DuckDBPyConnection, c: Checked) -> GateResult:
+    observed = None if c.observed is None else str(c.observed)
+    if c.success:
+        return GateResult(c.suite, c.asset, c.rule, c.severity, True, observed, "ok")
+    if c.error is not None:  # a check that cannot run must not pass: critical, whatever its severity
+        return GateResult(c.suite, c.asset, c.rule, CRITICAL, False, observed, describe_failure(c))
+    if c.kind == ROW:
+        files = _count_per_file(con, _sql(c))
+        message = f"{c.observed:,} row(s) in {len(files)} file(s) fail: {c.description}: {_name_files(files)}"
+    elif c.kind == FILE:
+        rows = con.execute(_sql(c)).fetchall()
+        shown = "; ".join(_row_text(r) for r in rows[:_SHOWN]) + ("; ..." if len(rows) > _SHOWN else "")
+        message = f"{len(rows)} file(s) fail: {c.description}: {shown}"
+    elif c.query is not None:
+        rows = con.execute(_sql(c)).fetchall()
+        shown = "; ".join(_row_text(r) for r in rows[:_SHOWN]) + ("; ..." if len(rows) > _SHOWN else "")
+        message = f"{c.description}: failing {shown}"
+    else:
+        message = describe_failure(c)
+    return GateResult(c.suite, c.asset, c.rule, c.severity, False, observed, message)
+
+
+def _sql(c: Checked) -> str:
+    """What GX ran for the rule: its query with ``{batch}`` the suite's relation (braces undoubled)."""
+    schema, table = c.suite.split(".", 1)
+    relation = raw_relation(table) if schema == "raw" else f'{schema}."{table}"'
+    return str(c.query).format(batch=relation)
+
+
+def _count_per_file(con: duckdb.DuckDBPyConnection, failing_sql: str) -> list[tuple[str, int]]:
+    return con.execute(
+        f"select _source_file, count(*) from ({failing_sql}) as f group by _source_file order by 2 desc, 1"
+    ).fetchall()
+
+
+def _name_files(files: list[tuple[str, int]]) -> str:
+    shown = ", ".join(f"{name} ({n:,})" for name, n in files[:_SHOWN])
+    return shown + (f" and {len(files) - _SHOWN} more" if len(files) > _SHOWN else "")
+
+
+def _row_text(row: tuple) -> str:
+    return ", ".join(f"{v:.3g}" if isinstance(v, float) else str(v) for v in row)

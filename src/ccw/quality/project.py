@@ -1,0 +1,179 @@
+"""The GX project in ``expectations/`` (a file context): written from the rule specifications, read at run time.
+
+``python -m ccw.quality sync`` rewrites the project from code: ``great_expectations.yml`` (the data source
+``warehouse`` with one table asset per gated table), ``expectations/`` (one suite per table),
+``validation_definitions/`` and ``checkpoints/`` (``raw_gates``, ``mart_gates``). These files are committed;
+``tests/python/test_quality_project.py`` fails when they differ from the code.
+
+Nothing under ``expectations/`` changes at run time. The warehouse file and the output folder are
+substituted from environment variables GX reads (``${CCW_QUALITY_WAREHOUSE}``, ``${CCW_QUALITY_DIR}``):
+``gx_context`` sets them for the duration of one gate run, so validation results and Data Docs go to
+``<data dir>/quality/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import great_expectations as gx
+from great_expectations.data_context import FileDataContext
+
+from ccw.config import PROJECT_ROOT
+from ccw.quality import engine, mart_rules, raw_rules, suites
+
+PROJECT_DIR = PROJECT_ROOT / "expectations"
+DATASOURCE = "warehouse"
+RAW_CHECKPOINT, MART_CHECKPOINT = "raw_gates", "mart_gates"
+ENV_WAREHOUSE, ENV_QUALITY_DIR = "CCW_QUALITY_WAREHOUSE", "CCW_QUALITY_DIR"
+DOCS_SITE = "local_site"
+#: What GX may write for itself under the project folder and ``sync`` leaves alone (ignored by git).
+UNCOMMITTED = "uncommitted"
+
+_CONFIG = f"""\
+# The GX project of the Contact Center Warehouse, written by `python -m ccw.quality sync` from
+# src/ccw/quality/{{raw_rules,mart_rules}}.py: edit those, then sync (see README, "Data quality").
+# ${ENV_WAREHOUSE} and ${ENV_QUALITY_DIR} are set by ccw.quality for each gate run.
+config_version: 4.0
+analytics_enabled: false
+config_variables_file_path: {UNCOMMITTED}/config_variables.yml
+plugins_directory: null
+stores:
+  expectations_store:
+    class_name: ExpectationsStore
+    store_backend:
+      class_name: TupleFilesystemStoreBackend
+      base_directory: expectations/
+  validation_results_store:
+    class_name: ValidationResultsStore
+    store_backend:
+      class_name: TupleFilesystemStoreBackend
+      base_directory: ${ENV_QUALITY_DIR}/validations/
+  checkpoint_store:
+    class_name: CheckpointStore
+    store_backend:
+      class_name: TupleFilesystemStoreBackend
+      suppress_store_backend_id: true
+      base_directory: checkpoints/
+  validation_definition_store:
+    class_name: ValidationDefinitionStore
+    store_backend:
+      class_name: TupleFilesystemStoreBackend
+      base_directory: validation_definitions/
+expectations_store_name: expectations_store
+validation_results_store_name: validation_results_store
+checkpoint_store_name: checkpoint_store
+data_docs_sites:
+  {DOCS_SITE}:
+    class_name: SiteBuilder
+    show_how_to_buttons: false
+    store_backend:
+      class_name: TupleFilesystemStoreBackend
+      base_directory: ${ENV_QUALITY_DIR}/data_docs/
+    site_index_builder:
+      class_name: DefaultSiteIndexBuilder
+progress_bars:
+  globally: false
+  metric_calculations: false
+"""
+
+
+def connection_string() -> str:
+    return f"{engine.SCHEME}:///${{{ENV_WAREHOUSE}}}"
+
+
+@contextlib.contextmanager
+def gx_context(warehouse: Path, quality_dir: Path, project_dir: Path = PROJECT_DIR) -> Iterator[FileDataContext]:
+    """The file context of ``project_dir`` reading ``warehouse`` and writing under ``quality_dir``."""
+    quality_dir.mkdir(parents=True, exist_ok=True)
+    values = {ENV_WAREHOUSE: str(Path(warehouse).resolve()), ENV_QUALITY_DIR: str(quality_dir.resolve()),
+              "GX_ANALYTICS_ENABLED": "false"}
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield gx.get_context(mode="file", context_root_dir=str(project_dir))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def data_docs_index(quality_dir: Path) -> Path:
+    return quality_dir / "data_docs" / "index.html"
+
+
+def build_data_docs(context: FileDataContext, checkpoint_result: object) -> None:
+    """Render this run's validation results (and the index) into the Data Docs site."""
+    identifiers = list(getattr(checkpoint_result, "run_results", {}).keys())
+    context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=identifiers)
+
+
+# ------------------------------------------------------------------------------------------------ sync
+def _stub_warehouse(path: Path) -> None:
+    """Every gated table, empty, so GX can check the assets while the project is written."""
+    from ccw.land import ensure_raw_tables
+
+    con = duckdb.connect(str(path))
+    try:
+        ensure_raw_tables(con)
+        con.execute("create schema if not exists marts")
+        for spec in mart_rules.SPECS:
+            con.execute(f'create table if not exists marts."{spec.table}" (stub integer)')
+    finally:
+        con.close()
+
+
+def _validation_definition(context: FileDataContext, schema: str, table: str, suite: gx.ExpectationSuite):
+    asset = context.data_sources.get(DATASOURCE).get_asset(suites.suite_name(schema, table))
+    return context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite.name, data=asset.get_batch_definition("whole_table"), suite=suite)
+    )
+
+
+def _write(context: FileDataContext) -> None:
+    source = context.data_sources.add_sql(name=DATASOURCE, connection_string=connection_string())
+    gated = [(suites.RAW_PREFIX, s.table) for s in raw_rules.SPECS] + [
+        (suites.MART_PREFIX, s.table) for s in mart_rules.SPECS
+    ]
+    for schema, table in gated:
+        asset = source.add_table_asset(name=suites.suite_name(schema, table), table_name=table, schema_name=schema)
+        asset.add_batch_definition_whole_table("whole_table")
+    checkpoints = {RAW_CHECKPOINT: [], MART_CHECKPOINT: []}
+    for schema, suite_list, checkpoint in (
+        (suites.RAW_PREFIX, suites.raw_suites(), RAW_CHECKPOINT),
+        (suites.MART_PREFIX, suites.mart_suites(), MART_CHECKPOINT),
+    ):
+        for suite in suite_list:
+            suite = context.suites.add(suite)
+            table = suite.name.split(".", 1)[1]
+            checkpoints[checkpoint].append(_validation_definition(context, schema, table, suite))
+    for name, definitions in checkpoints.items():
+        # Data Docs are built once per run by the gates (an UpdateDataDocsAction rebuilds the site once per
+        # validation definition: 13 times for the raw checkpoint).
+        context.checkpoints.add(gx.Checkpoint(
+            name=name, validation_definitions=definitions, result_format={"result_format": "SUMMARY"},
+        ))
+
+
+def sync(project_dir: Path = PROJECT_DIR) -> Path:
+    """Rewrite the GX project under ``project_dir`` from the rule specifications; returns ``project_dir``."""
+    project_dir.mkdir(parents=True, exist_ok=True)
+    for child in project_dir.iterdir():
+        if child.name != UNCOMMITTED and child.name != ".gitignore":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    (project_dir / "great_expectations.yml").write_text(_CONFIG, encoding="utf-8")
+    for folder in ("expectations", "checkpoints", "validation_definitions"):
+        (project_dir / folder).mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="ccw-gx-sync-") as tmp:
+        stub = Path(tmp) / "stub.duckdb"
+        _stub_warehouse(stub)
+        with gx_context(stub, Path(tmp) / "quality", project_dir) as context:
+            _write(context)
+    return project_dir

@@ -1,0 +1,432 @@
+"""What the raw gates check, per landed entity: the readable part of the raw suites.
+
+Each entity gets (``raw_suites`` turns them into GX expectations, one suite per raw table):
+
+- its registry columns and types (``ccw.exports``), critical;
+- its key present (critical, row) and no record version twice in one file (critical, row);
+- its *record time* (``window``) parseable and within the export day minus ``before_days`` .. plus
+  ``after_days`` (critical, row; a history snapshot such as the CRM only has the upper bound);
+- its other timestamps parseable, durations within [0, ceiling] (warning, row: staging nulls and flags them);
+- its enumerations, taken from the ``accepted_values`` tests of the staging model (a dbt error test is a
+  critical gate, a dbt ``warn`` test a warning);
+- unknown agents (vs. the roster) and queues (vs. seeds/queues.csv) per file (warning above 2 %, critical
+  above 20 %, file level);
+- each file's row count against the median of the previous same-weekday files (critical below 50 %:
+  a half-empty export; warning above 300 %).
+
+Row rules return the failing ``(_source_file, _row_number)``; rows failing a critical one are quarantined.
+File rules return the failing ``_source_file``s; a critical one makes the file untrusted.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ccw.config import PROJECT_ROOT
+from ccw.exports import BY_TABLE, Entity
+from ccw.quality import sql
+
+CRITICAL, WARNING = "critical", "warning"
+ROW, FILE, TABLE, SCHEMA = "row", "file", "table", "schema"
+
+
+BATCH = "__BATCH__"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check, as a query returning what fails it (nothing when it passes)."""
+
+    name: str  # unique within its suite, e.g. "ContactId_present"
+    description: str
+    sql: str  # over the table ``__BATCH__``; row rules select _source_file, _row_number; file rules _source_file
+    severity: str  # critical | warning
+    kind: str  # row | file | table
+
+    @property
+    def query(self) -> str:
+        """The GX ``unexpected_rows_query``: braces doubled for ``str.format``, the table as ``{batch}``."""
+        return self.sql.replace("{", "{{").replace("}", "}}").replace(BATCH, "{batch}")
+
+    def on(self, relation: str) -> str:
+        """The SQL run against ``relation`` (what GX runs for ``{batch}``)."""
+        return self.sql.replace(BATCH, relation)
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    column: str  # raw column or struct path, e.g. '"Queue".EnqueueTimestamp'
+    fmt: str  # iso | epoch_ms | local | date | native
+    date_column: str | None = None  # for local wall-clock times without a date
+
+    @property
+    def label(self) -> str:
+        return self.column.replace('"', "").replace(".", "_")
+
+    def parsed(self) -> str:
+        return sql.parsed(sql.quote(self.column), self.fmt, self.date_column and sql.quote(self.date_column))
+
+    def unparseable(self) -> str:
+        return sql.unparseable(sql.quote(self.column), self.fmt, self.date_column and sql.quote(self.date_column))
+
+
+@dataclass(frozen=True)
+class Window:
+    """The record's own time must fall near its export day (``history``: only not after it)."""
+
+    at: Timestamp
+    before_days: int = 7
+    after_days: int = 1
+    history: bool = False
+
+
+@dataclass(frozen=True)
+class Enum:
+    column: str  # raw column
+    staging_model: str
+    staging_column: str
+    case: str  # "upper" | "lower": how staging normalises the value before its accepted_values test
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values that must be known: roster identifiers (agents) or seeds/queues.csv refs (queues)."""
+
+    column: str
+    what: str  # "agent" | "queue"
+    roster_column: str | None = None  # agents: the raw.workforce__agents column holding the same id
+    queue_system: str | None = None  # queues: the source_system of seeds/queues.csv
+
+
+@dataclass(frozen=True)
+class RawSpec:
+    table: str
+    window: Window | None = None
+    timestamps: tuple[Timestamp, ...] = ()
+    durations: tuple[tuple[str, str], ...] = ()  # (column, ceiling kind of macros/staging/durations.sql)
+    negative_spans: tuple[tuple[Timestamp, Timestamp], ...] = ()  # (start, end): end before start is skew
+    enums: tuple[Enum, ...] = ()
+    references: tuple[Reference, ...] = ()
+    volume_band: bool = True
+    extra: tuple[Rule, ...] = field(default_factory=tuple)
+
+    @property
+    def entity(self) -> Entity:
+        return BY_TABLE[self.table]
+
+
+def _iso(*columns: str) -> tuple[Timestamp, ...]:
+    return tuple(Timestamp(c, "iso") for c in columns)
+
+
+SPECS: tuple[RawSpec, ...] = (
+    RawSpec(
+        "telephony__contact_records",
+        window=Window(Timestamp("InitiationTimestamp", "iso")),
+        timestamps=_iso(
+            "DisconnectTimestamp", "LastUpdateTimestamp", '"Queue".EnqueueTimestamp', '"Queue".DequeueTimestamp',
+            '"Agent".ConnectedToAgentTimestamp', '"Agent".AfterContactWorkStartTimestamp',
+            '"Agent".AfterContactWorkEndTimestamp',
+        ),
+        durations=(
+            ('"Queue".Duration', "call_part"),
+            ('"Agent".AgentInteractionDuration', "call_part"),
+            ('"Agent".CustomerHoldDuration', "call_part"),
+            ('"Agent".AfterContactWorkDuration', "call_part"),
+        ),
+        enums=(
+            Enum("Channel", "stg_telephony__contact_records", "channel", "upper"),
+            Enum("InitiationMethod", "stg_telephony__contact_records", "initiation_method", "upper"),
+        ),
+        references=(
+            Reference('"Agent".Username', "agent", roster_column="username"),
+            Reference('"Queue".Name', "queue", queue_system="telephony"),
+        ),
+    ),
+    RawSpec(
+        "telephony__agent_events",
+        window=Window(Timestamp("EventTimestamp", "iso")),
+        enums=(Enum("State", "stg_telephony__agent_events", "state", "upper"),),
+        references=(Reference("Username", "agent", roster_column="username"),),
+    ),
+    RawSpec(
+        "helpdesk__ticket",
+        window=Window(Timestamp("updated_at", "iso")),
+        timestamps=_iso("created_at"),
+        negative_spans=((Timestamp("created_at", "iso"), Timestamp("updated_at", "iso")),),
+        enums=(
+            Enum("status", "stg_helpdesk__tickets", "status", "lower"),
+            Enum("priority", "stg_helpdesk__tickets", "priority", "lower"),
+            Enum("type", "stg_helpdesk__tickets", "ticket_type", "lower"),
+            Enum("via_channel", "stg_helpdesk__tickets", "via_channel", "lower"),
+        ),
+        references=(
+            Reference("assignee_id", "agent", roster_column="helpdesk_user_id"),
+            Reference("group_id", "queue", queue_system="helpdesk"),
+        ),
+    ),
+    RawSpec("helpdesk__ticket_comment", window=Window(Timestamp("created", "iso"))),
+    RawSpec(
+        "helpdesk__ticket_field_history",
+        window=Window(Timestamp("updated", "iso")),
+        enums=(Enum("field_name", "stg_helpdesk__ticket_field_history", "field_name", "lower"),),
+    ),
+    RawSpec(
+        "helpdesk__user",
+        window=Window(Timestamp("created_at", "iso"), history=True),
+        enums=(Enum("role", "stg_helpdesk__users", "user_role", "lower"),),
+        volume_band=False,  # a full load, then new users only
+    ),
+    RawSpec("helpdesk__group", volume_band=False),
+    RawSpec(
+        "chat__sessions",
+        window=Window(Timestamp("requested_at", "epoch_ms")),
+        timestamps=(Timestamp("first_agent_message_at", "epoch_ms"), Timestamp("ended_at", "epoch_ms")),
+        negative_spans=((Timestamp("requested_at", "epoch_ms"), Timestamp("ended_at", "epoch_ms")),),
+        enums=(Enum("device", "stg_chat__sessions", "device", "lower"),),
+        references=(
+            Reference("agent_id", "agent", roster_column="chat_agent_id"),
+            Reference("department", "queue", queue_system="chat"),
+        ),
+    ),
+    RawSpec(
+        "survey__responses",
+        window=Window(Timestamp("sent_at", "iso")),
+        timestamps=_iso("responded_at"),
+        enums=(Enum("contact_channel", "stg_survey__responses", "contact_channel", "lower"),),
+    ),
+    RawSpec(
+        "workforce__agents",
+        timestamps=(Timestamp("hire_date", "date"),),
+        enums=(Enum("employment_status", "stg_workforce__agents", "employment_status", "lower"),),
+    ),
+    RawSpec(
+        "workforce__schedules",
+        window=Window(Timestamp("schedule_date", "date"), before_days=7, after_days=62),
+        timestamps=(
+            Timestamp("start_local", "local", date_column="schedule_date"),
+            Timestamp("end_local", "local", date_column="schedule_date"),
+        ),
+        enums=(Enum("activity", "stg_workforce__schedules", "activity", "lower"),),
+        references=(Reference("agent_id", "agent", roster_column="agent_id"),),
+    ),
+    RawSpec(
+        "crm__customers",
+        window=Window(Timestamp("created_at", "iso"), history=True),
+        volume_band=False,  # a full load, then new customers only
+    ),
+    RawSpec(
+        "crm__orders",
+        window=Window(Timestamp("ordered_at", "native"), history=True),
+        enums=(Enum("status", "stg_crm__orders", "status", "lower"),),
+        volume_band=False,  # a history backfill on the first day, then the day's orders
+    ),
+)
+
+BY_SPEC_TABLE = {s.table: s for s in SPECS}
+
+#: Thresholds of the file-level reference and volume rules.
+UNKNOWN_WARNING_SHARE = 0.02
+UNKNOWN_CRITICAL_SHARE = 0.20
+VOLUME_LOW_SHARE = 0.5
+VOLUME_HIGH_RATIO = 3.0
+VOLUME_MIN_HISTORY = 3  # previous same-weekday files needed before the band applies
+VOLUME_MIN_MEDIAN = 20  # rows: below this a day is too small to judge
+
+
+# ----------------------------------------------------------------------------------------- reference data
+def staging_accepted_values(project_root: Path = PROJECT_ROOT) -> dict[tuple[str, str], tuple[list[str], str]]:
+    """``(staging model, column) -> (accepted values, dbt severity 'error'|'warn')`` from the staging YAML."""
+    out: dict[tuple[str, str], tuple[list[str], str]] = {}
+    for path in sorted((project_root / "models" / "staging").rglob("_*__models.yml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for model in doc.get("models", []):
+            for column in model.get("columns", []):
+                for test in column.get("data_tests", []) or []:
+                    if isinstance(test, dict) and "accepted_values" in test:
+                        spec = test["accepted_values"]
+                        values = (spec.get("arguments") or spec).get("values")
+                        severity = str((spec.get("config") or {}).get("severity", "error")).lower()
+                        out[(model["name"], column["name"])] = ([str(v) for v in values], severity)
+    return out
+
+
+def queue_refs(project_root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
+    """``source_system -> source_queue_ref`` values of seeds/queues.csv."""
+    out: dict[str, list[str]] = {}
+    with (project_root / "seeds" / "queues.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out.setdefault(row["source_system"], []).append(row["source_queue_ref"])
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- rules
+def _row_rule(name: str, description: str, failing: str, severity: str) -> Rule:
+    return Rule(name, description, f"select _source_file, _row_number from __BATCH__ where {failing}", severity, ROW)
+
+
+def key_rules(entity: Entity) -> list[Rule]:
+    keys = [k for k in entity.key if not k.startswith("_")]
+    rules = [
+        _row_rule(f"{k}_present", f"{k} is present (not null, not blank): the record's key",
+                  f"{sql.clean(sql.quote(k))} is null", CRITICAL)
+        for k in keys
+    ]
+    # Candidates first (a key repeated within a file: cheap), then whole records compared among them only.
+    key_of = [sql.clean("b." + sql.quote(k)) for k in keys]
+    names = [f"key_{i}" for i in range(len(keys))]
+    grouped = ", ".join(f"{expr} as {name}" for expr, name in zip(key_of, names, strict=True))
+    joined = " and ".join(f"r.{name} = {expr}" for expr, name in zip(key_of, names, strict=True))
+    record = "hash(" + ", ".join("b." + sql.quote(c) for c in entity.columns) + ")"
+    rules.append(Rule(
+        f"{'_'.join(keys)}_unique_per_version",
+        f"no record version twice in one file (same {', '.join(keys)}, same values): later copies set aside",
+        f"with repeated as (select b._source_file, {grouped} from {BATCH} as b "
+        f"group by b._source_file, {', '.join(names)} having count(*) > 1), "
+        f"candidates as (select b._source_file, b._row_number, {', '.join('r.' + n for n in names)}, "
+        f"{record} as record_hash from {BATCH} as b join repeated as r on r._source_file = b._source_file "
+        f"and {joined}), "
+        f"copies as (select _source_file, _row_number, row_number() over (partition by _source_file, "
+        f"{', '.join(names)}, record_hash order by _row_number) as copy_number from candidates) "
+        f"select _source_file, _row_number from copies where copy_number > 1",
+        CRITICAL,
+        ROW,
+    ))
+    return rules
+
+
+def window_rules(window: Window) -> list[Rule]:
+    """The record's time: present, parseable and near its export day (one scan: parsed once per row)."""
+    at = window.at
+    text = "null" if at.fmt == "native" else sql.clean(sql.quote(at.column))
+    upper = f"cast(cast(_export_date as date) + {window.after_days + 1} as timestamp)"
+    if window.history:
+        bounds = f"record_at >= {upper} or record_at < timestamp '2000-01-01'"
+        what = f"not after the export day + {window.after_days} day(s), not before 2000; may be empty"
+        missing = "false"
+    else:
+        lower = f"cast(cast(_export_date as date) - {window.before_days} as timestamp)"
+        bounds = f"record_at < {lower} or record_at >= {upper}"
+        what = f"within the export day - {window.before_days} .. + {window.after_days} day(s)"
+        missing = "record_text is null" if at.fmt != "native" else "record_at is null"
+    unparsed = "record_text is not null and record_at is null" if at.fmt != "native" else "false"
+    return [Rule(
+        f"{at.label}_valid_record_time",
+        f"{at.label}, the record's time, is a valid timestamp {what}",
+        f"select _source_file, _row_number from (select _source_file, _row_number, _export_date, "
+        f"{text} as record_text, {at.parsed()} as record_at from {BATCH}) as times "
+        f"where {missing} or ({unparsed}) or {bounds}",
+        CRITICAL,
+        ROW,
+    )]
+
+
+def timestamp_rules(spec: RawSpec) -> list[Rule]:
+    rules = [
+        _row_rule(f"{t.label}_parseable", f"{t.label} is a valid timestamp when present (staging nulls and flags it)",
+                  t.unparseable(), WARNING)
+        for t in spec.timestamps
+    ]
+    for start, end in spec.negative_spans:
+        rules.append(_row_rule(f"{end.label}_not_before_{start.label}",
+                               f"{end.label} is not before {start.label} (clock skew: staging nulls the duration)",
+                               f"{end.parsed()} < {start.parsed()}", WARNING))
+    return rules
+
+
+def duration_rules(spec: RawSpec) -> list[Rule]:
+    rules = []
+    for column, kind in spec.durations:
+        ceiling = sql.DURATION_CEILINGS[kind]
+        label = column.replace('"', "").replace(".", "_")
+        rules.append(_row_rule(f"{label}_within_0_{ceiling}",
+                               f"{label} is a whole number of seconds in [0, {ceiling}] (staging nulls and flags it)",
+                               sql.invalid_duration(sql.quote(column), ceiling), WARNING))
+    return rules
+
+
+def enum_rules(spec: RawSpec, accepted: dict[tuple[str, str], tuple[list[str], str]]) -> list[Rule]:
+    rules = []
+    for enum in spec.enums:
+        values, dbt_severity = accepted[(enum.staging_model, enum.staging_column)]
+        value = f"{enum.case}({sql.clean(sql.quote(enum.column))})"
+        rules.append(_row_rule(
+            f"{enum.column}_accepted",
+            f"{enum.column} is one of {', '.join(values)} "
+            f"(accepted_values of {enum.staging_model}.{enum.staging_column})",
+            f"{value} is not null and {value} not in {sql.in_list(values)}",
+            CRITICAL if dbt_severity == "error" else WARNING,
+        ))
+    return rules
+
+
+def _known_values(ref: Reference, queues: dict[str, list[str]]) -> str:
+    if ref.what == "agent":
+        return f"select distinct {sql.clean(sql.quote(ref.roster_column or ''))} from raw.workforce__agents"
+    values = ", ".join(f"({sql.literal(v)})" for v in queues.get(ref.queue_system or "", []))
+    return f"select * from (values {values})"
+
+
+def reference_rules(spec: RawSpec, queues: dict[str, list[str]]) -> list[Rule]:
+    rules = []
+    for ref in spec.references:
+        label = ref.column.replace('"', "").replace(".", "_")
+        value = sql.clean(sql.quote(ref.column))
+        shares = (
+            f"select _source_file, count(*) as rows_with_{ref.what}, "
+            f"count(*) filter (where {value} not in ({_known_values(ref, queues)})) as unknown_rows "
+            f"from __BATCH__ where {value} is not null group by _source_file"
+        )
+        for severity, share in ((WARNING, UNKNOWN_WARNING_SHARE), (CRITICAL, UNKNOWN_CRITICAL_SHARE)):
+            rules.append(Rule(
+                f"{label}_unknown_{ref.what}_share_{'warn' if severity == WARNING else 'max'}",
+                f"share of rows per file whose {label} is an unknown {ref.what} is at most {share:.0%}",
+                f"select _source_file, unknown_rows, rows_with_{ref.what}, unknown_rows / rows_with_{ref.what} "
+                f"as unknown_share from ({shares}) as per_file where unknown_rows > {share} * rows_with_{ref.what}",
+                severity,
+                FILE,
+            ))
+    return rules
+
+
+def volume_rules() -> list[Rule]:
+    per_file = (
+        "select _source_file, cast(_export_date as date) as export_date, count(*) as file_rows "
+        "from __BATCH__ group by _source_file, _export_date"
+    )
+    same_weekday = "partition by dayofweek(export_date) order by export_date rows between"
+    banded = (
+        "select _source_file, file_rows, "
+        f"median(file_rows) over ({same_weekday} 4 preceding and 1 preceding) as same_weekday_median, "
+        f"count(*) over ({same_weekday} unbounded preceding and 1 preceding) as same_weekday_files from per_file"
+    )
+    judged = (
+        f"with per_file as ({per_file}), banded as ({banded}) select _source_file, file_rows, same_weekday_median "
+        f"from banded where same_weekday_files >= {VOLUME_MIN_HISTORY} and same_weekday_median >= {VOLUME_MIN_MEDIAN}"
+    )
+    return [
+        Rule("rows_vs_same_weekday_low",
+             f"a file has at least {VOLUME_LOW_SHARE:.0%} of the median rows of the previous 4 same-weekday files",
+             f"{judged} and file_rows < {VOLUME_LOW_SHARE} * same_weekday_median", CRITICAL, FILE),
+        Rule("rows_vs_same_weekday_high",
+             f"a file has at most {VOLUME_HIGH_RATIO:g} x the median rows of the previous 4 same-weekday files",
+             f"{judged} and file_rows > {VOLUME_HIGH_RATIO} * same_weekday_median", WARNING, FILE),
+    ]
+
+
+def rules_for(spec: RawSpec, accepted: dict | None = None, queues: dict | None = None) -> list[Rule]:
+    """Every query rule of one raw table, in suite order."""
+    accepted = staging_accepted_values() if accepted is None else accepted
+    queues = queue_refs() if queues is None else queues
+    rules = key_rules(spec.entity)
+    if spec.window is not None:
+        rules += window_rules(spec.window)
+    rules += timestamp_rules(spec) + duration_rules(spec) + enum_rules(spec, accepted)
+    rules += reference_rules(spec, queues)
+    if spec.volume_band:
+        rules += volume_rules()
+    return rules + list(spec.extra)

@@ -1,0 +1,91 @@
+"""What a gate run found: one ``GateResult`` per check, the ``GateReport`` around them, ``GateFailed``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+CRITICAL, WARNING = "critical", "warning"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    suite: str  # e.g. "raw.telephony__contact_records"
+    asset: str  # the relation checked, e.g. "raw.telephony__contact_records" or "marts.kpi_service_daily"
+    expectation: str  # the rule name, e.g. "InitiationTimestamp_valid_record_time"
+    severity: str  # critical | warning
+    success: bool
+    observed: str | None
+    message: str
+
+    @property
+    def is_blocking(self) -> bool:
+        return self.severity == CRITICAL and not self.success
+
+
+@dataclass(frozen=True)
+class UntrustedFile:
+    """A raw file whose share of rows failing critical rules is above the threshold."""
+
+    source_file: str
+    raw_table: str
+    failing_rows: int
+    file_rows: int
+    rules: dict[str, int]  # rule -> rows
+
+    @property
+    def share(self) -> float:
+        return self.failing_rows / self.file_rows if self.file_rows else 1.0
+
+
+@dataclass
+class GateReport:
+    stage: str  # raw | mart
+    run_id: str
+    results: list[GateResult] = field(default_factory=list)
+    data_docs_index: Path | None = None
+    quarantined_rows: int = 0
+    untrusted_files: list[UntrustedFile] = field(default_factory=list)
+    max_bad_share: float = 0.01
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """False when a critical expectation failed or a file crossed the untrusted threshold."""
+        return not self.untrusted_files and not any(r.is_blocking for r in self.results)
+
+    @property
+    def failures(self) -> list[GateResult]:
+        return [r for r in self.results if r.is_blocking]
+
+    @property
+    def warnings(self) -> list[GateResult]:
+        return [r for r in self.results if not r.success and not r.is_blocking]
+
+    def render(self) -> str:
+        verdict = "STOPPED" if not self.ok else ("passed with warnings" if self.warnings else "passed")
+        suites = len({r.suite for r in self.results})
+        lines = [
+            f"{self.stage.capitalize()} quality gates: {verdict} ({suites} suites, {len(self.results)} checks, "
+            f"{len(self.failures)} critical failure(s), {len(self.warnings)} warning(s), "
+            f"{self.quarantined_rows:,} row(s) quarantined, {self.seconds:.1f} s)"
+        ]
+        for f in self.untrusted_files:
+            rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
+            lines.append(
+                f"  CRITICAL {f.source_file}: file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows "
+                f"({f.share:.1%}) failed critical rules ({rules}); threshold {self.max_bad_share:.1%}"
+            )
+        lines += [f"  CRITICAL {r.asset} {r.expectation}: {r.message}" for r in self.failures]
+        lines += [f"  WARNING  {r.asset} {r.expectation}: {r.message}" for r in self.warnings]
+        if self.data_docs_index is not None:
+            lines.append(f"  Data Docs: {self.data_docs_index.resolve().as_uri()}")
+        return "\n".join(lines)
+
+
+class GateFailed(Exception):
+    """A gate run that must stop the pipeline; ``report`` says why."""
+
+    def __init__(self, report: GateReport) -> None:
+        super().__init__(report.render())
+        self.report = report
