@@ -1,0 +1,323 @@
+{#- Data quality per export day x raw table x check: what landed, what was refused or set aside and why, what
+    staging merged or flagged, which files came late or never came. Rules in _quality__models.yml.
+
+    The rows the quality gates set aside live in quality.quarantined_rows, which ccw.quality writes before
+    dbt runs. It is read as a plain relation, not a source() (only staging models call source()), and it may
+    not exist yet (a build without gates): then no row is counted as quarantined. Var read_quality_quarantine
+    (default true) turns the reading off for unit tests. -#}
+{%- set staging_models = [
+    ('stg_telephony__contact_records', 'telephony', 'contact_records',
+        ['has_invalid_timestamp', 'has_invalid_duration', 'has_invalid_phone', 'is_test_account']),
+    ('stg_telephony__agent_events', 'telephony', 'agent_events', ['has_invalid_timestamp']),
+    ('stg_helpdesk__tickets', 'helpdesk', 'ticket', ['has_invalid_timestamp']),
+    ('stg_helpdesk__ticket_comments', 'helpdesk', 'ticket_comment', ['has_invalid_timestamp', 'has_invalid_value']),
+    ('stg_helpdesk__ticket_field_history', 'helpdesk', 'ticket_field_history', ['has_invalid_timestamp']),
+    ('stg_helpdesk__users', 'helpdesk', 'user', ['has_invalid_timestamp', 'has_invalid_phone', 'is_test_account']),
+    ('stg_helpdesk__groups', 'helpdesk', 'group', []),
+    ('stg_chat__sessions', 'chat', 'sessions', ['has_invalid_timestamp', 'has_invalid_value', 'is_test_account']),
+    ('stg_survey__responses', 'survey', 'responses', ['has_invalid_timestamp', 'has_invalid_score', 'is_test_account']),
+    ('stg_workforce__agents', 'workforce', 'agents', ['has_invalid_timestamp']),
+    ('stg_workforce__schedules', 'workforce', 'schedules', ['has_invalid_timestamp', 'has_invalid_duration']),
+    ('stg_crm__customers', 'crm', 'customers', ['has_invalid_timestamp', 'has_invalid_phone', 'is_test_account']),
+    ('stg_crm__orders', 'crm', 'orders', ['has_invalid_amount', 'is_test_account']),
+] -%}
+{%- set flag_reasons = {
+    'is_test_account': 'internal test accounts, kept and flagged (excluded from KPIs) by ',
+    'has_invalid_timestamp': 'timestamps present but unparseable, nulled and flagged by ',
+    'has_invalid_duration': 'durations negative, above the ceiling or not numbers, nulled and flagged by ',
+    'has_invalid_phone': 'phone numbers that cannot be normalised, flagged by ',
+    'has_invalid_value': 'values out of their domain, nulled and flagged by ',
+    'has_invalid_score': 'survey scores out of range, nulled and flagged by ',
+    'has_invalid_amount': 'order amounts that are not numbers, nulled and flagged by ',
+} -%}
+{%- set quarantine = adapter.get_relation(database=target.database, schema='quality', identifier='quarantined_rows')
+    if execute and var('read_quality_quarantine', true) else none -%}
+{%- if quarantine is none -%}
+    {%- set text = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {%- set quarantine = '(select ' ~ text ~ ' as raw_table, ' ~ text ~ ' as source_file, ' ~ text
+        ~ ' as file_checksum, ' ~ text ~ ' as rule where 1 = 0)' -%}
+{%- endif -%}
+
+with manifest as (
+
+    select * from {{ ref('stg_landing__manifest') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+{% for model, system, entity, flags in staging_models %}
+    {{ model }} as (
+
+        select * from {{ ref(model) }}
+
+    ),
+{% endfor %}
+
+quarantined_rows as (
+
+    select
+        raw_table,
+        source_file,
+        file_checksum,
+        rule as gate_rule
+    from {{ quarantine }}
+
+),
+
+current_files as (
+
+    select
+        file_path,
+        source_system,
+        entity,
+        raw_table,
+        export_date,
+        file_checksum,
+        row_count,
+        outcome,
+        reason,
+        arrival_lag_days,
+        is_late_file
+    from manifest
+    where is_latest_attempt
+
+),
+
+landed as (
+
+    select
+        export_date as date_day,
+        raw_table,
+        sum(row_count) as rows_landed,
+        count(*) as files
+    from current_files
+    where outcome in ('landed', 'replaced', 'unchanged')
+    group by
+        export_date,
+        raw_table
+
+),
+
+sources as (
+
+    select distinct
+        raw_table,
+        source_system,
+        entity
+    from current_files
+
+),
+
+check_landed as (
+
+    select
+        date_day,
+        raw_table,
+        'rows_landed' as check_name,
+        'rows of the current version of the day''s file' as reason,
+        'info' as severity,
+        rows_landed as rows_affected,
+        files as files_affected
+    from landed
+
+),
+
+check_refused as (
+
+    select
+        export_date as date_day,
+        raw_table,
+        'file_refused' as check_name,
+        coalesce(reason, 'refused by landing') as reason,
+        'critical' as severity,
+        cast(null as {{ dbt.type_bigint() }}) as rows_affected,
+        count(*) as files_affected
+    from current_files
+    where outcome = 'quarantined'
+    group by
+        export_date,
+        raw_table,
+        reason
+
+),
+
+quarantined_current as (
+
+    select
+        current_files.export_date,
+        quarantined_rows.raw_table,
+        quarantined_rows.source_file,
+        quarantined_rows.gate_rule
+    from quarantined_rows
+    inner join current_files
+        on
+            quarantined_rows.source_file = current_files.file_path
+            and quarantined_rows.file_checksum = current_files.file_checksum
+
+),
+
+check_quarantined as (
+
+    select
+        export_date as date_day,
+        raw_table,
+        'rows_quarantined' as check_name,
+        gate_rule as reason,
+        'warning' as severity,
+        count(*) as rows_affected,
+        count(distinct source_file) as files_affected
+    from quarantined_current
+    group by
+        export_date,
+        raw_table,
+        gate_rule
+
+),
+
+check_late as (
+
+    select
+        export_date as date_day,
+        raw_table,
+        'late_file' as check_name,
+        {{ dbt.concat([
+            "'arrived '",
+            dbt.safe_cast('arrival_lag_days', dbt.type_string()),
+            "' day(s) after its export day'",
+        ]) }} as reason,
+        'warning' as severity,
+        cast(null as {{ dbt.type_bigint() }}) as rows_affected,
+        count(*) as files_affected
+    from current_files
+    where is_late_file
+    group by
+        export_date,
+        raw_table,
+        arrival_lag_days
+
+),
+
+export_range as (
+
+    select
+        min(export_date) as first_export_date,
+        max(export_date) as last_export_date
+    from current_files
+
+),
+
+expected_files as (
+
+    select
+        calendar.date_day,
+        sources.raw_table
+    from calendar
+    cross join export_range
+    cross join sources
+    where calendar.date_day between export_range.first_export_date and export_range.last_export_date
+
+),
+
+check_missing as (
+
+    select
+        expected_files.date_day,
+        expected_files.raw_table,
+        'missing_file' as check_name,
+        'no file for this export day' as reason,
+        'warning' as severity,
+        cast(null as {{ dbt.type_bigint() }}) as rows_affected,
+        0 as files_affected
+    from expected_files
+    left join current_files
+        on
+            expected_files.raw_table = current_files.raw_table
+            and expected_files.date_day = current_files.export_date
+    where current_files.file_path is null
+
+),
+
+check_staging as (
+{% for model, system, entity, flags in staging_models %}
+        {%- if not loop.first %}
+
+            union all
+        {% endif %}
+
+        select
+            _export_date as date_day,
+            '{{ system }}__{{ entity }}' as raw_table,
+            'duplicates_merged' as check_name,
+            'older versions and re-exports collapsed into the newest (versions_merged - 1)' as reason,
+            'info' as severity,
+            sum(versions_merged - 1) as rows_affected,
+            count(distinct _source_file) as files_affected
+        from {{ model }}
+        where versions_merged > 1
+        group by _export_date
+        {%- for flag in flags %}
+
+            union all
+
+            select
+                _export_date as date_day,
+                '{{ system }}__{{ entity }}' as raw_table,
+                '{{ flag }}' as check_name,
+                '{{ flag_reasons[flag] ~ model }}' as reason,
+                '{{ "info" if flag == "is_test_account" else "warning" }}' as severity,
+                count(*) as rows_affected,
+                count(distinct _source_file) as files_affected
+            from {{ model }}
+            where {{ flag }}
+            group by _export_date
+        {%- endfor %}
+    {% endfor %}
+
+),
+
+checks as (
+
+    select * from check_landed
+    union all
+    select * from check_refused
+    union all
+    select * from check_quarantined
+    union all
+    select * from check_late
+    union all
+    select * from check_missing
+    union all
+    select * from check_staging
+
+),
+
+final as (
+
+    select
+        checks.date_day,
+        sources.source_system,
+        sources.entity as source_entity,
+        checks.raw_table,
+        checks.check_name,
+        checks.reason,
+        checks.severity,
+        cast(coalesce(landed.rows_landed, 0) as {{ dbt.type_bigint() }}) as rows_landed,
+        cast(checks.rows_affected as {{ dbt.type_bigint() }}) as rows_affected,
+        cast(checks.files_affected as {{ dbt.type_bigint() }}) as files_affected,
+        {{ ratio('checks.rows_affected', 'landed.rows_landed') }} as affected_share
+    from checks
+    inner join sources
+        on checks.raw_table = sources.raw_table
+    left join landed
+        on
+            checks.raw_table = landed.raw_table
+            and checks.date_day = landed.date_day
+
+)
+
+select * from final
