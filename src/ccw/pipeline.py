@@ -29,8 +29,22 @@ def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
     if report.quarantined:
         print(f"WARNING: {len(report.quarantined)} file(s) quarantined (see above); the rest landed.", flush=True)
 
+    from ccw.quality import run_mart_gates, run_raw_gates
+
+    raw_gates = run_raw_gates(s.build_warehouse, s.data_dir)
+    print(raw_gates.render(), flush=True)
+    if not raw_gates.ok:
+        print("Raw quality gates failed (see above): nothing was built or published.", file=sys.stderr)
+        return 1
+
     if not build_warehouse():
         print("dbt build failed: see the messages above.", file=sys.stderr)
+        return 1
+
+    mart_gates = run_mart_gates(s.build_warehouse, s.data_dir)
+    print(mart_gates.render(), flush=True)
+    if not mart_gates.ok:
+        print("Mart quality gates failed (see above): nothing was published.", file=sys.stderr)
         return 1
     print(render(s.build_warehouse))
     return 0

@@ -54,6 +54,7 @@ class BufferedDuckDBDialect(DuckDBDialect):
 
     driver = DRIVER
     execution_ctx_cls = BufferedExecutionContext
+    supports_statement_cache = False  # as duckdb-engine's; said again so SQLAlchemy does not warn per dialect
 
     def connect(self, *cargs: Any, **cparams: Any) -> ConnectionWrapper:
         """``duckdb:///<file>[?read_only=true]``: any other URL option is refused, not silently dropped."""
