@@ -12,7 +12,6 @@ import sqlalchemy as sa
 
 from ccw.quality import engine
 
-
 #: GX 1.24 deprecates schema_name on table assets but its generic SQL data source has no other way to name one.
 pytestmark = pytest.mark.filterwarnings("ignore:`schema_name` is deprecated:DeprecationWarning")
 
@@ -101,7 +100,8 @@ def test_column_types_come_from_information_schema(database: Path) -> None:
     buffered.dispose()
     assert isinstance(columns["id"], sa.BIGINT)
     assert isinstance(columns["v"], sa.VARCHAR)
-    assert isinstance(columns["amount"], sa.DECIMAL) and (columns["amount"].precision, columns["amount"].scale) == (12, 2)
+    assert isinstance(columns["amount"], sa.DECIMAL)
+    assert (columns["amount"].precision, columns["amount"].scale) == (12, 2)
     assert isinstance(columns["nested"], sa.types.NullType)
 
 

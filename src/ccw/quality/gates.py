@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import duckdb
+from great_expectations.core.run_identifier import RunIdentifier
 
 from ccw.land.fingerprint import utc_now
 from ccw.quality import engine, project
@@ -56,7 +57,7 @@ def _run(stage: str, checkpoint: str, build_warehouse: Path, data_dir: Path, sha
         ensure_quality_objects(con)
         try:
             with project.gx_context(build_warehouse, quality_dir) as context:
-                outcome = context.checkpoints.get(checkpoint).run()
+                outcome = context.checkpoints.get(checkpoint).run(run_id=RunIdentifier(run_name=f"{stage}-{run_id}"))
                 project.build_data_docs(context, outcome)
         finally:
             _release_gx_connections()

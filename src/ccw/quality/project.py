@@ -14,15 +14,19 @@ substituted from environment variables GX reads (``${CCW_QUALITY_WAREHOUSE}``, `
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import tempfile
+import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import great_expectations as gx
+import yaml
 from great_expectations.data_context import FileDataContext
 
 from ccw.config import PROJECT_ROOT
@@ -166,6 +170,46 @@ def _write(context: FileDataContext) -> None:
         ))
 
 
+_ID_NAMESPACE = uuid.UUID("8d3f1c52-6a0e-4c1e-9a57-2f1f4f0f5c11")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _stable(key: str) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, key))
+
+
+def _stable_ids(project_dir: Path) -> None:
+    """Replace the random ids GX gave every object by ids derived from names, in every file, so that
+    writing the same specifications twice gives the same bytes (reviewable diffs, a byte-exact sync test)."""
+    mapping: dict[str, str] = {}
+    for path in (project_dir / "expectations").rglob("*.json"):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        mapping[suite["id"]] = _stable(f"suite:{suite['name']}")
+        for index, expectation in enumerate(suite["expectations"]):
+            mapping[expectation["id"]] = _stable(f"expectation:{suite['name']}:{index}")
+    for folder, kind in (("validation_definitions", "validation_definition"), ("checkpoints", "checkpoint")):
+        for path in (project_dir / folder).glob("*.json"):
+            item = json.loads(path.read_text(encoding="utf-8"))
+            mapping[item["id"]] = _stable(f"{kind}:{item['name']}")
+    config_path = project_dir / "great_expectations.yml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    mapping[config["data_context_id"]] = _stable("data_context")
+    for source_name, source in config["fluent_datasources"].items():
+        mapping[source["id"]] = _stable(f"datasource:{source_name}")
+        for asset_name, asset in source["assets"].items():
+            mapping[asset["id"]] = _stable(f"asset:{asset_name}")
+            for definition_name, definition in asset["batch_definitions"].items():
+                mapping[definition["id"]] = _stable(f"batch_definition:{asset_name}:{definition_name}")
+    files = [p for p in project_dir.rglob("*") if p.is_file() and UNCOMMITTED not in p.relative_to(project_dir).parts]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if path.name == ".ge_store_backend_id":
+            text = _UUID.sub(_stable(f"store:{path.parent.relative_to(project_dir).as_posix()}"), text)
+        else:
+            text = _UUID.sub(lambda m: mapping.get(m.group(0), m.group(0)), text)
+        path.write_text(text, encoding="utf-8")
+
+
 def sync(project_dir: Path = PROJECT_DIR) -> Path:
     """Rewrite the GX project under ``project_dir`` from the rule specifications; returns ``project_dir``."""
     project_dir.mkdir(parents=True, exist_ok=True)
@@ -180,4 +224,6 @@ def sync(project_dir: Path = PROJECT_DIR) -> Path:
         _stub_warehouse(stub)
         with gx_context(stub, Path(tmp) / "quality", project_dir) as context:
             _write(context)
+        engine.close_connections()
+    _stable_ids(project_dir)
     return project_dir
