@@ -6,6 +6,20 @@ with agent_daily as (
 
 ),
 
+quality_scores as (
+
+    select * from {{ ref('int_analysis__quality_scores') }}
+    where grain = 'agent'
+
+),
+
+segments as (
+
+    select * from {{ ref('int_analysis__agent_segments') }}
+    where row_type = 'agent'
+
+),
+
 dated as (
 
     select
@@ -120,12 +134,25 @@ final as (
         {{ ratio('with_ratios.handled_per_logged_in_hour', 'team_medians.team_median_handled_per_logged_in_hour') }}
             as workload_index,
         with_ratios.days_with_long_on_contact_streak,
-        with_ratios.longest_on_contact_streak_seconds
+        with_ratios.longest_on_contact_streak_seconds,
+        {{ quality_score_columns('quality_scores') }},
+        quality_scores.quality_rank as quality_rank_in_team,
+        quality_scores.quality_percentile as quality_percentile_in_team,
+        cast(segments.segment_id as {{ dbt.type_string() }}) as segment_id,
+        cast(segments.segment as {{ dbt.type_string() }}) as segment
     from with_ratios
     left join team_medians
         on
             with_ratios.month = team_medians.month
             and with_ratios.team = team_medians.team
+    left join quality_scores
+        on
+            with_ratios.month = quality_scores.month
+            and with_ratios.agent_id = quality_scores.agent_id
+    left join segments
+        on
+            with_ratios.month = cast(segments.month as date)
+            and with_ratios.agent_id = segments.agent_id
 
 )
 

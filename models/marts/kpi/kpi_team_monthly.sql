@@ -6,6 +6,13 @@ with agent_daily as (
 
 ),
 
+quality_scores as (
+
+    select * from {{ ref('int_analysis__quality_scores') }}
+    where grain = 'team'
+
+),
+
 dated as (
 
     select
@@ -38,12 +45,27 @@ monthly_sums as (
 
 ),
 
-final as (
+with_ratios as (
 
     select
         *,
         {{ agent_kpi_ratio_columns() }}
     from monthly_sums
+
+),
+
+final as (
+
+    select
+        with_ratios.*,
+        {{ quality_score_columns('quality_scores') }},
+        quality_scores.quality_rank as quality_rank_in_month,
+        quality_scores.quality_percentile as quality_percentile_in_month
+    from with_ratios
+    left join quality_scores
+        on
+            with_ratios.month = quality_scores.month
+            and with_ratios.team = quality_scores.team
 
 )
 
