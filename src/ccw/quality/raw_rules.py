@@ -21,6 +21,7 @@ File rules return the failing ``_source_file``s; a critical one makes the file u
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -239,8 +240,10 @@ VOLUME_MIN_MEDIAN = 20  # rows: below this a day is too small to judge
 
 
 # ----------------------------------------------------------------------------------------- reference data
+@functools.cache
 def staging_accepted_values(project_root: Path = PROJECT_ROOT) -> dict[tuple[str, str], tuple[list[str], str]]:
-    """``(staging model, column) -> (accepted values, dbt severity 'error'|'warn')`` from the staging YAML."""
+    """``(staging model, column) -> (accepted values, dbt severity 'error'|'warn')`` from the staging YAML
+    (read once per process; treat as read-only)."""
     out: dict[tuple[str, str], tuple[list[str], str]] = {}
     for path in sorted((project_root / "models" / "staging").rglob("_*__models.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -255,6 +258,7 @@ def staging_accepted_values(project_root: Path = PROJECT_ROOT) -> dict[tuple[str
     return out
 
 
+@functools.cache
 def queue_refs(project_root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
     """``source_system -> source_queue_ref`` values of seeds/queues.csv."""
     out: dict[str, list[str]] = {}

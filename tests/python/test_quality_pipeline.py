@@ -1,0 +1,141 @@
+"""The gates inside ``ccw run``: they pass on the clean default sample (the shared run), and a corrupted export
+stops the run before anything is built or published, leaving the previously built warehouse untouched."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from conftest import PipelineRun, run_ccw
+
+WINDOW_BEFORE, WINDOW_AFTER = timedelta(days=7), timedelta(days=2)  # export day - 7 .. export day + 1 (whole day)
+
+
+def _day(path: Path) -> date:
+    return date.fromisoformat(path.stem)
+
+
+def _expected_quarantine(raw_root: Path) -> Counter:
+    """What the two defects of the default sample should quarantine, read straight from the export files:
+    call legs whose InitiationTimestamp is far from their export day, and a comment repeated whole in a file."""
+    expected: Counter = Counter()
+    for path in sorted((raw_root / "telephony" / "contact_records").glob("*.jsonl")):
+        midnight = datetime.combine(_day(path), datetime.min.time())
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate((ln for ln in handle if ln.strip()), start=1):
+                text = (json.loads(line).get("InitiationTimestamp") or "").strip()
+                try:
+                    at = datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+                except ValueError:
+                    at = None
+                if at is None or not midnight - WINDOW_BEFORE <= at < midnight + WINDOW_AFTER:
+                    rule = "InitiationTimestamp_valid_record_time"
+                    expected[(path.relative_to(raw_root).as_posix(), number, rule)] += 1
+    for path in sorted((raw_root / "helpdesk" / "ticket_comment").glob("*.csv")):
+        seen: set[tuple[str, ...]] = set()
+        with path.open(encoding="utf-8", newline="") as handle:
+            for number, record in enumerate(csv.reader(handle)):
+                if number and tuple(record) in seen:
+                    expected[(path.relative_to(raw_root).as_posix(), number, "id_unique_per_version")] += 1
+                seen.add(tuple(record))
+    return expected
+
+
+def test_gates_pass_on_the_clean_default_sample(built_sample: PipelineRun) -> None:
+    assert "Raw quality gates: passed" in built_sample.output
+    assert "Mart quality gates: passed" in built_sample.output
+    docs = built_sample.data_dir / "quality" / "data_docs" / "index.html"
+    assert docs.is_file() and f"Data Docs: {docs.resolve().as_uri()}" in built_sample.output
+    con = duckdb.connect(str(built_sample.build_warehouse), read_only=True)
+    try:
+        stages = con.execute(
+            "select stage, count(*), count(*) filter (where severity = 'critical' and not success) "
+            "from quality.gate_results group by stage order by stage"
+        ).fetchall()
+        quarantined = Counter(
+            tuple(r)
+            for r in con.execute("select source_file, row_number, rule from quality.quarantined_rows").fetchall()
+        )
+        daily = con.execute(
+            "select raw_table, reason, sum(rows_affected) from marts.data_quality_daily "
+            "where check_name = 'rows_quarantined' group by raw_table, reason order by raw_table"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(s, failed) for s, _, failed in stages] == [("mart", 0), ("raw", 0)]
+    expected = _expected_quarantine(built_sample.raw_root)
+    assert expected, "the default sample has a few rows the gates set aside (see the generator's dirt)"
+    assert quarantined == expected
+    per_table = Counter()
+    for source_file, _, rule in expected:
+        per_table[(source_file.split("/")[0] + "__" + source_file.split("/")[1], rule)] += 1
+    assert sorted((t, r, n) for (t, r), n in per_table.items()) == daily
+
+
+def _marts_fingerprint(database: Path) -> dict[str, tuple]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+        ).fetchall()]
+        return {t: con.execute(f'select count(*), sum(hash(t)) from marts."{t}" as t').fetchone() for t in tables}
+    finally:
+        con.close()
+
+
+def _copy_run(source: PipelineRun, target: Path) -> None:
+    """The shared run's files: exports hard-linked (never written in place), databases copied."""
+    for path in source.raw_root.rglob("*"):
+        if path.is_file():
+            copy = target / "raw" / path.relative_to(source.raw_root)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, copy)
+            shutil.copystat(path, copy)
+    (target / "build").mkdir()
+    shutil.copy2(source.build_warehouse, target / "build" / source.build_warehouse.name)
+    if source.warehouse.exists():
+        shutil.copy2(source.warehouse, target / source.warehouse.name)
+
+
+def test_a_corrupted_export_stops_the_run_and_leaves_the_warehouse_untouched(
+    built_sample: PipelineRun, tmp_path: Path
+) -> None:
+    _copy_run(built_sample, tmp_path)
+    victim = tmp_path / "raw" / "telephony" / "agent_events" / "2026-10-14.jsonl"
+    lines = victim.read_text(encoding="utf-8").splitlines()
+    victim.unlink()  # a new file, not the hard-linked one of the shared run
+    broken = 0
+    for i in range(0, len(lines), 20):  # every 20th event loses its timestamp: 5 % of the file
+        record = json.loads(lines[i])
+        record["EventTimestamp"] = "14/10/2026 25:99"
+        lines[i] = json.dumps(record)
+        broken += 1
+    victim.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    serving = tmp_path / built_sample.warehouse.name
+    serving_before = hashlib.sha256(serving.read_bytes()).hexdigest() if serving.exists() else None
+    marts_before = _marts_fingerprint(tmp_path / "build" / built_sample.build_warehouse.name)
+
+    result = run_ccw(tmp_path, "run")
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-3000:]
+    assert (f"CRITICAL telephony/agent_events/2026-10-14.jsonl: file not trusted: {broken:,} of {len(lines):,} rows"
+            in output), output[-3000:]
+    assert "EventTimestamp_valid_record_time" in output
+    assert "Raw quality gates failed" in output and "Running with dbt" not in output
+    assert _marts_fingerprint(tmp_path / "build" / built_sample.build_warehouse.name) == marts_before
+    assert (hashlib.sha256(serving.read_bytes()).hexdigest() if serving.exists() else None) == serving_before
+    failed = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in (tmp_path / "quality" / "validations" / "raw" / "telephony__agent_events").rglob("*.json")
+    ]
+    assert [v["success"] for v in failed] == [False], "the Data Docs record the failing validation"
+    assert list((tmp_path / "quality" / "data_docs").rglob("warehouse-raw.telephony__agent_events.html"))
