@@ -294,8 +294,9 @@ def test_unknown_agents_above_the_share_stop_the_run(stopping) -> None:
 
 def test_a_column_of_the_wrong_type_stops_the_run(stopping) -> None:
     report, _ = stopping
-    amount = _result(report, "raw.crm__orders", "amount_type")
-    assert (amount.severity, amount.success, amount.observed) == ("critical", False, "VARCHAR")
+    types = _result(report, "raw.crm__orders", "column_types_match_registry")
+    assert (types.severity, types.success) == ("critical", False)
+    assert types.message.endswith("failing amount, DECIMAL(12,2), VARCHAR")
 
 
 def test_the_threshold_is_configurable(stopping, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 from great_expectations.core.run_identifier import RunIdentifier
 
+from ccw.land import ensure_raw_tables
 from ccw.land.fingerprint import utc_now
 from ccw.quality import engine, project
 from ccw.quality.quarantine import raw_relation, set_aside, untrusted_files
@@ -55,6 +56,8 @@ def _run(stage: str, checkpoint: str, build_warehouse: Path, data_dir: Path, sha
     con = open_build_database(build_warehouse)
     try:
         ensure_quality_objects(con)
+        if stage == RAW:
+            ensure_raw_tables(con)  # a database nothing has landed in yet: empty tables, warnings, no crash
         try:
             with project.gx_context(build_warehouse, quality_dir) as context:
                 outcome = context.checkpoints.get(checkpoint).run(run_id=RunIdentifier(run_name=f"{stage}-{run_id}"))

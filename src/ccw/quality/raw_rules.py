@@ -2,7 +2,7 @@
 
 Each entity gets (``raw_suites`` turns them into GX expectations, one suite per raw table):
 
-- its registry columns and types (``ccw.exports``), critical;
+- its registry columns (a GX column-set expectation) and their types (one query on ``describe``), critical;
 - its key present (critical, row) and no record version twice in one file (critical, row);
 - its *record time* (``window``) parseable and within the export day minus ``before_days`` .. plus
   ``after_days`` (critical, row; a history snapshot such as the CRM only has the upper bound);
@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from ccw.config import PROJECT_ROOT
-from ccw.exports import BY_TABLE, Entity
+from ccw.exports import BY_TABLE, LANDING_COLUMNS, Entity
 from ccw.quality import sql
 
 CRITICAL, WARNING = "critical", "warning"
@@ -273,6 +273,28 @@ def _row_rule(name: str, description: str, failing: str, severity: str) -> Rule:
     return Rule(name, description, f"select _source_file, _row_number from __BATCH__ where {failing}", severity, ROW)
 
 
+def _normalised_type(raw_type: str) -> str:
+    """A DuckDB type as ``describe`` and the registry both spell it, once quotes and spaces are gone."""
+    return raw_type.replace('"', "").replace(" ", "").upper()
+
+
+def schema_rules(entity: Entity) -> list[Rule]:
+    """Every column has the registry's type (one query on the table's description, not one per column)."""
+    columns = {**entity.columns, **LANDING_COLUMNS}
+    expected = ", ".join(f"({sql.literal(c)}, {sql.literal(_normalised_type(t))})" for c, t in columns.items())
+    return [Rule(
+        "column_types_match_registry",
+        "every column has the type of the export registry (ccw.exports) and of landing",
+        f"with expected (column_name, expected_type) as (values {expected}), "
+        "actual as (select column_name, upper(replace(replace(column_type, '\"', ''), ' ', '')) as actual_type "
+        f"from (describe {BATCH})) "
+        "select e.column_name, e.expected_type, a.actual_type from expected as e "
+        "join actual as a on a.column_name = e.column_name where a.actual_type <> e.expected_type",
+        CRITICAL,
+        SCHEMA,
+    )]
+
+
 def key_rules(entity: Entity) -> list[Rule]:
     keys = [k for k in entity.key if not k.startswith("_")]
     rules = [
@@ -426,7 +448,7 @@ def rules_for(spec: RawSpec, accepted: dict | None = None, queues: dict | None =
     """Every query rule of one raw table, in suite order."""
     accepted = staging_accepted_values() if accepted is None else accepted
     queues = queue_refs() if queues is None else queues
-    rules = key_rules(spec.entity)
+    rules = schema_rules(spec.entity) + key_rules(spec.entity)
     if spec.window is not None:
         rules += window_rules(spec.window)
     rules += timestamp_rules(spec) + duration_rules(spec) + enum_rules(spec, accepted)

@@ -36,11 +36,6 @@ def _rule_expectation(rule: Rule) -> ExpectNoFailingRows:
     )
 
 
-def _type_name(raw_type: str) -> str | None:
-    base = raw_type.split("(")[0].strip().upper()
-    return None if base in ("STRUCT", "MAP", "LIST") else base
-
-
 def raw_suite(spec: raw_rules.RawSpec, accepted: dict, queues: dict) -> gx.ExpectationSuite:
     entity = spec.entity
     columns = {**entity.columns, **LANDING_COLUMNS}
@@ -53,12 +48,6 @@ def raw_suite(spec: raw_rules.RawSpec, accepted: dict, queues: dict) -> gx.Expec
         description="the columns of the export registry (ccw.exports) and landing, no more, no less",
         meta=_meta("columns_match_registry", SCHEMA),
     ))
-    for column, raw_type in columns.items():
-        type_name = _type_name(raw_type)
-        if type_name is not None:
-            suite.add_expectation(gx.expectations.ExpectColumnValuesToBeOfType(
-                column=column, type_=type_name, severity=CRITICAL, meta=_meta(f"{column}_type", SCHEMA),
-            ))
     suite.add_expectation(gx.expectations.ExpectTableRowCountToBeBetween(
         min_value=1, severity=WARNING, description="at least one row has landed", meta=_meta("has_rows", TABLE),
     ))

@@ -54,6 +54,7 @@ def open_build_database(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection in UTC (default configuration, so it shares an instance dbt opened)."""
     from ccw.land import WarehouseLockedError
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
