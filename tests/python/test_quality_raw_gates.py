@@ -139,10 +139,13 @@ def _few_bad(land: Landing) -> None:
     contacts[4] = contact(4, days[0], Attributes={"customer_id": "TEST-0001", "issue_type": "other",
                                                    "ivr_path": None})  # internal test account
     contacts[5] = contact(5, days[0], CustomerEndpoint={"Address": "0086 138-1234-5678", "Type": "TELEPHONE_NUMBER"})
+    contacts[6] = contact(6, days[0], DisconnectTimestamp="yesterday")  # a secondary time staging nulls and flags
     land.file("telephony__contact_records", days[0], contacts)
     sessions = [chat(n, days[0]) for n in range(50)]
     sessions[1] = chat(1, days[0], device="smartwatch")  # unknown device: the dbt test only warns
     sessions[2] = chat(2, days[0], ended_at=str(int(sessions[2]["requested_at"]) - 60_000))  # ends before start
+    sessions[3] = chat(3, days[0], department="vip_desk")  # 2 of 50 sessions (4 %) in a queue nobody knows
+    sessions[4] = chat(4, days[0], department="vip_desk")
     land.file("chat__sessions", days[0], sessions)
 
 
@@ -208,6 +211,12 @@ def test_dirt_staging_handles_only_warns_and_stays_in_raw(few_bad) -> None:
     assert (skew.severity, skew.success, skew.observed) == ("warning", False, "1")
     device = _result(report, "raw.chat__sessions", "device_accepted")
     assert (device.severity, device.success, device.observed) == ("warning", False, "1")
+    disconnect = _result(report, "raw.telephony__contact_records", "DisconnectTimestamp_parseable")
+    assert (disconnect.severity, disconnect.success, disconnect.observed) == ("warning", False, "1")
+    queues = _result(report, "raw.chat__sessions", "department_unknown_queue_share_warn")
+    assert (queues.severity, queues.success) == ("warning", False)
+    assert queues.message.endswith("chat/sessions/2026-10-05.jsonl, 2, 50, 0.04")
+    assert _result(report, "raw.chat__sessions", "department_unknown_queue_share_max").success
     assert con.execute("select count(*) from raw.telephony__contact_records").fetchone() == (50,)
     assert con.execute("select count(*) from raw.chat__sessions").fetchone() == (50,)
 
@@ -256,6 +265,7 @@ def _stopping(land: Landing) -> None:
     land.file("telephony__agent_events", wednesday,
               [event(n, wednesday, user="ghost" if n < 30 else "ann") for n in range(100)])
     land.con.execute("alter table raw.crm__orders alter amount type varchar")  # not the registry's DECIMAL
+    land.con.execute("alter table raw.helpdesk__group add column region varchar")  # not in the registry
 
 
 @pytest.fixture(scope="module")
@@ -297,6 +307,13 @@ def test_a_column_of_the_wrong_type_stops_the_run(stopping) -> None:
     types = _result(report, "raw.crm__orders", "column_types_match_registry")
     assert (types.severity, types.success) == ("critical", False)
     assert types.message.endswith("failing amount, DECIMAL(12,2), VARCHAR")
+
+
+def test_a_column_outside_the_registry_stops_the_run(stopping) -> None:
+    report, _ = stopping
+    columns = _result(report, "raw.helpdesk__group", "columns_match_registry")
+    assert (columns.severity, columns.success) == ("critical", False)
+    assert columns.message.endswith("unexpected region")
 
 
 def test_the_threshold_is_configurable(stopping, monkeypatch: pytest.MonkeyPatch) -> None:

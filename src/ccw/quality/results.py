@@ -28,6 +28,7 @@ class Checked:
     element_count: int | None
     query: str | None  # the unexpected_rows_query of a query rule (GX form, "{batch}")
     error: str | None  # the evaluation raised
+    details: dict | None = None
 
     @property
     def asset(self) -> str:
@@ -70,6 +71,7 @@ def checked_from(checkpoint_result: Any) -> list[Checked]:
                 element_count=result.get("element_count"),
                 query=config.kwargs.get("unexpected_rows_query"),
                 error=error,
+                details=result.get("details"),
             ))
     return out
 
@@ -78,6 +80,10 @@ def describe_failure(c: Checked) -> str:
     """The message of a failed expectation that is neither a row nor a file rule."""
     if c.error:
         return f"could not be evaluated: {c.error}"
+    mismatched = (c.details or {}).get("mismatched")
+    if isinstance(mismatched, dict):
+        parts = [f"{what} {', '.join(map(str, names))}" for what, names in sorted(mismatched.items()) if names]
+        return f"{c.description}: " + "; ".join(parts)
     if c.unexpected_count is not None:
         share = f" ({c.unexpected_count / c.element_count:.1%})" if c.element_count else ""
         return f"{c.unexpected_count:,} of {c.element_count or 0:,} rows{share} fail: {c.description}"
