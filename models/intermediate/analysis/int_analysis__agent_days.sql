@@ -31,7 +31,8 @@ contact_extras as (
         arrived_date_local as date_day,
         {{ count_where("wait_seconds is not null and channel in ('phone', 'chat')") }} as answered_with_wait,
         {{ sum_where('wait_seconds', "channel in ('phone', 'chat')") }} as sum_wait_seconds_answered,
-        {{ count_where("handle_seconds is not null and channel in ('phone', 'chat')") }} as live_handled_with_handle_time,
+        {{ count_where("handle_seconds is not null and channel in ('phone', 'chat')") }}
+            as live_handled_with_handle_time,
         {{ sum_where('handle_seconds', "channel in ('phone', 'chat')") }} as sum_live_handle_seconds,
         {{ count_where("first_response_seconds is not null and channel in ('email', 'web_form')") }}
             as first_response_contacts,

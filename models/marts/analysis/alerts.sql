@@ -85,9 +85,9 @@ with_floor as (
 
     select
         observations.*,
-        coalesce(prior_stats.prior_weeks, 0) as prior_weeks,
         prior_stats.expected_value,
         prior_stats.prior_sd,
+        coalesce(prior_stats.prior_weeks, 0) as prior_weeks,
         case observations.band_floor_kind
             when 'count' then sqrt(greatest(prior_stats.expected_value, 0))
             when 'rate' then sqrt(

@@ -54,8 +54,8 @@ trailing_week as (
     inner join agent_days as earlier_day
         on
             current_day.agent_id = earlier_day.agent_id
-            and earlier_day.date_day <= current_day.date_day
-            and earlier_day.date_day > {{ dbt.dateadd('day', -7, 'current_day.date_day') }}
+            and current_day.date_day >= earlier_day.date_day
+            and {{ dbt.dateadd('day', -7, 'current_day.date_day') }} < earlier_day.date_day
     group by
         current_day.agent_id,
         current_day.date_day
@@ -71,11 +71,11 @@ joined as (
         agent_days.team,
         agent_days.site,
         agent_days.handled,
-        agent_days.logged_in_seconds / 3600.0 as logged_in_hours,
         agent_days.handled_per_logged_in_hour,
         agent_days.team_median_handled_per_logged_in_hour,
         agent_days.workload_index,
         agent_days.occupancy,
+        agent_days.logged_in_seconds / 3600.0 as logged_in_hours,
         agent_days.longest_on_contact_streak_seconds / 60.0 as longest_on_contact_streak_minutes,
         coalesce(agent_days.has_long_on_contact_streak, false) as has_long_on_contact_streak,
         agent_days.overtime_seconds / 60.0 as overtime_minutes,

@@ -28,9 +28,16 @@ backtest as (
 per_scope as (
 
     select
-        queue_id as scope,
-        channel,
-        backtest.*
+        backtest.queue_id as scope,
+        backtest.channel,
+        backtest.date_day,
+        backtest.forecast_contacts,
+        backtest.baseline_contacts,
+        backtest.actual_contacts,
+        backtest.lower_80,
+        backtest.upper_80,
+        backtest.lower_95,
+        backtest.upper_95
     from backtest
 
     union all
@@ -38,7 +45,14 @@ per_scope as (
     select
         'all queues' as scope,
         cast(null as {{ dbt.type_string() }}) as channel,
-        backtest.*
+        backtest.date_day,
+        backtest.forecast_contacts,
+        backtest.baseline_contacts,
+        backtest.actual_contacts,
+        backtest.lower_80,
+        backtest.upper_80,
+        backtest.lower_95,
+        backtest.upper_95
     from backtest
 
 ),
@@ -57,8 +71,9 @@ aggregated as (
         sum(abs(actual_contacts - coalesce(baseline_contacts, 0))) as baseline_absolute_error,
         {{ sum_where('abs(actual_contacts - forecast_contacts) / actual_contacts', 'actual_contacts > 0') }}
             as sum_ape,
-        {{ sum_where('abs(actual_contacts - coalesce(baseline_contacts, 0)) / actual_contacts', 'actual_contacts > 0') }}
-            as baseline_sum_ape,
+        {{ sum_where(
+            'abs(actual_contacts - coalesce(baseline_contacts, 0)) / actual_contacts', 'actual_contacts > 0'
+        ) }} as baseline_sum_ape,
         {{ count_where('actual_contacts > 0') }} as intervals_with_contacts,
         {{ count_where('actual_contacts >= lower_80 and actual_contacts <= upper_80') }} as inside_80,
         {{ count_where('actual_contacts >= lower_95 and actual_contacts <= upper_95') }} as inside_95

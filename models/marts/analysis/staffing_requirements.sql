@@ -27,12 +27,12 @@ live_forecast as (
 
     select
         forecast.*,
-        extract(hour from forecast.interval_start_at_local) * 60
-        + extract(minute from forecast.interval_start_at_local) as minute_of_day,
         queues.service_level_threshold_seconds,
         queues.service_level_target,
         queues.max_occupancy,
-        queues.shrinkage
+        queues.shrinkage,
+        extract(hour from forecast.interval_start_at_local) * 60
+        + extract(minute from forecast.interval_start_at_local) as minute_of_day
     from forecast
     inner join queues
         on forecast.queue_id = queues.queue_id
@@ -54,17 +54,17 @@ aht_history as (
     select
         origins.queue_id,
         origins.forecast_origin_date,
-        extract(hour from service_interval.interval_start_at_local) * 60
-        + extract(minute from service_interval.interval_start_at_local) as minute_of_day,
         service_interval.sum_handle_seconds,
-        service_interval.handled_with_handle_time
+        service_interval.handled_with_handle_time,
+        extract(hour from service_interval.interval_start_at_local) * 60
+        + extract(minute from service_interval.interval_start_at_local) as minute_of_day
     from origins
     inner join service_interval
         on
             origins.queue_id = service_interval.queue_id
-            and service_interval.date_day < origins.forecast_origin_date
-            and service_interval.date_day
-            >= {{ dbt.dateadd('day', -aht_window_days, 'origins.forecast_origin_date') }}
+            and origins.forecast_origin_date > service_interval.date_day
+            and {{ dbt.dateadd('day', -aht_window_days, 'origins.forecast_origin_date') }}
+            <= service_interval.date_day
 
 ),
 
@@ -170,8 +170,9 @@ with_projection_key as (
 
     select
         staffing_inputs.*,
-        {{ dbt.dateadd('day', '-7 * staffing_inputs.projection_weeks_back', 'staffing_inputs.interval_start_at_local') }}
-            as projection_interval_start_at_local
+        {{ dbt.dateadd(
+            'day', '-7 * staffing_inputs.projection_weeks_back', 'staffing_inputs.interval_start_at_local'
+        ) }} as projection_interval_start_at_local
     from staffing_inputs
 
 ),
