@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -87,8 +88,9 @@ def _release_gx_connections() -> None:
 
 # ------------------------------------------------------------------------------------------ raw results
 def _raw_results(
-    con: duckdb.DuckDBPyConnection, run_id: str, at, checked: list[Checked]
+    con: duckdb.DuckDBPyConnection, run_id: str, at: datetime, checked: list[Checked]
 ) -> tuple[list[GateResult], int]:
+    """Results of the raw suites; rows failing critical row rules are set aside (one warning per rule)."""
     results: list[GateResult] = []
     to_quarantine: dict[str, list[tuple[Checked, str]]] = {}
     for c in checked:

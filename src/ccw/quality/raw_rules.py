@@ -299,11 +299,12 @@ def key_rules(entity: Entity) -> list[Rule]:
     keys = [k for k in entity.key if not k.startswith("_")]
     rules = [
         _row_rule(f"{k}_present", f"{k} is present (not null, not blank): the record's key",
-                  f"{sql.clean(sql.quote(k))} is null", CRITICAL)
+                  sql.blank(sql.quote(k)), CRITICAL)
         for k in keys
     ]
-    # Candidates first (a key repeated within a file: cheap), then whole records compared among them only.
-    key_of = [sql.clean("b." + sql.quote(k)) for k in keys]
+    # Candidates first (the same key text twice in a file: cheap), then whole records compared among them only;
+    # exact copies have the same key text, so the key is not cleaned here.
+    key_of = ["b." + sql.quote(k) for k in keys]
     names = [f"key_{i}" for i in range(len(keys))]
     grouped = ", ".join(f"{expr} as {name}" for expr, name in zip(key_of, names, strict=True))
     joined = " and ".join(f"r.{name} = {expr}" for expr, name in zip(key_of, names, strict=True))
@@ -379,33 +380,43 @@ def enum_rules(spec: RawSpec, accepted: dict[tuple[str, str], tuple[list[str], s
     rules = []
     for enum in spec.enums:
         values, dbt_severity = accepted[(enum.staging_model, enum.staging_column)]
-        value = f"{enum.case}({sql.clean(sql.quote(enum.column))})"
+        raw, value = sql.quote(enum.column), f"{enum.case}({sql.clean(sql.quote(enum.column))})"
         rules.append(_row_rule(
             f"{enum.column}_accepted",
             f"{enum.column} is one of {', '.join(values)} "
             f"(accepted_values of {enum.staging_model}.{enum.staging_column})",
-            f"{value} is not null and {value} not in {sql.in_list(values)}",
+            # the exact value first: DuckDB evaluates the cleaned value only for the rows that are not
+            f"{raw} not in {sql.in_list(values)} and {value} is not null and {value} not in {sql.in_list(values)}",
             CRITICAL if dbt_severity == "error" else WARNING,
         ))
     return rules
 
 
-def _known_values(ref: Reference, queues: dict[str, list[str]]) -> str:
+def _unknown(ref: Reference, queues: dict[str, list[str]]) -> str:
+    """True when ``value`` is not a known agent / queue: the exact text first, then the cleaned one."""
     if ref.what == "agent":
-        return f"select distinct {sql.clean(sql.quote(ref.roster_column or ''))} from raw.workforce__agents"
-    values = ", ".join(f"({sql.literal(v)})" for v in queues.get(ref.queue_system or "", []))
-    return f"select * from (values {values})"
+        roster = sql.quote(ref.roster_column or "")
+        return (
+            f"value not in (select distinct {roster} from raw.workforce__agents) and {sql.clean('value')} not in "
+            f"(select distinct {sql.clean(roster)} from raw.workforce__agents)"
+        )
+    known = sql.in_list(queues.get(ref.queue_system or "", []))
+    return f"value not in {known} and {sql.clean('value')} not in {known}"
 
 
 def reference_rules(spec: RawSpec, queues: dict[str, list[str]]) -> list[Rule]:
+    """Unknown agents / queues per file; judged on each file's distinct values (few), not on every row."""
     rules = []
     for ref in spec.references:
         label = ref.column.replace('"', "").replace(".", "_")
-        value = sql.clean(sql.quote(ref.column))
+        values = (
+            f"select _source_file, {sql.quote(ref.column)} as value, count(*) as value_rows from {BATCH} "
+            f"group by _source_file, {sql.quote(ref.column)}"
+        )
         shares = (
-            f"select _source_file, count(*) as rows_with_{ref.what}, "
-            f"count(*) filter (where {value} not in ({_known_values(ref, queues)})) as unknown_rows "
-            f"from __BATCH__ where {value} is not null group by _source_file"
+            f"select _source_file, sum(value_rows) as rows_with_{ref.what}, "
+            f"coalesce(sum(value_rows) filter (where {_unknown(ref, queues)}), 0) as unknown_rows "
+            f"from ({values}) as per_value where not {sql.blank('value')} group by _source_file"
         )
         for severity, share in ((WARNING, UNKNOWN_WARNING_SHARE), (CRITICAL, UNKNOWN_CRITICAL_SHARE)):
             rules.append(Rule(

@@ -6,6 +6,7 @@ the suites' SQL stays short: ``quality.clean("State")`` instead of the whole exp
 
 - ``quality.clean(x)``: ``clean_text`` (trim spaces, tabs, line breaks, no-break and ideographic spaces
   -- the character-set trim only when an end character is padding, as the macro does -- and '' -> null);
+- ``quality.blank(x)``: ``clean_text(x) is null``, computed only for values that start with padding;
 - ``quality.iso_ts(x)``: ``parse_iso_timestamp`` (ISO-8601 to UTC: "...Z" directly, other offsets converted,
   none read as UTC);
 - ``quality.epoch_ms_ts(x)``: ``epoch_ms_to_timestamp`` (whole milliseconds within [2000, 2100));
@@ -37,8 +38,11 @@ MACROS: dict[str, str] = {
         f"case when {_padding('unicode(x)')} or {_padding('unicode(right(x, 1))')} "
         f"then nullif(trim(x, {_PADDING}), '') else nullif(x, '') end"
     ),
+    "blank(x)": f"x is null or ({_padding('unicode(x)')} and {SCHEMA}.clean(x) is null)",
+    # fast path: a value that starts with a digit and ends with "Z" has no padding, so clean(x) = x
     "iso_ts(x)": (
-        f"case when {SCHEMA}.clean(x) like '%Z' then try_cast({SCHEMA}.clean(x) as timestamp) "
+        "case when unicode(x) between 48 and 57 and x like '%Z' then try_cast(x as timestamp) "
+        f"when {SCHEMA}.clean(x) like '%Z' then try_cast({SCHEMA}.clean(x) as timestamp) "
         f"when regexp_matches({SCHEMA}.clean(x), {_OFFSET}) "
         f"then timezone('UTC', try_cast({SCHEMA}.clean(x) as timestamptz)) "
         f"else try_cast({SCHEMA}.clean(x) as timestamp) end"
@@ -80,6 +84,12 @@ def in_list(values: list[str]) -> str:
 
 def clean(expr: str) -> str:
     return f"{SCHEMA}.clean({expr})"
+
+
+def blank(expr: str) -> str:
+    """True when the value is null or only padding (``clean`` is null), cheaply: only a value that starts with
+    padding (or is empty) is cleaned."""
+    return f"{SCHEMA}.blank({expr})"
 
 
 def parsed(expr: str, fmt: str, date_expr: str | None = None) -> str:
