@@ -118,9 +118,10 @@ def data_docs_index(quality_dir: Path) -> Path:
 
 
 def build_data_docs(context: FileDataContext, checkpoint_result: object) -> None:
-    """Render this run's validation results (and the index) into the Data Docs site."""
-    identifiers = list(getattr(checkpoint_result, "run_results", {}).keys())
-    context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=identifiers)
+    """Render this run's validation results, their suites and the index into the Data Docs site."""
+    results = list(getattr(checkpoint_result, "run_results", {}).keys())
+    suites = list({r.expectation_suite_identifier.name: r.expectation_suite_identifier for r in results}.values())
+    context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=[*results, *suites])
 
 
 # ------------------------------------------------------------------------------------------------ sync

@@ -270,7 +270,7 @@ def queue_refs(project_root: Path = PROJECT_ROOT) -> dict[str, list[str]]:
 
 # ----------------------------------------------------------------------------------------------- rules
 def _row_rule(name: str, description: str, failing: str, severity: str) -> Rule:
-    return Rule(name, description, f"select _source_file, _row_number from __BATCH__ where {failing}", severity, ROW)
+    return Rule(name, description, f"select _source_file, _row_number from {BATCH} where {failing}", severity, ROW)
 
 
 def _normalised_type(raw_type: str) -> str:
