@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -33,7 +33,8 @@ def _expected_quarantine(raw_root: Path) -> Counter:
             for number, line in enumerate((ln for ln in handle if ln.strip()), start=1):
                 text = (json.loads(line).get("InitiationTimestamp") or "").strip()
                 try:
-                    at = datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+                    parsed = datetime.fromisoformat(text)
+                    at = parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
                 except ValueError:
                     at = None
                 if at is None or not midnight - WINDOW_BEFORE <= at < midnight + WINDOW_AFTER:
