@@ -1,6 +1,4 @@
-"""Resources injected into assets: where the warehouse and the raw exports live."""
-
-from __future__ import annotations
+"""Resources injected into assets: where the raw exports, the build database and the serving file live."""
 
 from pathlib import Path
 
@@ -10,11 +8,15 @@ from ccw.config import settings
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """Paths of the raw exports and of the DuckDB warehouse (defaults from ccw.config / env vars)."""
+    """Paths of the raw exports and of the DuckDB files (defaults from ccw.config / env vars)."""
 
+    data_dir: str = ""
     raw_root: str = ""
     warehouse: str = ""
     build_warehouse: str = ""
+
+    def data_dir_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else settings().data_dir
 
     def raw_root_path(self) -> Path:
         return Path(self.raw_root) if self.raw_root else settings().raw_root

@@ -1,0 +1,123 @@
+"""The dbt project as Dagster assets: seeds, snapshot, staging, intermediate, marts and analysis models.
+
+One ``@dbt_assets`` op runs ``dbt build`` (models and their tests in dependency order); dbt tests, source tests
+included, are asset checks, blocking when their severity is error. dbt sources map to the landing assets
+``["raw", "<system>__<entity>"]``. The roster snapshot replay runs first, in a child process, when the snapshot
+is part of the run. The partition window goes to dbt as ``--vars`` (ccw_window_start / ccw_window_end).
+"""
+
+import json
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from ccw.config import PROJECT_ROOT
+from ccw_orchestration.partitions import run_window, window_vars
+from ccw_orchestration.replay import replay_in_child
+from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.retries import ensure_unlocked, retry_transient
+from ccw_orchestration.settings import BUILD_DB_POOL, OrchestrationSettings
+
+DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
+DBT_PROJECT.prepare_if_dev()
+
+SNAPSHOT_KEY = dg.AssetKey(["snapshots", "snp_workforce__agents"])
+
+
+class CcwDbtTranslator(DagsterDbtTranslator):
+    """Asset keys ``[schema, name]`` (sources: ``["raw", <table>]``, the landing assets), groups by layer."""
+
+    def __init__(self) -> None:
+        super().__init__(DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_source_tests_as_checks=True))
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props.get("identifier") or dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        kind = dbt_resource_props["resource_type"]
+        if kind == "seed":
+            return "reference"
+        if kind == "snapshot":
+            return "snapshots"
+        fqn = dbt_resource_props.get("fqn", [])
+        if "analysis" in fqn[1:-1]:
+            return "analysis"
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+TRANSLATOR = CcwDbtTranslator()
+
+
+def dbt_resource() -> DbtCliResource:
+    """dbt from this venv (the PATH of a test or a daemon may not include it)."""
+    local = Path(sys.executable).with_name("dbt")
+    return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(local) if local.exists() else "dbt")
+
+
+def _point_dbt_at(warehouse: WarehouseResource) -> Path:
+    from ccw.config import settings
+
+    build = warehouse.build_warehouse_path()
+    build.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["CCW_BUILD_WAREHOUSE"] = str(build)
+    os.environ.setdefault("CCW_MEMORY_LIMIT", settings().memory_limit)
+    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return build
+
+
+def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=DBT_PROJECT.manifest_path,
+        project=DBT_PROJECT,
+        dagster_dbt_translator=TRANSLATOR,
+        name="dbt_build",
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=BUILD_DB_POOL,
+    )
+    def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        build = _point_dbt_at(warehouse)
+        with retry_transient(context, settings):
+            ensure_unlocked(build)
+        if SNAPSHOT_KEY in context.selected_asset_keys:
+            replay = replay_in_child(build)
+            context.log.info((replay.stdout + replay.stderr)[-4000:])
+            if replay.returncode != 0:
+                raise dg.Failure(description="roster snapshot replay failed (see the log)", allow_retries=False)
+        args = ["build"]
+        window = run_window(context)
+        if window is not None:
+            args += ["--vars", json.dumps(window_vars(*window))]
+        materialized: set[dg.AssetKey] = set()
+        # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
+        target = build.parent / "dbt_target"
+        for event in dbt.cli(args, context=context, target_path=target).stream():
+            if isinstance(event, dg.Output):
+                materialized.add(context.asset_key_for_output(event.output_name))
+            elif isinstance(event, dg.AssetMaterialization):
+                materialized.add(event.asset_key)
+            yield event
+        missing = context.selected_asset_keys - materialized
+        if missing:
+            # dbt succeeded but some selected assets were never built: without this, Dagster skips everything
+            # downstream of them and still marks the run successful
+            names = ", ".join(sorted(k.to_user_string() for k in missing)[:10])
+            raise dg.Failure(
+                description=f"dbt build did not materialise {len(missing)} selected asset(s): {names}",
+                allow_retries=False,
+            )
+
+    return dbt_build

@@ -1,0 +1,117 @@
+"""The Great Expectations gates (ccw.quality) as Dagster asset checks.
+
+One check per GX suite, on the asset the suite validates: ``gx_raw_gate`` on every raw table (run after landing,
+before dbt; it also sets rows failing critical rules aside in quarantine) and ``gx_mart_gate`` on every gated mart
+(after the dbt build, before publishing). The checks are blocking: a critical failure (or an untrusted file)
+fails the check with ERROR severity, which stops every asset downstream and fails the run; warnings fail it with
+WARN severity, which is shown but does not block.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import dagster as dg
+
+from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.settings import BUILD_DB_POOL
+
+RAW_CHECK, MART_CHECK = "gx_raw_gate", "gx_mart_gate"
+
+
+def asset_key_of(relation: str) -> dg.AssetKey:
+    """``raw.telephony__contact_records`` -> AssetKey(["raw", "telephony__contact_records"])."""
+    schema, _, name = relation.partition(".")
+    return dg.AssetKey([schema, name]) if name else dg.AssetKey(["raw", schema])
+
+
+def gated_raw_keys() -> list[dg.AssetKey]:
+    from ccw.quality.raw_rules import SPECS
+
+    return [dg.AssetKey(["raw", s.table]) for s in SPECS]
+
+
+def gated_mart_keys() -> list[dg.AssetKey]:
+    from ccw.quality.mart_rules import SPECS
+
+    return [dg.AssetKey(["marts", s.table]) for s in SPECS]
+
+
+def _check_results(report, check_name: str, keys: Sequence[dg.AssetKey]) -> Iterator[dg.AssetCheckResult]:
+    """One result per checked asset: ERROR when a critical expectation failed or a file is untrusted, WARN when
+    only warnings failed."""
+    by_key: dict[dg.AssetKey, list] = {k: [] for k in keys}
+    for r in report.results:
+        by_key.setdefault(asset_key_of(r.asset), []).append(r)
+    untrusted: dict[dg.AssetKey, list] = {}
+    for f in report.untrusted_files:
+        untrusted.setdefault(asset_key_of(f.raw_table if "." in f.raw_table else f"raw.{f.raw_table}"), []).append(f)
+    for key in keys:
+        results = by_key.get(key, [])
+        critical = [r for r in results if r.is_blocking]
+        warnings = [r for r in results if not r.success and not r.is_blocking]
+        files = untrusted.get(key, [])
+        lines = [f"- CRITICAL `{r.expectation}`: {r.message}" for r in critical]
+        lines += [f"- CRITICAL file not trusted `{f.source_file}`: {f.failing_rows} of {f.file_rows} rows failed"
+                  for f in files]
+        lines += [f"- WARNING `{r.expectation}`: {r.message}" for r in warnings]
+        blocking = bool(critical or files)
+        yield dg.AssetCheckResult(
+            asset_key=key,
+            check_name=check_name,
+            passed=not (blocking or warnings),
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "expectations": len(results),
+                "critical_failures": len(critical) + len(files),
+                "warnings": len(warnings),
+                "findings": dg.MetadataValue.md("\n".join(lines) or "all expectations met"),
+                "data_docs": str(report.data_docs_index or ""),
+            },
+        )
+
+
+def _selected(context: dg.AssetCheckExecutionContext, report,
+              results: Iterable[dg.AssetCheckResult]) -> list[dg.AssetCheckResult]:
+    """The results of the checks this run selected (GX validates every suite of its checkpoint regardless)."""
+    results = list(results)
+    if not report.ok and all(r.passed or r.severity != dg.AssetCheckSeverity.ERROR for r in results):
+        # a stop the per-asset results do not carry: never let it pass silently
+        raise dg.Failure(description=report.render(), allow_retries=False)
+    selected = context.selected_asset_check_keys
+    return [r for r in results if dg.AssetCheckKey(r.asset_key, r.check_name) in selected]
+
+
+def build_quality_checks(dbt_keys: set[dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
+    raw_keys = gated_raw_keys()
+    mart_keys = [k for k in gated_mart_keys() if k in dbt_keys]
+
+    @dg.multi_asset_check(
+        name="gx_raw_gates",
+        specs=[dg.AssetCheckSpec(RAW_CHECK, asset=k, blocking=True,
+                                 description="GX raw suite (ccw.quality): quarantines bad rows, stops on critical")
+               for k in raw_keys],
+        can_subset=True,
+        pool=BUILD_DB_POOL,
+    )
+    def gx_raw_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        from ccw.quality import run_raw_gates
+
+        report = run_raw_gates(warehouse.build_warehouse_path(), warehouse.data_dir_path())
+        context.log.info(report.render())
+        yield from _selected(context, report, _check_results(report, RAW_CHECK, raw_keys))
+
+    @dg.multi_asset_check(
+        name="gx_mart_gates",
+        specs=[dg.AssetCheckSpec(MART_CHECK, asset=k, blocking=True,
+                                 description="GX mart suite (ccw.quality): nothing is published past a critical")
+               for k in mart_keys],
+        can_subset=True,
+        pool=BUILD_DB_POOL,
+    )
+    def gx_mart_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+        from ccw.quality import run_mart_gates
+
+        report = run_mart_gates(warehouse.build_warehouse_path(), warehouse.data_dir_path())
+        context.log.info(report.render())
+        yield from _selected(context, report, _check_results(report, MART_CHECK, mart_keys))
+
+    return [gx_raw_gates, gx_mart_gates]
