@@ -12,6 +12,16 @@ from typing import Any
 log = logging.getLogger("ccw.alerts")
 
 
+def error_text(error: Any, limit: int = 2000) -> str | None:
+    """The messages of a Dagster error and its causes (the cause holds the real reason), one per line."""
+    lines = []
+    while error is not None and len(lines) < 5:
+        lines.append(str(error.message).strip())
+        error = error.cause or getattr(error, "context", None)
+    text = "\n".join(line for line in lines if line)
+    return text[:limit] if text else None
+
+
 def alert_path(alerts_dir: Path, run_id: str, at: datetime) -> Path:
     return alerts_dir / f"{at.strftime('%Y%m%dT%H%M%SZ')}-{run_id[:8]}.json"
 

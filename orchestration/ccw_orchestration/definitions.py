@@ -1,6 +1,8 @@
 """All Dagster definitions, assembled in one place: :func:`build_definitions` (explicit settings: tests and
 ``ccw run``) and ``defs``, what ``dagster dev`` loads (settings from the environment, built when first loaded)."""
 
+from collections.abc import Mapping, Sequence
+
 import dagster as dg
 
 from ccw_orchestration.assets.dbt import build_dbt_assets, dbt_resource
@@ -27,10 +29,14 @@ def build_assets(settings: OrchestrationSettings) -> tuple[list[dg.AssetsDefinit
 
 
 def build_definitions(settings: OrchestrationSettings | None = None,
-                      resources: dict[str, object] | None = None) -> dg.Definitions:
+                      resources: Mapping[str, object] | None = None,
+                      extra_assets: Sequence[dg.AssetsDefinition] = ()) -> dg.Definitions:
+    """The code location. ``resources`` override the defaults (paths from the environment); ``extra_assets``
+    join the graph (e.g. a site's own assets downstream of the marts) and the daily job."""
     settings = settings or OrchestrationSettings.from_env()
     partitions = daily_partitions(settings)
     assets, checks = build_assets(settings)
+    assets = [*assets, *extra_assets]
     landing = assets[0]
     daily_job = dg.define_asset_job(
         DAILY_JOB, selection=dg.AssetSelection.all(),

@@ -10,6 +10,7 @@ from datetime import date
 
 import dagster as dg
 
+from ccw_orchestration.alerts import error_text
 from ccw_orchestration.definitions import DAILY_JOB, build_definitions
 from ccw_orchestration.settings import OrchestrationSettings
 
@@ -58,7 +59,7 @@ def execute_daily(
 
 
 def failed_steps(result: dg.ExecuteInProcessResult) -> list[str]:
-    return [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key]
+    return [e.step_key for e in result.all_events if e.is_step_failure and e.step_key]
 
 
 def failure_summary(result: dg.ExecuteInProcessResult) -> str:
@@ -66,3 +67,70 @@ def failure_summary(result: dg.ExecuteInProcessResult) -> str:
     steps = failed_steps(result)
     lines = [STEP_MESSAGES.get(step, f"Step {step} failed (see above).") for step in steps]
     return "\n".join(lines) or "The run failed (see above)."
+
+
+def export_days(raw_root) -> tuple[date, date] | None:
+    """(first, last) export day named by the files under ``raw_root``; None when there is none."""
+    from ccw.land.paths import discover
+
+    days = [f.export_date for f in discover(raw_root) if f.export_date is not None]
+    return (min(days), max(days)) if days else None
+
+
+def alert_from_result(result: dg.ExecuteInProcessResult, first: date, last: date) -> dict:
+    steps = []
+    for event in result.all_events:
+        if event.is_step_failure and event.step_key:
+            error = event.step_failure_data.error if event.step_failure_data else None
+            steps.append({"step": event.step_key, "error": error_text(error)})
+    return {"run_id": result.run_id, "job": result.job_def.name, "partition": f"{first}..{last}",
+            "message": failure_summary(result), "failed_steps": steps}
+
+
+def run_sample(settings: OrchestrationSettings | None = None) -> int:
+    """``ccw run``: one in-process run of the daily job over every export day found (the range a single-run
+    backfill of the sample would cover). Prints the outcome and the warehouse summary; 0 on success. A failed
+    run writes an alert as the run-failure sensor does under the daemon."""
+    import sys
+
+    from ccw.config import settings as ccw_settings
+    from ccw.summary import render
+    from ccw_orchestration.alerts import write_alert
+    from ccw_orchestration.partitions import daily_partitions
+
+    paths = ccw_settings()
+    # the files were just written or copied: no settle wait in an interactive run
+    settings = settings or OrchestrationSettings.from_env().with_settle(0)
+    found = export_days(paths.raw_root)
+    if found is None:
+        print(f"No export file with a day in its name under {paths.raw_root}: nothing to run.", file=sys.stderr)
+        return 1
+    first, last = found
+    partitions = daily_partitions(settings)
+    newest = date.fromisoformat(partitions.get_last_partition_key() or first.isoformat())
+    if first < settings.partition_start:
+        print(f"Exports start on {first}, before the first partition {settings.partition_start} "
+              "(CCW_PARTITION_START): move CCW_PARTITION_START back.", file=sys.stderr)
+        return 1
+    if last > newest:
+        print(f"Exports run to {last}, but {newest} is the latest complete day in {settings.timezone}: "
+              f"building up to {newest}.")
+        last = newest
+    print(f"Dagster: daily_build for {first}..{last} in-process (one run, as a single-run backfill).", flush=True)
+    defs = build_definitions(settings)
+    result = execute_daily(first, last, definitions=defs)
+    job = defs.resolve_job_def(DAILY_JOB)
+    expected = len(job.asset_layer.selected_asset_keys)
+    built = {e.asset_key for e in result.get_asset_materialization_events()}
+    checks = result.get_asset_check_evaluations()
+    print(f"Dagster run {result.run_id}: {'success' if result.success else 'FAILURE'}; materialised {len(built)} of "
+          f"{expected} assets; {sum(c.passed for c in checks)} of {len(checks)} checks passed "
+          f"({sum(not c.passed and c.severity == dg.AssetCheckSeverity.WARN for c in checks)} warning(s)).",
+          flush=True)
+    if not result.success:
+        print(failure_summary(result), file=sys.stderr)
+        path = write_alert(paths.data_dir / "alerts", alert_from_result(result, first, last), settings.alert_webhook)
+        print(f"Alert written to {path}", file=sys.stderr)
+        return 1
+    print(render(paths.build_warehouse))
+    return 0

@@ -15,6 +15,7 @@ Every value can be moved with an environment variable (read when the definitions
 | CCW_AUTOMATION              | off            | on: the schedule and the raw-file sensor start switched on     |
 """
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from datetime import date, time
@@ -82,6 +83,9 @@ class OrchestrationSettings:
     retry_delay_seconds: int = 30
     alert_webhook: str | None = None
     automation_on: bool = False
+
+    def with_settle(self, seconds: int) -> "OrchestrationSettings":
+        return dataclasses.replace(self, file_settle_seconds=seconds)
 
     @classmethod
     def from_env(cls) -> "OrchestrationSettings":

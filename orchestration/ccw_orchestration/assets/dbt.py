@@ -9,7 +9,8 @@ is part of the run. The partition window goes to dbt as ``--vars`` (ccw_window_s
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from dagster_dbt import (
 )
 
 from ccw.config import PROJECT_ROOT
+from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.partitions import run_window, window_vars
 from ccw_orchestration.replay import replay_in_child
 from ccw_orchestration.resources import WarehouseResource
@@ -67,20 +69,32 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(local) if local.exists() else "dbt")
 
 
-def _point_dbt_at(warehouse: WarehouseResource) -> Path:
+@contextmanager
+def dbt_environment(build: Path) -> Iterator[None]:
+    """Point the dbt child process at ``build`` (profiles.yml reads CCW_BUILD_WAREHOUSE) without leaving the
+    setting behind in this process: the CLI copies the environment when it starts the child."""
     from ccw.config import settings
 
-    build = warehouse.build_warehouse_path()
-    build.parent.mkdir(parents=True, exist_ok=True)
-    os.environ["CCW_BUILD_WAREHOUSE"] = str(build)
-    os.environ.setdefault("CCW_MEMORY_LIMIT", settings().memory_limit)
-    os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    return build
+    wanted = {
+        "CCW_BUILD_WAREHOUSE": str(build),
+        "CCW_MEMORY_LIMIT": os.environ.get("CCW_MEMORY_LIMIT") or settings().memory_limit,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     @dbt_assets(
-        manifest=DBT_PROJECT.manifest_path,
+        manifest=load_manifest(DBT_PROJECT.manifest_path),
         project=DBT_PROJECT,
         dagster_dbt_translator=TRANSLATOR,
         name="dbt_build",
@@ -89,7 +103,8 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         pool=BUILD_DB_POOL,
     )
     def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        build = _point_dbt_at(warehouse)
+        build = warehouse.build_warehouse_path()
+        build.parent.mkdir(parents=True, exist_ok=True)
         with retry_transient(context, settings):
             ensure_unlocked(build)
         if SNAPSHOT_KEY in context.selected_asset_keys:
@@ -104,7 +119,9 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = build.parent / "dbt_target"
-        for event in dbt.cli(args, context=context, target_path=target).stream():
+        with dbt_environment(build):
+            invocation = dbt.cli(args, context=context, target_path=target)
+        for event in invocation.stream():
             if isinstance(event, dg.Output):
                 materialized.add(context.asset_key_for_output(event.output_name))
             elif isinstance(event, dg.AssetMaterialization):

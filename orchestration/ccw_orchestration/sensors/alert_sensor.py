@@ -2,15 +2,15 @@
 
 import dagster as dg
 
-from ccw_orchestration.alerts import write_alert
+from ccw_orchestration.alerts import error_text, write_alert
+from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.settings import OrchestrationSettings
 
 
 def failure_alert(context: dg.RunFailureSensorContext) -> dict:
     run = context.dagster_run
     steps = [
-        {"step": e.step_key, "error": (e.event_specific_data.error.message.strip()[:2000]
-                                       if e.event_specific_data and e.event_specific_data.error else None)}
+        {"step": e.step_key, "error": error_text(e.step_failure_data.error if e.step_failure_data else None)}
         for e in context.get_step_failure_events()
     ]
     return {
@@ -30,10 +30,8 @@ def build_alert_sensor(settings: OrchestrationSettings) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Writes an alert (log, <data dir>/alerts/*.json, CCW_ALERT_WEBHOOK) for every failed run.",
     )
-    def ccw_run_failure_alert(context: dg.RunFailureSensorContext) -> None:
-        from ccw.config import settings as ccw_settings
-
-        path = write_alert(ccw_settings().data_dir / "alerts", failure_alert(context), settings.alert_webhook)
+    def ccw_run_failure_alert(context: dg.RunFailureSensorContext, warehouse: WarehouseResource) -> None:
+        path = write_alert(warehouse.data_dir_path() / "alerts", failure_alert(context), settings.alert_webhook)
         context.log.info(f"alert written to {path}")
 
     return ccw_run_failure_alert

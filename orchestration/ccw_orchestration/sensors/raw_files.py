@@ -19,6 +19,7 @@ from typing import Any
 
 import dagster as dg
 
+from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.settings import OrchestrationSettings
 
 CHECKSUM_CHARS = 16
@@ -82,10 +83,8 @@ def build_raw_files_sensor(
         default_status=dg.DefaultSensorStatus.RUNNING if settings.automation_on else dg.DefaultSensorStatus.STOPPED,
         description="New or changed export files under the raw root trigger landing for their day.",
     )
-    def raw_files_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
-        from ccw.config import settings as ccw_settings
-
-        raw_root = ccw_settings().raw_root
+    def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource) -> dg.SensorResult:
+        raw_root = warehouse.raw_root_path()
         previous = json.loads(context.cursor) if context.cursor else {}
         result = scan(raw_root, previous, settings.file_settle_seconds, time.time())
         keys = set(partitions_def.get_partition_keys())
