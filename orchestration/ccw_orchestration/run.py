@@ -6,6 +6,7 @@ in-process, one step after the other, which also serialises every writer of the 
 
 import os
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 
 import dagster as dg
@@ -42,11 +43,19 @@ def execute_daily(
     dagster_instance: dg.DagsterInstance | None = None,
     log_level: str = "INFO",
     definitions: dg.Definitions | None = None,
+    check_selection: AbstractSet[dg.AssetCheckKey] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialise the daily job for the days ``first``..``last`` (one run, as a single-run backfill does)."""
+    """Materialise the daily job for the days ``first``..``last`` (one run, as a single-run backfill does).
+
+    ``asset_selection`` runs part of the graph (with the checks of the selected assets, or exactly
+    ``check_selection`` when given)."""
     last = last or first
     defs = definitions or build_definitions(settings)
     job = defs.resolve_job_def(DAILY_JOB)
+    if check_selection is not None:
+        keys = set(asset_selection) if asset_selection is not None else None
+        job = job.get_subset(asset_selection=keys, asset_check_selection=set(check_selection))
+        asset_selection = None
     range_tags = run_tags(first, last)
     return job.execute_in_process(
         instance=dagster_instance or instance(),

@@ -35,6 +35,7 @@ DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
 DBT_PROJECT.prepare_if_dev()
 
 SNAPSHOT_KEY = dg.AssetKey(["snapshots", "snp_workforce__agents"])
+UNIQUE_ID_KEY = "dagster_dbt/unique_id"  # the test's unique_id, in the metadata of every dbt check spec
 
 
 class CcwDbtTranslator(DagsterDbtTranslator):
@@ -70,7 +71,7 @@ def dbt_resource() -> DbtCliResource:
 
 
 @contextmanager
-def dbt_environment(build: Path) -> Iterator[None]:
+def dbt_environment(build: Path, indirect_selection: str | None = None) -> Iterator[None]:
     """Point the dbt child process at ``build`` (profiles.yml reads CCW_BUILD_WAREHOUSE) without leaving the
     setting behind in this process: the CLI copies the environment when it starts the child."""
     from ccw.config import settings
@@ -80,6 +81,8 @@ def dbt_environment(build: Path) -> Iterator[None]:
         "CCW_MEMORY_LIMIT": os.environ.get("CCW_MEMORY_LIMIT") or settings().memory_limit,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    if indirect_selection:
+        wanted["DBT_INDIRECT_SELECTION"] = indirect_selection
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:
@@ -92,9 +95,28 @@ def dbt_environment(build: Path) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def subset_tests(context: dg.AssetExecutionContext, manifest: Mapping[str, Any]) -> list[str] | None:
+    """For a run of part of the project, the dbt tests of exactly the selected checks (None for a whole run).
+
+    dbt's default (eager) indirect selection would also run every test touching a selected model, including
+    tests attached to another asset whose other relations are not built in this run; dagster-dbt's alternative
+    (no indirect selection) runs no test at all when every check of the selected assets is selected. Both are
+    wrong for a blocking gate, so a subset run selects its tests by name with indirect selection off.
+    """
+    assets_def = context.assets_def
+    all_checks = {spec.key: spec for spec in assets_def.node_check_specs_by_output_name.values()}
+    if context.selected_asset_keys == set(assets_def.keys) and context.selected_asset_check_keys == set(all_checks):
+        return None
+    unique_ids = [all_checks[key].metadata.get(UNIQUE_ID_KEY) for key in context.selected_asset_check_keys
+                  if key in all_checks]
+    return sorted(manifest["nodes"][uid]["name"] for uid in unique_ids if uid in manifest["nodes"])
+
+
 def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+    manifest = load_manifest(DBT_PROJECT.manifest_path)
+
     @dbt_assets(
-        manifest=load_manifest(DBT_PROJECT.manifest_path),
+        manifest=manifest,
         project=DBT_PROJECT,
         dagster_dbt_translator=TRANSLATOR,
         name="dbt_build",
@@ -113,27 +135,34 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
             if replay.returncode != 0:
                 raise dg.Failure(description="roster snapshot replay failed (see the log)", allow_retries=False)
         args = ["build"]
+        tests = subset_tests(context, manifest)
+        if tests:
+            args += ["--select", " ".join(tests)]
         window = run_window(context)
         if window is not None:
             args += ["--vars", json.dumps(window_vars(*window))]
         materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = build.parent / "dbt_target"
-        with dbt_environment(build):
+        evaluated: set[dg.AssetCheckKey] = set()
+        with dbt_environment(build, indirect_selection="empty" if tests is not None else None):
             invocation = dbt.cli(args, context=context, target_path=target)
         for event in invocation.stream():
             if isinstance(event, dg.Output):
                 materialized.add(context.asset_key_for_output(event.output_name))
             elif isinstance(event, dg.AssetMaterialization):
                 materialized.add(event.asset_key)
+            elif isinstance(event, dg.AssetCheckResult):
+                evaluated.add(dg.AssetCheckKey(event.asset_key, event.check_name))
             yield event
-        missing = context.selected_asset_keys - materialized
+        # dbt succeeded but something selected was never built or tested: without this, Dagster skips everything
+        # downstream of it and still marks the run successful
+        missing = sorted(k.to_user_string() for k in context.selected_asset_keys - materialized)
+        missing += sorted(f"check {k.to_user_string()}" for k in context.selected_asset_check_keys - evaluated)
         if missing:
-            # dbt succeeded but some selected assets were never built: without this, Dagster skips everything
-            # downstream of them and still marks the run successful
-            names = ", ".join(sorted(k.to_user_string() for k in missing)[:10])
             raise dg.Failure(
-                description=f"dbt build did not materialise {len(missing)} selected asset(s): {names}",
+                description=f"dbt build left {len(missing)} selected asset(s)/check(s) without a result: "
+                + ", ".join(missing[:10]),
                 allow_retries=False,
             )
 
