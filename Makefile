@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test lint generate land build docs benchmark lock clean
+.PHONY: setup run test lint generate land build docs benchmark lock clean dagster
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ build: setup
 
 docs: setup
 	$(BIN)/dbt docs generate
+
+DAGSTER_HOME ?= $(CURDIR)/data/dagster
+dagster: setup ## the Dagster UI on http://localhost:3000: lineage, checks, schedule, sensors, backfills
+	mkdir -p $(DAGSTER_HOME) && (test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/)
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m ccw_orchestration.definitions
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_generate.py
