@@ -22,10 +22,26 @@ def run_dbt(args: Sequence[str]) -> bool:
     from dbt.cli.main import dbtRunner
 
     dbt_env()
-    result = dbtRunner().invoke(
-        [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
-    )
+    try:
+        result = dbtRunner().invoke(
+            [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
+        )
+    finally:
+        release_duckdb_connections()
     return bool(result.success)
+
+
+def release_duckdb_connections() -> None:
+    """Close the DuckDB connection dbt-duckdb keeps open in this process after an in-process invoke.
+
+    Without this, opening the same file again here (read-only, for the summary or the gates) fails with "Can't
+    open a connection to same database file with a different configuration"."""
+    import gc
+
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    DuckDBConnectionManager.close_all_connections()
+    gc.collect()
 
 
 def build_warehouse(select: str | None = None, extra: Sequence[str] = (), replay_snapshots: bool = True) -> bool:
