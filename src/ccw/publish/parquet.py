@@ -1,0 +1,128 @@
+"""The marts as Parquet files, one per mart, with ``manifest.json``, swapped in as a whole folder.
+
+``parquet_dir`` (default ``<serving parent>/parquet``) is a symbolic link to a hidden versioned folder
+``.parquet.v-<version id>``. A publish writes a staging folder, fsyncs it, renames it to its versioned name and
+then replaces the link atomically, so a reader listing ``parquet/`` sees one complete version. The previous
+version is kept (a reader may still be reading its files); older ones are deleted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ccw.publish.files import (
+    PARQUET_LINK_TEMP,
+    PARQUET_VERSION,
+    fsync_path,
+    fsync_tree,
+    parquet_staging_dir,
+    parquet_version_dir,
+)
+
+MANIFEST = "manifest.json"
+KEEP_VERSIONS = 2
+
+
+@dataclass(frozen=True)
+class ParquetExport:
+    folder: Path
+    files: int
+    bytes: int
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[dict[str, str]]:
+    rows = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
+    return [{"name": name, "type": data_type} for name, data_type in rows]
+
+
+def export_parquet(
+    con: duckdb.DuckDBPyConnection,
+    catalog: str,
+    schema: str,
+    row_counts: dict[str, int],
+    parquet_dir: Path,
+    version_id: str,
+    published_at: str,
+) -> Path:
+    """Write every table of ``catalog.schema`` named in ``row_counts`` to a staging folder with its manifest
+    (written last); returns the staging folder, fsynced."""
+    staging = parquet_staging_dir(parquet_dir, version_id)
+    staging.mkdir(parents=True)
+    tables = []
+    for table, rows in row_counts.items():
+        target = staging / f"{table}.parquet"
+        con.execute(
+            f'copy (select * from "{catalog}"."{schema}"."{table}") to \'{target}\' '
+            "(format parquet, compression zstd)"
+        )
+        tables.append({
+            "table": table,
+            "file": target.name,
+            "rows": rows,
+            "bytes": target.stat().st_size,
+            "sha256": sha256_file(target),
+            "columns": _columns(con, catalog, schema, table),
+        })
+    manifest = {"version_id": version_id, "published_at": published_at, "format": "parquet", "tables": tables}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    fsync_tree(staging)
+    return staging
+
+
+def _current_target(parquet_dir: Path) -> Path | None:
+    if parquet_dir.is_symlink():
+        return parquet_dir.parent / os.readlink(parquet_dir)
+    return None
+
+
+def swap_in(staging: Path, parquet_dir: Path, version_id: str) -> ParquetExport:
+    """Rename the staging folder to its versioned name and point ``parquet_dir`` at it atomically."""
+    version_dir = parquet_version_dir(parquet_dir, version_id)
+    os.replace(staging, version_dir)
+    if parquet_dir.exists() and not parquet_dir.is_symlink():
+        # a plain folder from before versioned publishing: move it aside once (the only non-atomic moment)
+        os.replace(parquet_dir, parquet_version_dir(parquet_dir, f"legacy-{version_id}"))
+    link_temp = parquet_dir.with_name(f".{parquet_dir.name}.{PARQUET_LINK_TEMP}{version_id}")
+    os.symlink(version_dir.name, link_temp)
+    os.replace(link_temp, parquet_dir)
+    fsync_path(parquet_dir.parent)
+    _prune(parquet_dir)
+    files = [p for p in version_dir.iterdir() if p.is_file()]
+    return ParquetExport(version_dir, len(files), sum(p.stat().st_size for p in files))
+
+
+def _prune(parquet_dir: Path) -> None:
+    """Keep the current version and the one before it (by modification time); delete the rest."""
+    current = _current_target(parquet_dir)
+    versions = sorted(
+        parquet_dir.parent.glob(f".{parquet_dir.name}.{PARQUET_VERSION}*"), key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    keep = {current.resolve()} if current else set()
+    keep |= {p.resolve() for p in versions[:KEEP_VERSIONS]}
+    for path in versions:
+        if path.resolve() not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def read_manifest(parquet_dir: Path) -> dict:
+    return json.loads((parquet_dir / MANIFEST).read_text(encoding="utf-8"))

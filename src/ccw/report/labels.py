@@ -1,0 +1,179 @@
+"""Every label of the report in English and Chinese: the one dictionary the page and its charts use.
+
+``LABELS[key] = (english, chinese)``. The page shows both spans and a class on ``<html>`` hides one; chart
+texts whose English text is a label (or a data label such as an issue type's ``label_en``) get a Chinese twin.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+LANGS = ("en", "zh")
+
+LABELS: dict[str, tuple[str, str]] = {
+    # page
+    "title": ("Contact centre daily report", "客服中心日报"),
+    "subtitle": ("Published marts of the warehouse", "数据仓库发布的数据集市"),
+    "data_through": ("Data through", "数据截至"),
+    "published": ("Published", "发布时间"),
+    "version": ("Version", "版本"),
+    "window": (
+        "Last 7 days vs the 7 days before; service level, ASA, abandonment and AHT of the live queues (phone, chat)",
+        "最近7天与之前7天对比；服务水平、平均应答速度、放弃率和平均处理时长仅统计实时队列（电话、在线聊天）",
+    ),
+    "fcr_through": ("7 days with a closed FCR window, through", "FCR观察期已结束的7天，截至"),
+    "switch": ("中文", "English"),
+    "no_data": ("No data in the published marts for this section.", "已发布的数据集市中没有本节的数据。"),
+    "footer": (
+        "Ratios are re-aggregated from summed numerators and denominators. Static page, no network access.",
+        "比率均由分子与分母汇总后重新计算。静态页面，无需联网。",
+    ),
+    # sections
+    "sec_headline": ("Headline KPIs", "核心指标"),
+    "sec_volume": ("Volume by channel", "各渠道来量"),
+    "sec_service": ("Service level, ASA and abandonment", "服务水平、平均应答速度与放弃率"),
+    "sec_quality": ("First-contact resolution and CSAT", "首次解决率与满意度"),
+    "sec_agents": ("Agents", "坐席"),
+    "sec_issues": ("Issue types", "问题类型"),
+    "sec_sources": ("Where chat customers come from", "在线客户来源"),
+    "sec_retention": ("Retention after a contact", "联络后的客户留存"),
+    "sec_forecast": ("Forecast and staffing", "预测与排班"),
+    "sec_alerts": ("Open alerts", "未关闭告警"),
+    "sec_dq": ("Data quality", "数据质量"),
+    # KPIs
+    "offered": ("Offered", "进线量"),
+    "answered": ("Answered", "接通量"),
+    "service_level": ("Service level", "服务水平"),
+    "asa": ("ASA (s)", "平均应答速度（秒）"),
+    "abandon_rate": ("Abandon rate", "放弃率"),
+    "fcr_rate": ("FCR", "首次解决率"),
+    "csat_pct": ("CSAT top-2", "满意度（4-5分）"),
+    "csat_avg": ("CSAT mean", "平均满意度"),
+    "aht": ("AHT (s)", "平均处理时长（秒）"),
+    "target": ("Target", "目标"),
+    "no_target": ("no target in the marts", "数据集市中无目标"),
+    "vs_prev": ("vs previous 7 days", "较前7天"),
+    "met": ("on target", "达标"),
+    "missed": ("off target", "未达标"),
+    # axes, legends
+    "date": ("Date", "日期"),
+    "contacts": ("Contacts", "联络量"),
+    "hour": ("Hour of day (local)", "小时（当地时间）"),
+    "weekday": ("Weekday", "星期"),
+    "mon": ("Mon", "周一"),
+    "tue": ("Tue", "周二"),
+    "wed": ("Wed", "周三"),
+    "thu": ("Thu", "周四"),
+    "fri": ("Fri", "周五"),
+    "sat": ("Sat", "周六"),
+    "sun": ("Sun", "周日"),
+    "phone": ("Phone", "电话"),
+    "chat": ("Chat", "在线聊天"),
+    "email": ("Email", "邮件"),
+    "web_form": ("Web form", "网页表单"),
+    "heatmap_caption": (
+        "Offered contacts per 30-minute interval, mean over the last 4 weeks",
+        "最近4周每30分钟平均进线量",
+    ),
+    "share": ("Share", "占比"),
+    "cumulative": ("Cumulative share", "累计占比"),
+    "volume_28d": ("Offered, last 28 days", "最近28天进线量"),
+    "aht_seconds": ("AHT (s)", "平均处理时长（秒）"),  # same text as "aht"
+    "median": ("Median", "中位数"),
+    "quadrant_caption": (
+        "Each dot an agent (latest month); lines at the whole centre's AHT and CSAT top-2",
+        "每个点代表一名坐席（最近一个月）；参考线为全中心的平均处理时长和满意度",
+    ),
+    "forecast": ("Forecast", "预测"),
+    "actual": ("Actual", "实际"),
+    "band_80": ("80 % interval", "80%区间"),
+    "staffing_gap": ("Staffing gap (agents)", "人员缺口（人）"),
+    "forecast_caption": (
+        "Backtest: the last forecast from an earlier origin against what arrived, all queues, per 30 minutes",
+        "回测：较早起点的预测与实际到达量对比，所有队列，每30分钟",
+    ),
+    "forecast_future_caption": (
+        "Next 7 days: forecast contacts per 30 minutes, all queues",
+        "未来7天：每30分钟预测联络量，所有队列",
+    ),
+    "gap_caption": (
+        "Scheduled agents minus the Erlang C requirement, next 7 days, all live queues (negative = understaffed)",
+        "排班人数减去 Erlang C 需求人数，未来7天，所有实时队列（负数表示人手不足）",
+    ),
+    "no_backtest": ("No backtest in this sample (too few weeks of data).", "本样本数据周数不足，没有回测。"),
+    "retention_30d": ("Retained 30 d", "30天留存"),
+    "retention_60d": ("Retained 60 d", "60天留存"),
+    "retention_90d": ("Retained 90 d", "90天留存"),
+    "csat_4_5": ("CSAT 4-5", "满意度4-5分"),
+    "csat_3": ("CSAT 3", "满意度3分"),
+    "csat_1_2": ("CSAT 1-2", "满意度1-2分"),
+    "no_csat": ("No survey answer", "未回复问卷"),
+    "no_contact": ("No contact (baseline)", "无联络（基线）"),
+    "retention_caption": (
+        "Customers who ordered again within 30/60/90 days of their first contact of the month, by CSAT band, "
+        "beside customers without a contact (every other customer, not a matched sample)",
+        "当月首次联络后30/60/90天内再次下单的客户占比，按满意度分组，并与无联络客户对比（非配对样本）",
+    ),
+    # tables
+    "agent": ("Agent", "坐席"),
+    "team": ("Team", "团队"),
+    "quality_score": ("Quality score", "质量得分"),
+    "rank_in_team": ("Rank in team", "团队内排名"),
+    "handled": ("Handled", "处理量"),
+    "segment": ("Segment", "分群"),
+    "leaderboard_caption": ("Top agents by quality score, latest month", "最近一个月质量得分最高的坐席"),
+    "issue_type": ("Issue type", "问题类型"),
+    "volume": ("Volume", "来量"),
+    "expected": ("Usual for the weekdays", "同期常规量"),
+    "change": ("Change vs usual weekday", "较常规同日变化"),
+    "movers_caption": (
+        "Movers: last 7 days against the same weekdays of the previous 4 weeks",
+        "变化最大：最近7天与前4周同一星期几对比",
+    ),
+    "entry_page": ("Entry page", "入口页面"),
+    "utm_source": ("Campaign source", "推广来源"),
+    "missed_rate": ("Missed", "未接率"),
+    "first_response": ("First response (s)", "首次响应（秒）"),
+    "direct": ("(direct)", "（直接访问）"),
+    "unknown": ("(unknown)", "（未知）"),
+    "severity": ("Severity", "严重程度"),
+    "kpi": ("KPI", "指标"),
+    "queue": ("Queue", "队列"),
+    "when": ("When", "时间"),
+    "value": ("Value", "数值"),
+    "evidence": ("Evidence", "依据"),
+    "critical": ("critical", "严重"),
+    "warning": ("warning", "警告"),
+    "info": ("info", "信息"),
+    "alerts_caption": ("Alerts of the last data day", "最后一个数据日的告警"),
+    "no_alerts": ("No alerts on the last data day.", "最后一个数据日没有告警。"),
+    "check": ("Check", "检查项"),
+    "rows_affected": ("Rows affected", "受影响行数"),
+    "files_affected": ("Files affected", "受影响文件数"),
+    "rows_landed": ("Rows landed", "导入行数"),
+    "dq_caption": ("Last 7 days of data-quality results per check", "最近7天各检查项的数据质量结果"),
+    "data_docs": ("Open the Data Docs (every expectation and its result)", "打开 Data Docs（全部校验规则及结果）"),
+    "no_data_docs": ("No Data Docs were found for this run.", "本次运行没有找到 Data Docs。"),
+}
+
+
+def text(key: str, lang: str = "en") -> str:
+    return LABELS[key][LANGS.index(lang)]
+
+
+def span(key: str) -> str:
+    """Both languages of a label as HTML; CSS shows the one of the page's current language."""
+    en, zh = LABELS[key]
+    return f'<span class="lang-en">{escape(en)}</span><span class="lang-zh">{escape(zh)}</span>'
+
+
+def pair(en: str, zh: str) -> str:
+    """Both languages of a data value (e.g. an issue type's two labels)."""
+    return f'<span class="lang-en">{escape(en)}</span><span class="lang-zh">{escape(zh)}</span>'
+
+
+def chart_translations(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """English -> Chinese for every text a chart may draw."""
+    table = {en: zh for en, zh in LABELS.values()}
+    table.update(extra or {})
+    return table

@@ -1,0 +1,346 @@
+"""One function per section of the report: query (``queries``), chart (``charts``), a little HTML.
+
+Each returns a :class:`Section`; ``template`` lays them out. A section with no rows in the marts says so instead
+of drawing an empty chart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from itertools import count
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from ccw.report import charts, queries
+from ccw.report.labels import LABELS, chart_translations, pair, span, text
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+CHANNELS = ("phone", "chat", "email", "web_form")
+BANDS = ("csat_4_5", "csat_3", "csat_1_2", "no_csat", "no_contact")
+
+
+@dataclass
+class Section:
+    key: str
+    body: str
+    charts: int = 0
+
+
+@dataclass
+class Context:
+    con: duckdb.DuckDBPyConnection
+    meta: queries.Meta
+    data_docs: Path | None
+    out_dir: Path
+    _ids: count = field(default_factory=count)
+
+    def chart(self, fig: object, extra: dict[str, str] | None = None) -> str:
+        return charts.to_svg(fig, f"c{next(self._ids)}", chart_translations(extra))
+
+    @property
+    def last_day(self) -> date:
+        assert self.meta.last_day is not None
+        return self.meta.last_day
+
+
+# ---------------------------------------------------------------- formatting
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def pct(value: object, digits: int = 1) -> str:
+    return "–" if _missing(value) else f"{float(value):.{digits}%}"
+
+
+def secs(value: object) -> str:
+    return "–" if _missing(value) else f"{float(value):,.0f}"
+
+
+def num(value: object) -> str:
+    return "–" if _missing(value) else f"{float(value):,.0f}"
+
+
+def signed_pct(value: object) -> str:
+    return "–" if _missing(value) else f"{float(value):+.0%}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], css: str = "") -> str:
+    """A table whose headers are label keys and whose cells are HTML already."""
+    head = "".join(f"<th>{span(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def caption(key: str) -> str:
+    return f'<p class="caption">{span(key)}</p>'
+
+
+def empty() -> str:
+    return f'<p class="empty">{span("no_data")}</p>'
+
+
+def _values(frame: pd.DataFrame, column: str) -> list[float | None]:
+    return [None if _missing(v) else float(v) for v in frame[column]]
+
+
+# ---------------------------------------------------------------- sections
+KPI_CARDS: tuple[tuple[str, str, Callable[[object], str], bool, str | None], ...] = (
+    # label key, column, format, higher is better, target column
+    ("offered", "offered", num, True, None),
+    ("service_level", "service_level", pct, True, "service_level_target"),
+    ("asa", "asa_seconds", secs, False, "asa_target_seconds"),
+    ("abandon_rate", "abandon_rate", pct, False, "abandon_rate_target"),
+    ("fcr_rate", "fcr_rate", pct, True, None),
+    ("csat_pct", "csat_pct", pct, True, None),
+    ("aht", "aht_seconds", secs, False, None),
+)
+
+
+def headline(ctx: Context) -> Section:
+    periods = queries.period_service(ctx.con, ctx.last_day).set_index("period")
+    daily = queries.daily_service(ctx.con).tail(56)
+    if "current" not in periods.index:
+        return Section("headline", empty())
+    cards = [_card(ctx, key, column, fmt, higher, target_col, periods, daily)
+             for key, column, fmt, higher, target_col in KPI_CARDS]
+    return Section("headline", caption("window") + f'<div class="cards">{"".join(cards)}</div>', len(cards))
+
+
+def _card(ctx: Context, key: str, column: str, fmt: Callable[[object], str], higher: bool, target_col: str | None,
+          periods: pd.DataFrame, daily: pd.DataFrame) -> str:
+    """One KPI: the value of the last 7 days, its target and status, the change, a sparkline of the last 8 weeks.
+    FCR reads the latest 7 days whose repeat-contact window has closed (the newest contacts are still pending)."""
+    note = ""
+    if column == "fcr_rate":
+        periods = queries.fcr_period(ctx.con).set_index("period")
+        if "current" in periods.index:
+            through = pd.Timestamp(periods.loc["current", "through"])
+            note = f'<span class="delta">{span("fcr_through")} {through:%Y-%m-%d}</span>'
+    current = periods.loc["current"] if "current" in periods.index else None
+    previous = periods.loc["previous"] if "previous" in periods.index else None
+    value = None if current is None else current[column]
+    target = None
+    if target_col is not None and current is not None and not _missing(current[target_col]):
+        target = float(current[target_col])
+    status = ""
+    if target is not None and not _missing(value):
+        ok = value >= target if higher else value <= target
+        status = f'<span class="badge {"ok" if ok else "bad"}">{span("met" if ok else "missed")}</span>'
+    target_html = f'{span("target")} {fmt(target)}' if target is not None else span("no_target")
+    delta = ""
+    if previous is not None and not _missing(previous[column]) and not _missing(value) and previous[column]:
+        change = float(value) / float(previous[column]) - 1
+        delta = f'<span class="delta">{signed_pct(change)} {span("vs_prev")}</span>'
+    spark = ctx.chart(charts.sparkline(_values(daily, column), target=target))
+    return (
+        f'<div class="card" data-kpi="{column}"><div class="card-label">{span(key)}</div>'
+        f'<div class="card-value">{fmt(value)}</div><div class="card-target">{target_html} {status}</div>'
+        f"{delta}{note}{spark}</div>"
+    )
+
+
+def volume(ctx: Context) -> Section:
+    by_channel = queries.daily_by_channel(ctx.con)
+    cells = queries.hour_weekday(ctx.con, ctx.last_day)
+    if by_channel.empty:
+        return Section("volume", empty())
+    wide = by_channel.pivot(index="date_day", columns="channel", values="offered").fillna(0)
+    present = [c for c in CHANNELS if c in wide.columns] + [c for c in wide.columns if c not in CHANNELS]
+    series = {LABELS[c][0] if c in LABELS else c: wide[c].tolist() for c in present}
+    parts = [ctx.chart(charts.trend(list(wide.index), series, stacked=True, ylabel=text("contacts")))]
+    if not cells.empty:
+        matrix = np.zeros((7, 24))
+        for row in cells.itertuples():
+            matrix[int(row.weekday) - 1, int(row.hour)] = row.offered_per_interval
+        fig = charts.heatmap(matrix, [text(d) for d in WEEKDAYS], [f"{h:02d}" for h in range(24)],
+                             xlabel=text("hour"), ylabel=text("weekday"))
+        parts += [caption("heatmap_caption"), ctx.chart(fig)]
+    return Section("volume", "".join(parts), len(parts) - (1 if len(parts) > 1 else 0))
+
+
+def service(ctx: Context) -> Section:
+    daily = queries.daily_service(ctx.con)
+    periods = queries.period_service(ctx.con, ctx.last_day).set_index("period")
+    if daily.empty:
+        return Section("service", empty())
+    targets = periods.loc["current"] if "current" in periods.index else None
+
+    def target(col: str) -> float | None:
+        return None if targets is None or _missing(targets[col]) else float(targets[col])
+
+    rates = {text("service_level"): _values(daily, "service_level"),
+             text("abandon_rate"): _values(daily, "abandon_rate")}
+    rate_targets = {text("service_level"): target("service_level_target"),
+                    text("abandon_rate"): target("abandon_rate_target")}
+    asa = {text("asa"): _values(daily, "asa_seconds")}
+    parts = [
+        ctx.chart(charts.trend(daily["date_day"].tolist(), rates, percent=True, targets=rate_targets)),
+        ctx.chart(charts.trend(daily["date_day"].tolist(), asa, targets={text("asa"): target("asa_target_seconds")},
+                               ylabel=text("asa"))),
+    ]
+    return Section("service", "".join(parts), 2)
+
+
+def quality(ctx: Context) -> Section:
+    daily = queries.daily_service(ctx.con)
+    if daily.empty:
+        return Section("quality", empty())
+    series = {text("fcr_rate"): _values(daily, "fcr_rate"), text("csat_pct"): _values(daily, "csat_pct")}
+    return Section("quality", ctx.chart(charts.trend(daily["date_day"].tolist(), series, percent=True)), 1)
+
+
+def agents(ctx: Context) -> Section:
+    frame = queries.agent_month(ctx.con)
+    if frame.empty:
+        return Section("agents", empty())
+    month = frame["month"].iloc[0]
+    top = frame[frame["quality_score"].notna()].head(10)
+    rows = [
+        [escape(str(r.agent_id)), escape(str(r.team)), f"{r.quality_score:.1f}", num(r.quality_rank_in_team),
+         num(r.handled), secs(r.live_aht_seconds), pct(r.fcr_rate), pct(r.csat_pct), escape(str(r.segment or "–"))]
+        for r in top.itertuples()
+    ]
+    body = [f'<p class="caption">{span("leaderboard_caption")} ({month:%Y-%m})</p>',
+            table(["agent", "team", "quality_score", "rank_in_team", "handled", "aht", "fcr_rate", "csat_pct",
+                   "segment"], rows, "leaderboard")]
+    scatter = frame[frame["live_aht_seconds"].notna() & frame["csat_pct"].notna()]
+    x_ref, y_ref = queries.centre_month(ctx.con, month)
+    n = 0
+    if not scatter.empty and x_ref is not None and y_ref is not None:
+        fig = charts.quadrant(scatter["live_aht_seconds"], scatter["csat_pct"], x_ref=x_ref, y_ref=y_ref,
+                              xlabel=text("aht_seconds"), ylabel=text("csat_pct"))
+        body += [caption("quadrant_caption"), ctx.chart(fig)]
+        n = 1
+    return Section("agents", "".join(body), n)
+
+
+def issues(ctx: Context) -> Section:
+    frame = queries.issue_pareto(ctx.con, ctx.last_day)
+    if frame.empty:
+        return Section("issues", empty())
+    extra = dict(zip(frame["label_en"], frame["label_zh"], strict=True))
+    fig = charts.pareto(frame["label_en"].tolist(), frame["volume"].tolist(), ylabel=text("volume_28d"),
+                        cumulative_label=text("cumulative"))
+    body = [ctx.chart(fig, extra)]
+    movers = queries.issue_movers(ctx.con, ctx.last_day).head(6)
+    if not movers.empty:
+        rows = [[pair(r.label_en, r.label_zh), num(r.volume), num(r.expected),
+                 f'<span class="{"up" if r.change > 0 else "down"}">{signed_pct(r.change)}</span>']
+                for r in movers.itertuples()]
+        body += [caption("movers_caption"), table(["issue_type", "volume", "expected", "change"], rows)]
+    return Section("issues", "".join(body), 1)
+
+
+def sources(ctx: Context) -> Section:
+    frame = queries.customer_sources(ctx.con, ctx.last_day)
+    if frame.empty:
+        return Section("sources", empty())
+    rows = [
+        [escape(r.entry_page) if isinstance(r.entry_page, str) else span("unknown"),
+         escape(r.utm_source) if isinstance(r.utm_source, str) else span("direct"),
+         num(r.volume), pct(r.missed_rate), secs(r.first_response_seconds), pct(r.csat_pct)]
+        for r in frame.itertuples()
+    ]
+    return Section("sources", table(["entry_page", "utm_source", "volume", "missed_rate", "first_response",
+                                     "csat_pct"], rows), 0)
+
+
+def retention(ctx: Context) -> Section:
+    frame = queries.retention(ctx.con).set_index("band")
+    bands = [b for b in BANDS if b in frame.index and not _missing(frame.loc[b, "retention_30d"])]
+    if not bands:
+        return Section("retention", empty())
+    series = {text(f"retention_{d}"): [frame.loc[b, f"retention_{d}"] for b in bands] for d in ("30d", "60d", "90d")}
+    fig = charts.grouped_bars([text(b) for b in bands], {k: [None if _missing(v) else v for v in vs]
+                                                         for k, vs in series.items()},
+                              highlight_last=bands[-1] == "no_contact")
+    return Section("retention", caption("retention_caption") + ctx.chart(fig), 1)
+
+
+def forecast(ctx: Context) -> Section:
+    body, n = [], 0
+    back = queries.backtest(ctx.con)
+    labels = {"forecast": text("forecast"), "actual": text("actual"), "band": text("band_80"),
+              "ylabel": text("contacts")}
+    if back.empty:
+        body.append(f'<p class="empty">{span("no_backtest")}</p>')
+    else:
+        body += [caption("forecast_caption"), ctx.chart(charts.forecast_lines(
+            back["interval_start_at_local"].tolist(), back["forecast"], actual=back["actual"], labels=labels))]
+        n += 1
+    future = queries.forecast_next_days(ctx.con)
+    if not future.empty:
+        body += [caption("forecast_future_caption"), ctx.chart(charts.forecast_lines(
+            future["interval_start_at_local"].tolist(), future["forecast"].fillna(0), lower=future["lower_80"],
+            upper=future["upper_80"], labels=labels))]
+        n += 1
+        gap = future[future["staffing_gap"].notna()]
+        if not gap.empty:
+            body += [caption("gap_caption"), ctx.chart(charts.gap_bars(
+                gap["interval_start_at_local"].tolist(), gap["staffing_gap"], ylabel=text("staffing_gap")))]
+            n += 1
+    return Section("forecast", "".join(body) or empty(), n)
+
+
+def alerts(ctx: Context) -> Section:
+    counts = queries.alert_counts(ctx.con, ctx.last_day)
+    frame = queries.open_alerts(ctx.con, ctx.last_day)
+    if frame.empty:
+        return Section("alerts", f'<p class="empty">{span("no_alerts")}</p>')
+    badges = " ".join(
+        f'<span class="badge sev-{s}">{span(s) if s in LABELS else escape(s)} {counts[s]}</span>'
+        for s in ("critical", "warning", "info") if s in counts
+    )
+    rows = []
+    for r in frame.itertuples():
+        when = r.period_start_at_local if not _missing(r.period_start_at_local) else r.date_day
+        value = pct(r.kpi_value) if "rate" in r.kpi or r.kpi == "service_level" else secs(r.kpi_value)
+        rows.append([f'<span class="badge sev-{escape(r.severity)}">{escape(r.severity)}</span>',
+                     f"{escape(r.kpi)} ({escape(r.kpi_id or '')})", escape(str(r.queue_id or r.channel or "–")),
+                     escape(str(when)), value, escape(r.evidence or "")])
+    return Section("alerts", f'<p class="caption">{span("alerts_caption")} ({ctx.last_day}) {badges}</p>'
+                   + table(["severity", "kpi", "queue", "when", "value", "evidence"], rows, "alerts"))
+
+
+def data_quality(ctx: Context) -> Section:
+    frame = queries.data_quality(ctx.con, ctx.last_day)
+    if ctx.data_docs is not None:
+        href = Path(_relative(ctx.data_docs, ctx.out_dir)).as_posix()
+        link = f'<p><a class="data-docs" href="{escape(href)}">{span("data_docs")}</a></p>'
+    else:
+        link = f'<p class="empty">{span("no_data_docs")}</p>'
+    if frame.empty:
+        return Section("dq", empty() + link)
+    rows = [[escape(r.check_name), f'<span class="badge sev-{escape(r.severity)}">{escape(r.severity)}</span>',
+             num(r.rows_landed if r.check_name == "rows_landed" else r.rows_affected), num(r.files_affected)]
+            for r in frame.itertuples()]
+    return Section("dq", caption("dq_caption") + table(["check", "severity", "rows_affected", "files_affected"], rows)
+                   + link)
+
+
+def _relative(target: Path, start: Path) -> str:
+    import os
+
+    return os.path.relpath(target.resolve(), start.resolve())
+
+
+SECTIONS: tuple[tuple[str, Callable[[Context], Section]], ...] = (
+    ("sec_headline", headline),
+    ("sec_volume", volume),
+    ("sec_service", service),
+    ("sec_quality", quality),
+    ("sec_agents", agents),
+    ("sec_issues", issues),
+    ("sec_sources", sources),
+    ("sec_retention", retention),
+    ("sec_forecast", forecast),
+    ("sec_alerts", alerts),
+    ("sec_dq", data_quality),
+)
