@@ -26,6 +26,8 @@ run: setup ## the whole pipeline on the built-in sample
 
 test: setup ## every test of the project
 	$(BIN)/ruff check src orchestration tests/python
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: the report's browser test will skip (it says why)"
 	$(BIN)/pytest
 
 lint: setup
