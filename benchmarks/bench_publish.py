@@ -1,0 +1,86 @@
+"""Publishing cost: the serving file, Parquet and the daily report from a built warehouse.
+
+    .venv/bin/python benchmarks/bench_publish.py [--build data/build/warehouse.duckdb] [--repeat 3]
+                                                 [--out /tmp/ccw-bench-publish]
+
+Each publish runs in its own child process so its peak memory (max RSS, Python and DuckDB included) is measured
+alone. Prints seconds (copy, Parquet, total), the serving file and Parquet sizes, then the report's render time
+and size. Run it on the default sample after `make run` (the build database is only read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from ccw.config import settings
+
+CHILD = """
+import json, resource, sys, time
+from dataclasses import asdict
+from pathlib import Path
+from ccw.publish import publish
+result = publish(Path(sys.argv[1]), Path(sys.argv[2]))
+out = asdict(result)
+out["max_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps(out))
+"""
+
+REPORT = """
+import json, resource, sys, time
+from pathlib import Path
+from ccw.report import write_report
+started = time.perf_counter()
+path = write_report(Path(sys.argv[1]), Path(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - started, "bytes": path.stat().st_size,
+                  "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+"""
+
+
+def child(script: str, *args: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", type=Path, default=settings().build_warehouse)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/ccw-bench-publish"))
+    args = parser.parse_args()
+    shutil.rmtree(args.out, ignore_errors=True)
+    args.out.mkdir(parents=True)
+    serving = args.out / "warehouse.duckdb"
+    build_bytes = args.build.stat().st_size
+
+    runs = []
+    for i in range(args.repeat):
+        started = time.perf_counter()
+        result = child(CHILD, str(args.build), str(serving))
+        result["wall"] = time.perf_counter() - started
+        runs.append(result)
+        print(f"publish {i + 1}: {result['seconds']:.2f} s (copy {result['copy_seconds']:.2f} s, Parquet "
+              f"{result['parquet_seconds']:.2f} s; {result['wall']:.2f} s with interpreter start-up), "
+              f"peak RSS {result['max_rss_kib'] / 1024:.0f} MiB")
+    last = runs[-1]
+    print(f"marts: {last['tables']} tables, {last['rows']:,} rows; build database {build_bytes / 1e6:.0f} MB")
+    print(f"publish median {statistics.median(r['seconds'] for r in runs):.2f} s "
+          f"(min {min(r['seconds'] for r in runs):.2f}, max {max(r['seconds'] for r in runs):.2f}); "
+          f"peak RSS max {max(r['max_rss_kib'] for r in runs) / 1024:.0f} MiB")
+    print(f"serving file {last['serving_bytes'] / 1e6:.1f} MB (storage {last['storage_version']}), "
+          f"Parquet {last['parquet_bytes'] / 1e6:.1f} MB in {last['tables']} files + manifest.json")
+    report = child(REPORT, str(serving), str(args.out / "report"))
+    print(f"report: {report['seconds']:.2f} s, {report['bytes'] / 1e3:.0f} kB, peak RSS "
+          f"{report['max_rss_kib'] / 1024:.0f} MiB")
+    print(f"(this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
