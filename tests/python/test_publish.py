@@ -301,3 +301,58 @@ def test_kill_9_leaves_the_serving_file_intact_and_a_rerun_recovers(published: P
     assert _leftovers(tmp_path) == []
     assert _publish_table(serving)[0][0] == rerun.version_id == read_manifest(parquet)["version_id"]
     assert len(list(tmp_path.glob(".parquet.v-*"))) <= 2  # the current version and the previous one
+
+
+# ------------------------------------------------------------------------------ small hand-made builds
+def _small_build(folder: Path, *, broken_view: bool = False) -> Path:
+    """A build database as dbt leaves it: raw and staging schemas, a mart table and a mart view that refers to
+    its relations through the file's catalog name ("warehouse"), as dbt-duckdb writes them."""
+    build = folder / "build" / "warehouse.duckdb"
+    build.parent.mkdir(parents=True)
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema raw; create schema staging; create schema marts")
+        con.execute("create table raw.calls as select range as id, range % 3 as queue from range(50)")
+        con.execute("create view staging.stg_calls as select * from warehouse.raw.calls")
+        con.execute("create table marts.fct_calls as select * from warehouse.staging.stg_calls")
+        con.execute("create view marts.kpi_queue as select queue, count(*) as calls "
+                    "from warehouse.marts.fct_calls group by queue")
+        if broken_view:
+            con.execute("create view marts.zz_broken as select 1 / 0 as x, error('fails when read') as y")
+    return build
+
+
+def test_views_are_published_as_tables(tmp_path: Path) -> None:
+    build = _small_build(tmp_path)
+    result = publish(build, tmp_path / "warehouse.duckdb")
+    assert (result.tables, result.views_materialised, result.rows) == (2, 1, 53)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        kinds = con.execute("select table_schema, table_name, table_type from information_schema.tables "
+                            "order by all").fetchall()
+        calls = con.execute("select queue, calls from marts.kpi_queue order by queue").fetchall()
+    assert kinds == [("main", "_publish", "BASE TABLE"), ("marts", "fct_calls", "BASE TABLE"),
+                     ("marts", "kpi_queue", "BASE TABLE")]
+    assert calls == [(0, 17), (1, 17), (2, 16)]
+    assert (tmp_path / "parquet" / "kpi_queue.parquet").is_file()
+
+
+def test_a_failing_publish_changes_nothing_and_leaves_nothing(tmp_path: Path) -> None:
+    good = publish(_small_build(tmp_path / "good"), tmp_path / "warehouse.duckdb")
+    before = hashlib.sha256((tmp_path / "warehouse.duckdb").read_bytes()).hexdigest()
+    with pytest.raises(duckdb.Error, match="fails when read"):
+        publish(_small_build(tmp_path / "bad", broken_view=True), tmp_path / "warehouse.duckdb")
+    assert hashlib.sha256((tmp_path / "warehouse.duckdb").read_bytes()).hexdigest() == before
+    assert _publish_table(tmp_path / "warehouse.duckdb")[0][0] == good.version_id
+    assert read_manifest(tmp_path / "parquet")["version_id"] == good.version_id
+    assert _leftovers(tmp_path) == []
+
+
+def test_nothing_to_publish_keeps_the_serving_file(tmp_path: Path) -> None:
+    from ccw.publish import NothingToPublish
+
+    publish(_small_build(tmp_path / "good"), tmp_path / "warehouse.duckdb")
+    before = (tmp_path / "warehouse.duckdb").read_bytes()
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    with pytest.raises(NothingToPublish):
+        publish(empty, tmp_path / "warehouse.duckdb")
+    assert (tmp_path / "warehouse.duckdb").read_bytes() == before

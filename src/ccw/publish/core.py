@@ -79,13 +79,15 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
         try:
             # attach under the file's own name: dbt's views refer to their relations as "<stem>"."<schema>"...
             build_catalog = build_warehouse.stem
-            con.execute(f"attach '{build_warehouse}' as \"{build_catalog}\" (read_only)")
+            con.execute(
+                f"attach {files.sql_literal(build_warehouse)} as {files.sql_identifier(build_catalog)} (read_only)"
+            )
             marts = list_marts(con, build_catalog)
             if not marts:
                 raise NothingToPublish(f"no tables in schema {MART_SCHEMA} of {build_warehouse}")
             counts = write_serving_copy(con, build_catalog, temp, marts, version_id, published_at)
             copied = time.perf_counter()
-            con.execute(f"attach '{temp}' as {SERVING_ALIAS} (read_only)")
+            con.execute(f"attach {files.sql_literal(temp)} as {SERVING_ALIAS} (read_only)")
             staging = export_parquet(con, SERVING_ALIAS, MART_SCHEMA, counts, parquet_dir, version_id, published_at)
             con.execute(f"detach {SERVING_ALIAS}")
             exported = time.perf_counter()

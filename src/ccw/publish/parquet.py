@@ -24,6 +24,7 @@ from ccw.publish.files import (
     fsync_tree,
     parquet_staging_dir,
     parquet_version_dir,
+    sql_literal,
 )
 
 MANIFEST = "manifest.json"
@@ -71,7 +72,7 @@ def export_parquet(
     for table, rows in row_counts.items():
         target = staging / f"{table}.parquet"
         con.execute(
-            f'copy (select * from "{catalog}"."{schema}"."{table}") to \'{target}\' '
+            f'copy (select * from "{catalog}"."{schema}"."{table}") to {sql_literal(target)} '
             "(format parquet, compression zstd)"
         )
         tables.append({
