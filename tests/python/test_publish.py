@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -60,11 +61,10 @@ def _compare(build: Path, serving: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _difference(con: duckdb.DuckDBPyConnection, left: str, right: str) -> tuple[int, int]:
-    """Rows of ``left`` missing from ``right`` and the other way round (multisets: duplicates count)."""
-    one = con.execute(f"select count(*) from (select * from {left} except all select * from {right})").fetchone()[0]
-    two = con.execute(f"select count(*) from (select * from {right} except all select * from {left})").fetchone()[0]
-    return one, two
+def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, int]:
+    """(rows, sum of the rows' hashes): equal for two relations holding the same multiset of rows, whatever their
+    order; a changed value in any column changes the row's hash. Needs equal column types on both sides."""
+    return con.execute(f"select count(*), coalesce(sum(hash(t)::hugeint), 0) from {relation} t").fetchone()
 
 
 def _publish_table(path: Path) -> list[tuple]:
@@ -87,8 +87,9 @@ def test_every_mart_is_published_with_equal_content(published: Published) -> Non
             f"select table_name, table_type from information_schema.tables "
             f"where table_catalog = '{SERVED}' and table_schema = 'marts'"
         ).fetchall())
-        differences = {name: _difference(con, f"{BUILD}.marts.{name}", f"{SERVED}.marts.{name}") for name in marts}
-        counts = {name: con.execute(f"select count(*) from {BUILD}.marts.{name}").fetchone()[0] for name in marts}
+        built = {name: _fingerprint(con, f"{BUILD}.marts.{name}") for name in marts}
+        served_prints = {name: _fingerprint(con, f"{SERVED}.marts.{name}") for name in marts}
+        counts = {name: rows for name, (rows, _) in built.items()}
         columns = {
             catalog: con.execute(
                 "select table_name, column_name, data_type from information_schema.columns "
@@ -103,8 +104,8 @@ def test_every_mart_is_published_with_equal_content(published: Published) -> Non
         con.close()
     assert schemas == {"main", "marts"}  # nothing of raw, staging, intermediate, quality, snapshots
     assert sorted(served) == sorted(marts) and set(served.values()) == {"BASE TABLE"}
-    assert {n: d for n, d in differences.items() if d != (0, 0)} == {}
     assert columns[BUILD] == columns[SERVED]
+    assert {n: p for n, p in served_prints.items() if p != built[n]} == {}
     assert storage.startswith(STORAGE_VERSION)
 
     meta = _publish_table(published.serving)
@@ -142,9 +143,8 @@ def test_parquet_reads_back_equal_to_the_marts(published: Published) -> None:
             name = entry["table"]
             parquet = f"read_parquet('{path}')"
             assert entry["sha256"] == sha256_file(path) and entry["bytes"] == path.stat().st_size
-            assert con.execute(f"select count(*) from {parquet}").fetchone()[0] == entry["rows"]
-            assert entry["rows"] == con.execute(f"select count(*) from {BUILD}.marts.{name}").fetchone()[0]
-            assert _difference(con, f"{BUILD}.marts.{name}", parquet) == (0, 0), name
+            rows, digest = _fingerprint(con, parquet)
+            assert rows == entry["rows"] and (rows, digest) == _fingerprint(con, f"{BUILD}.marts.{name}"), name
             described = con.execute(f"describe select * from {parquet}").fetchall()
             assert [c["name"] for c in entry["columns"]] == [r[0] for r in described], name
     finally:
@@ -154,13 +154,15 @@ def test_parquet_reads_back_equal_to_the_marts(published: Published) -> None:
 # ------------------------------------------------------------------------------------ oldest DuckDB client
 OLD_READER = textwrap.dedent(
     """
-    import json, sys
+    import json, pathlib, sys
     import duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
+    out = pathlib.Path(sys.argv[2])
     published = dict(con.execute("select table_name, row_count from _publish").fetchall())
     actual = {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in published}
-    rows = {t: len(con.execute(f'select * from marts."{t}"').fetchall()) for t in published}
-    print(json.dumps({"version": duckdb.__version__, "published": published, "actual": actual, "rows": rows}))
+    for t in published:  # every value, read by this old client, written out for the new one to compare
+        con.execute(f"copy (select * from marts.\\"{t}\\") to '{out / t}.parquet' (format parquet)")
+    print(json.dumps({"version": duckdb.__version__, "published": published, "actual": actual}))
     """
 )
 
@@ -187,28 +189,37 @@ def old_duckdb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return python
 
 
-def test_serving_file_opens_with_the_oldest_supported_duckdb(published: Published, old_duckdb: Path) -> None:
-    done = subprocess.run([str(old_duckdb), "-c", OLD_READER, str(published.serving)], capture_output=True,
-                          text=True, timeout=300, check=False)
+def test_serving_file_opens_with_the_oldest_supported_duckdb(
+    published: Published, old_duckdb: Path, tmp_path: Path
+) -> None:
+    done = subprocess.run([str(old_duckdb), "-c", OLD_READER, str(published.serving), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["version"] == OLDEST_DUCKDB
-    with duckdb.connect(str(published.build), read_only=True) as con:
-        expected = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in seen["published"]}
     assert sorted(seen["published"]) == sorted(_build_marts(published.build))
-    assert seen["published"] == seen["actual"] == seen["rows"] == expected
+    assert seen["published"] == seen["actual"]
+    con = _compare(published.build, published.serving)
+    try:
+        different = [t for t in seen["published"] if _fingerprint(con, f"{BUILD}.marts.{t}")
+                     != _fingerprint(con, f"read_parquet('{tmp_path / t}.parquet')")]
+        expected = {t: con.execute(f"select count(*) from {BUILD}.marts.{t}").fetchone()[0] for t in seen["published"]}
+    finally:
+        con.close()
+    assert seen["actual"] == expected
+    assert different == []  # what DuckDB 1.0 read equals the marts, value for value
 
 
 # ------------------------------------------------------------------------------- readers during publishes
 READER = textwrap.dedent(
     """
-    import json, sys, time
+    import json, os, sys, time
     import duckdb
-    path, seconds = sys.argv[1], float(sys.argv[2])
-    stop, queries, errors, versions, incomplete = time.time() + seconds, 0, [], {}, []
-    while time.time() < stop:
+    path, stop_file = sys.argv[1], sys.argv[2]
+    give_up, queries, errors, versions, incomplete = time.time() + 600, 0, [], {}, []
+    while not os.path.exists(stop_file) and time.time() < give_up:
         try:
-            con = duckdb.connect(path, read_only=True)
+            con = duckdb.connect(path, read_only=True, config={"threads": 1})
             try:
                 meta = con.execute("select version_id, table_name, row_count from _publish").fetchall()
                 version = {v for v, _, _ in meta}
@@ -226,23 +237,33 @@ READER = textwrap.dedent(
                 con.close()
         except Exception as exc:  # every failure is a finding: report it
             errors.append(f"{type(exc).__name__}: {exc}")
+        time.sleep(0.01)  # hammer, but leave the second core to the publish
     print(json.dumps({"queries": queries, "errors": errors[:20], "error_count": len(errors),
                       "versions": versions, "incomplete": incomplete[:20]}))
     """
 )
 
 
+def _start_from(published: Published, folder: Path) -> tuple[Path, Path]:
+    """A serving file already in place (a copy of the module's publish), as after an earlier run."""
+    serving, parquet = folder / "warehouse.duckdb", folder / "parquet"
+    shutil.copy2(published.serving, serving)
+    return serving, parquet
+
+
 def test_readers_see_only_complete_versions_while_publishing(published: Published, tmp_path: Path) -> None:
-    serving, parquet = tmp_path / "warehouse.duckdb", tmp_path / "parquet"
-    versions = [publish(published.build, serving, parquet).version_id]
-    seconds = max(15.0, 3.5 * published.result.seconds)
-    reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), str(seconds)], stdout=subprocess.PIPE,
+    serving, parquet = _start_from(published, tmp_path)
+    stop = tmp_path / "stop-reading"
+    versions = [published.result.version_id]
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(serving), str(stop)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(1.0)
-        while reader.poll() is None and len(versions) < 4:
+        time.sleep(0.5)
+        for _ in range(2):  # two swaps under the reader's feet
             versions.append(publish(published.build, serving, parquet).version_id)
-        out, err = reader.communicate(timeout=seconds + 120)
+            time.sleep(0.5)
+        stop.touch()
+        out, err = reader.communicate(timeout=120)
     finally:
         if reader.poll() is None:
             reader.kill()
@@ -253,6 +274,7 @@ def test_readers_see_only_complete_versions_while_publishing(published: Publishe
     assert seen["incomplete"] == []
     assert set(seen["versions"]) <= set(versions)
     assert len(seen["versions"]) >= 2, "the reader never saw a swap: the test proved nothing"
+    assert versions[-1] in seen["versions"]
     assert seen["queries"] >= 20
     assert read_manifest(parquet)["version_id"] == versions[-1]
 
@@ -267,37 +289,51 @@ def _leftovers(folder: Path) -> list[str]:
                   or ".link-" in p.name)
 
 
-def test_kill_9_leaves_the_serving_file_intact_and_a_rerun_recovers(published: Published, tmp_path: Path) -> None:
-    serving, parquet = tmp_path / "warehouse.duckdb", tmp_path / "parquet"
-    first = publish(published.build, serving, parquet)
-    total = first.seconds
-    points = sorted({0.2, round(0.3 * total, 2), round(0.6 * total, 2), round(0.9 * total, 2), 1.0, 3.0})
-    points = [p for p in points if p < total * 0.98] or [0.2]
-    outcomes = []
-    for delay in points:
-        before = hashlib.sha256(serving.read_bytes()).hexdigest()
-        version_before = _publish_table(serving)[0][0]
-        child = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(published.build), str(serving), str(parquet)],
-                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(delay)
-        os.kill(child.pid, signal.SIGKILL)
-        child.communicate(timeout=60)
-        assert child.returncode == -signal.SIGKILL, f"the publish ended by itself before {delay} s"
-        after = hashlib.sha256(serving.read_bytes()).hexdigest()
-        meta = _publish_table(serving)
-        version_after = meta[0][0]
-        with duckdb.connect(str(serving), read_only=True) as con:
-            actual = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for _, _, t, _ in meta}
-        assert actual == {t: rows for _, _, t, rows in meta}  # whatever is served is one complete version
-        if version_after == version_before:
-            assert after == before, f"killed at {delay} s: the serving file changed without a new version"
-        outcomes.append((delay, version_after != version_before, _leftovers(tmp_path)))
-    print("\nkill -9 points (seconds, swapped, leftovers):", outcomes)
-    assert any(left and not swapped for _, swapped, left in outcomes), "no kill landed mid-publish"
+def _kill_publish(published: Published, serving: Path, parquet: Path, delay: float | None) -> tuple[bool, list[str]]:
+    """Start a publish in a child process and SIGKILL it after ``delay`` seconds (None: 0.3 s after its temporary
+    serving file appeared, i.e. surely mid-copy). Asserts that what is served afterwards is the previous file
+    unchanged or one complete new version; returns (swapped, leftovers)."""
+    folder = serving.parent
+    before = hashlib.sha256(serving.read_bytes()).hexdigest()
+    version_before = _publish_table(serving)[0][0]
+    earlier = set(_leftovers(folder))  # an earlier kill's, which this publish deletes first
+    child = subprocess.Popen([sys.executable, "-c", PUBLISHER, str(published.build), str(serving), str(parquet)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if delay is None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            name.endswith(".publishing") for name in set(_leftovers(folder)) - earlier
+        ):
+            time.sleep(0.02)
+        delay = 0.3
+    time.sleep(delay)
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=60)
+    # on a quieter machine a late point may come after the publish finished: then it simply published
+    assert child.returncode in (-signal.SIGKILL, 0), f"publish failed before the kill at {delay} s"
+    meta = _publish_table(serving)
+    with duckdb.connect(str(serving), read_only=True) as con:
+        actual = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for _, _, t, _ in meta}
+    assert actual == {t: rows for _, _, t, rows in meta}  # whatever is served is one complete version
+    swapped = meta[0][0] != version_before
+    if not swapped:
+        assert hashlib.sha256(serving.read_bytes()).hexdigest() == before, "served file changed, same version"
+    return swapped, _leftovers(folder)
 
-    left_before = len(_leftovers(tmp_path))
+
+def test_kill_9_leaves_the_serving_file_intact_and_a_rerun_recovers(published: Published, tmp_path: Path) -> None:
+    serving, parquet = _start_from(published, tmp_path)
+    total = published.result.seconds
+    # before DuckDB is even imported, early in the copy, halfway, during the Parquet export; last, a kill sure to
+    # land while the temporary file is being written
+    points: list[float | None] = [0.2, 1.0, round(0.5 * total, 2), round(0.9 * total, 2), None]
+    outcomes = [(delay, *_kill_publish(published, serving, parquet, delay)) for delay in points]
+    print("\nkill -9 points (seconds, swapped, leftovers):", outcomes)
+    left = outcomes[-1][2]
+    assert not outcomes[-1][1] and any(".publishing" in name for name in left), outcomes[-1]
+
     rerun = publish(published.build, serving, parquet)
-    assert rerun.leftovers_removed == left_before > 0
+    assert rerun.leftovers_removed == len(left)
     assert _leftovers(tmp_path) == []
     assert _publish_table(serving)[0][0] == rerun.version_id == read_manifest(parquet)["version_id"]
     assert len(list(tmp_path.glob(".parquet.v-*"))) <= 2  # the current version and the previous one
