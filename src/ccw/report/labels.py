@@ -21,7 +21,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "Last 7 days vs the 7 days before; service level, ASA, abandonment and AHT of the live queues (phone, chat)",
         "最近7天与之前7天对比；服务水平、平均应答速度、放弃率和平均处理时长仅统计实时队列（电话、在线聊天）",
     ),
-    "fcr_through": ("7 days with a closed FCR window, through", "FCR观察期已结束的7天，截至"),
+    "fcr_through": ("the 7 days whose FCR window has closed, through", "FCR观察期已结束的7天，截至"),
     "switch": ("中文", "English"),
     "no_data": ("No data in the published marts for this section.", "已发布的数据集市中没有本节的数据。"),
     "footer": (
@@ -107,8 +107,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "csat_4_5": ("CSAT 4-5", "满意度4-5分"),
     "csat_3": ("CSAT 3", "满意度3分"),
     "csat_1_2": ("CSAT 1-2", "满意度1-2分"),
-    "no_csat": ("No survey answer", "未回复问卷"),
-    "no_contact": ("No contact (baseline)", "无联络（基线）"),
+    "no_csat": ("No CSAT", "无满意度"),
+    "no_contact": ("No contact", "无联络"),
     "retention_caption": (
         "Customers who ordered again within 30/60/90 days of their first contact of the month, by CSAT band, "
         "beside customers without a contact (every other customer, not a matched sample)",
@@ -145,8 +145,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "critical": ("critical", "严重"),
     "warning": ("warning", "警告"),
     "info": ("info", "信息"),
-    "alerts_caption": ("Alerts of the last data day", "最后一个数据日的告警"),
-    "no_alerts": ("No alerts on the last data day.", "最后一个数据日没有告警。"),
+    "alerts_caption": ("Alerts of the newest day with alerts", "最近一个有告警日期的告警"),
+    "no_alerts": ("No alerts in the last 7 data days.", "最近7个数据日没有告警。"),
     "check": ("Check", "检查项"),
     "rows_affected": ("Rows affected", "受影响行数"),
     "files_affected": ("Files affected", "受影响文件数"),

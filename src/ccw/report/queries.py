@@ -46,7 +46,8 @@ SERVICE_RATIOS = f"""
         / nullif(sum(t.sl_denominator) filter (where {LIVE}), 0) as abandon_rate,
     sum(t.sum_wait_seconds_answered) filter (where {LIVE})
         / nullif(sum(t.answered_with_wait) filter (where {LIVE}), 0) as asa_seconds,
-    sum(t.fcr_resolved_first_contact) / nullif(sum(t.fcr_denominator), 0) as fcr_rate,
+    case when sum(t.fcr_pending) = 0 then sum(t.fcr_resolved_first_contact) / nullif(sum(t.fcr_denominator), 0)
+    end as fcr_rate,
     sum(t.csat_top2_responses) / nullif(sum(t.csat_responses), 0) as csat_pct,
     sum(t.csat_sum) / nullif(sum(t.csat_responses), 0) as csat_avg,
     sum(t.sum_handle_seconds) filter (where {LIVE})
@@ -87,12 +88,16 @@ def period_service(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFra
 
 
 def fcr_period(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """FCR of the latest 7 days whose contacts have a closed FCR window (the newest days are still pending), and of
-    the 7 days before; `through` is the last of those days."""
+    """FCR of the latest 7 days whose contacts all have a closed FCR window (the newest days are still pending),
+    and of the 7 days before; `through` is the last of those days."""
     return _df(
         con,
         """
-        with last as (select max(date_day) as day from marts.kpi_service_daily where fcr_denominator > 0)
+        with days as (
+            select date_day from marts.kpi_service_daily group by 1
+            having sum(fcr_pending) = 0 and sum(fcr_denominator) > 0
+        ),
+        last as (select max(date_day) as day from days)
         select case when t.date_day > last.day - 7 then 'current' else 'previous' end as period,
                max(t.date_day) as through,
                sum(t.fcr_resolved_first_contact) / nullif(sum(t.fcr_denominator), 0) as fcr_rate
@@ -270,7 +275,14 @@ def forecast_next_days(con: duckdb.DuckDBPyConnection, days: int = 7) -> pd.Data
     )
 
 
-def open_alerts(con: duckdb.DuckDBPyConnection, last_day: date, limit: int = 40) -> pd.DataFrame:
+def latest_alert_day(con: duckdb.DuckDBPyConnection, last_day: date) -> date | None:
+    """The newest day with alerts within the last 7 data days (the last data day may have none yet)."""
+    return con.execute(
+        "select max(date_day) from marts.alerts where date_day > ?::date - 7 and date_day <= ?", [last_day, last_day]
+    ).fetchone()[0]
+
+
+def open_alerts(con: duckdb.DuckDBPyConnection, day: date, limit: int = 40) -> pd.DataFrame:
     return _df(
         con,
         """
@@ -281,12 +293,12 @@ def open_alerts(con: duckdb.DuckDBPyConnection, last_day: date, limit: int = 40)
                  period_start_at_local
         limit ?
         """,
-        [last_day, limit],
+        [day, limit],
     )
 
 
-def alert_counts(con: duckdb.DuckDBPyConnection, last_day: date) -> dict[str, int]:
-    rows = con.execute("select severity, count(*) from marts.alerts where date_day = ? group by 1", [last_day])
+def alert_counts(con: duckdb.DuckDBPyConnection, day: date) -> dict[str, int]:
+    rows = con.execute("select severity, count(*) from marts.alerts where date_day = ? group by 1", [day])
     return dict(rows.fetchall())
 
 

@@ -290,22 +290,24 @@ def forecast(ctx: Context) -> Section:
 
 
 def alerts(ctx: Context) -> Section:
-    counts = queries.alert_counts(ctx.con, ctx.last_day)
-    frame = queries.open_alerts(ctx.con, ctx.last_day)
-    if frame.empty:
+    day = queries.latest_alert_day(ctx.con, ctx.last_day)
+    if day is None:
         return Section("alerts", f'<p class="empty">{span("no_alerts")}</p>')
+    counts = queries.alert_counts(ctx.con, day)
+    frame = queries.open_alerts(ctx.con, day)
     badges = " ".join(
         f'<span class="badge sev-{s}">{span(s) if s in LABELS else escape(s)} {counts[s]}</span>'
         for s in ("critical", "warning", "info") if s in counts
     )
     rows = []
     for r in frame.itertuples():
-        when = r.period_start_at_local if not _missing(r.period_start_at_local) else r.date_day
+        interval = r.grain != "queue_day" and not _missing(r.period_start_at_local)
+        when = f"{pd.Timestamp(r.period_start_at_local):%Y-%m-%d %H:%M}" if interval else str(r.date_day)[:10]
         value = pct(r.kpi_value) if "rate" in r.kpi or r.kpi == "service_level" else secs(r.kpi_value)
         rows.append([f'<span class="badge sev-{escape(r.severity)}">{escape(r.severity)}</span>',
                      f"{escape(r.kpi)} ({escape(r.kpi_id or '')})", escape(str(r.queue_id or r.channel or "–")),
                      escape(str(when)), value, escape(r.evidence or "")])
-    return Section("alerts", f'<p class="caption">{span("alerts_caption")} ({ctx.last_day}) {badges}</p>'
+    return Section("alerts", f'<p class="caption">{span("alerts_caption")} ({day}) {badges}</p>'
                    + table(["severity", "kpi", "queue", "when", "value", "evidence"], rows, "alerts"))
 
 
