@@ -3,15 +3,17 @@
     .venv/bin/python benchmarks/bench_publish.py [--build data/build/warehouse.duckdb] [--repeat 3]
                                                  [--out /tmp/ccw-bench-publish]
 
-Each publish runs in its own child process so its peak memory (max RSS, Python and DuckDB included) is measured
-alone. Prints seconds (copy, Parquet, total), the serving file and Parquet sizes, then the report's render time
-and size. Run it on the default sample after `make run` (the build database is only read).
+Each publish runs in its own child process so its peak memory (max RSS, Python and DuckDB included) and CPU time
+are measured alone. Prints seconds (copy, Parquet, total, CPU), the serving file and Parquet sizes, then the
+report's render time and size, and the machine's load average (the figures are wall times). Run it on the
+default sample after `make run` (the build database is only read).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -29,7 +31,8 @@ from pathlib import Path
 from ccw.publish import publish
 result = publish(Path(sys.argv[1]), Path(sys.argv[2]))
 out = asdict(result)
-out["max_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+usage = resource.getrusage(resource.RUSAGE_SELF)
+out["max_rss_kib"], out["cpu_seconds"] = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 print(json.dumps(out))
 """
 
@@ -67,8 +70,8 @@ def main() -> None:
         result["wall"] = time.perf_counter() - started
         runs.append(result)
         print(f"publish {i + 1}: {result['seconds']:.2f} s (copy {result['copy_seconds']:.2f} s, Parquet "
-              f"{result['parquet_seconds']:.2f} s; {result['wall']:.2f} s with interpreter start-up), "
-              f"peak RSS {result['max_rss_kib'] / 1024:.0f} MiB")
+              f"{result['parquet_seconds']:.2f} s; {result['wall']:.2f} s with interpreter start-up; CPU "
+              f"{result['cpu_seconds']:.2f} s), peak RSS {result['max_rss_kib'] / 1024:.0f} MiB")
     last = runs[-1]
     print(f"marts: {last['tables']} tables, {last['rows']:,} rows; build database {build_bytes / 1e6:.0f} MB")
     print(f"publish median {statistics.median(r['seconds'] for r in runs):.2f} s "
@@ -79,7 +82,8 @@ def main() -> None:
     report = child(REPORT, str(serving), str(args.out / "report"))
     print(f"report: {report['seconds']:.2f} s, {report['bytes'] / 1e3:.0f} kB, peak RSS "
           f"{report['max_rss_kib'] / 1024:.0f} MiB")
-    print(f"(this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+    print(f"(this process: peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
