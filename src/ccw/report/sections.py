@@ -7,6 +7,7 @@ of drawing an empty chart.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -328,8 +329,6 @@ def data_quality(ctx: Context) -> Section:
 
 
 def _relative(target: Path, start: Path) -> str:
-    import os
-
     return os.path.relpath(target.resolve(), start.resolve())
 
 
