@@ -11,8 +11,14 @@ import sys
 from pathlib import Path
 
 
-def replay_in_child(build_warehouse: Path, timeout: float = 3600) -> subprocess.CompletedProcess[str]:
+def replay_in_child(build_warehouse: Path, dbt_vars: str | None = None,
+                    timeout: float = 3600) -> subprocess.CompletedProcess[str]:
+    """``dbt_vars``: the --vars (JSON) of the dbt build that follows, so that build re-uses the replay's parse."""
+    from ccw.build import VARS_ENV
+
     env = {**os.environ, "CCW_BUILD_WAREHOUSE": str(build_warehouse)}
+    if dbt_vars:
+        env[VARS_ENV] = dbt_vars
     return subprocess.run(
         [sys.executable, "-m", "ccw_orchestration.replay"], env=env, capture_output=True, text=True,
         timeout=timeout, check=False,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from ccw.config import PROJECT_ROOT, settings
 
@@ -17,15 +18,30 @@ def dbt_env() -> None:
     s.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
 
 
+#: dbt --vars of every invocation of a run, as JSON (the Dagster partition window): the same vars and the same
+#: target folder let each invocation after the first re-use the previous one's parse (dbt parses the whole project
+#: again when the vars or the profile's database path change)
+VARS_ENV = "CCW_DBT_VARS"
+
+
+def dbt_target_path() -> Path:
+    """dbt's artifacts beside the build database: one folder per build database, so partial parsing survives
+    between invocations against the same file and concurrent builds of different files never share one."""
+    return settings().build_warehouse.parent / "dbt_target"
+
+
 def run_dbt(args: Sequence[str]) -> bool:
     """Run one dbt command in-process; True when every node succeeded."""
     from dbt.cli.main import dbtRunner
 
     dbt_env()
+    target = dbt_target_path()
+    common = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(target),
+              "--log-path", str(target / "logs")]
+    if os.environ.get(VARS_ENV):
+        common += ["--vars", os.environ[VARS_ENV]]
     try:
-        result = dbtRunner().invoke(
-            [*args, "--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
-        )
+        result = dbtRunner().invoke([*args, *common])
     finally:
         release_duckdb_connections()
     return bool(result.success)

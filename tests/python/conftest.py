@@ -3,6 +3,9 @@
 Building the default sample takes a few minutes, so every test that needs a built warehouse (KPIs vs. raw, gates
 on the clean sample, publishing, the report, the Dagster run) reads the outputs of this one run instead of building
 its own. Tests that must break something build their own small warehouse.
+
+The run starts in a child process when the session starts, and the tests that use it are moved to the end of the
+session: the machine's second core builds the sample while the first runs every test that does not need it.
 """
 
 from __future__ import annotations
@@ -58,20 +61,69 @@ def run_ccw(data_dir: Path, *args: str, timeout: float = 900) -> subprocess.Comp
     )
 
 
+SHARED_FIXTURES = {"pipeline_run", "built_sample"}
+
+
+class _SharedRun:
+    """The shared `ccw run`, started in the background at session start (when a selected test needs it)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[str] | None = None
+        self.data_dir: Path | None = None
+        self.started = 0.0
+        self.log: Path | None = None
+
+    def start(self, data_dir: Path) -> None:
+        self.data_dir, self.started = data_dir, time.perf_counter()
+        self.log = data_dir.parent / f"{data_dir.name}.log"
+        with self.log.open("w", encoding="utf-8") as out:
+            self.process = subprocess.Popen(
+                [str(CCW), "run", "--preset", PRESET], cwd=ROOT, env=pipeline_env(data_dir), stdout=out,
+                stderr=subprocess.STDOUT, text=True,
+            )
+
+    def wait(self, timeout: float = 1500) -> PipelineRun:
+        assert self.process is not None and self.data_dir is not None and self.log is not None
+        try:
+            returncode = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            returncode = self.process.wait()
+        data_dir = self.data_dir
+        return PipelineRun(
+            data_dir=data_dir,
+            raw_root=data_dir / "raw",
+            warehouse=data_dir / "warehouse.duckdb",
+            build_warehouse=data_dir / "build" / "warehouse.duckdb",
+            output=self.log.read_text(encoding="utf-8", errors="replace"),
+            returncode=returncode,
+            seconds=time.perf_counter() - self.started,
+        )
+
+
+_SHARED = _SharedRun()
+
+
+def _uses_shared_run(item: pytest.Item) -> bool:
+    return bool(SHARED_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests on the shared run go last (stable order otherwise); the run starts now if any of them is selected."""
+    items.sort(key=_uses_shared_run)
+    if any(_uses_shared_run(item) for item in items) and not config.getoption("collectonly"):
+        factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+        _SHARED.start(factory.mktemp(f"pipeline_{PRESET}"))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _SHARED.process is not None and _SHARED.process.poll() is None:  # interrupted session: no orphan build
+        _SHARED.process.kill()
+
+
 @pytest.fixture(scope="session")
-def pipeline_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    data_dir = tmp_path_factory.mktemp(f"pipeline_{PRESET}")
-    started = time.perf_counter()
-    result = run_ccw(data_dir, "run", "--preset", PRESET)
-    run = PipelineRun(
-        data_dir=data_dir,
-        raw_root=data_dir / "raw",
-        warehouse=data_dir / "warehouse.duckdb",
-        build_warehouse=data_dir / "build" / "warehouse.duckdb",
-        output=result.stdout + result.stderr,
-        returncode=result.returncode,
-        seconds=time.perf_counter() - started,
-    )
+def pipeline_run() -> PipelineRun:
+    run = _SHARED.wait()
     print(f"\nshared pipeline run ({PRESET} preset): exit {run.returncode} in {run.seconds:.0f} s")
     return run
 

@@ -129,8 +129,10 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         build.parent.mkdir(parents=True, exist_ok=True)
         with retry_transient(context, settings):
             ensure_unlocked(build)
+        window = run_window(context)
+        dbt_vars = json.dumps(window_vars(*window)) if window is not None else None
         if SNAPSHOT_KEY in context.selected_asset_keys:
-            replay = replay_in_child(build)
+            replay = replay_in_child(build, dbt_vars)
             context.log.info((replay.stdout + replay.stderr)[-4000:])
             if replay.returncode != 0:
                 raise dg.Failure(description="roster snapshot replay failed (see the log)", allow_retries=False)
@@ -138,9 +140,8 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         tests = subset_tests(context, manifest)
         if tests:
             args += ["--select", " ".join(tests)]
-        window = run_window(context)
-        if window is not None:
-            args += ["--vars", json.dumps(window_vars(*window))]
+        if dbt_vars is not None:
+            args += ["--vars", dbt_vars]
         materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = build.parent / "dbt_target"
