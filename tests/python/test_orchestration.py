@@ -264,3 +264,5 @@ def test_the_shared_sample_run_went_through_dagster(built_sample: PipelineRun) -
     built, expected = (int(n) for n in line.split("materialised ")[1].split(" assets")[0].split(" of "))
     assert "success" in line and built == expected and expected > 100, line
     assert "Warehouse summary" in built_sample.output
+    assert f"serving file (BI tools, read-only): {built_sample.warehouse}\n" in built_sample.output
+    assert f"daily report: {(built_sample.data_dir / 'report' / 'index.html').as_uri()}" in built_sample.output
