@@ -30,18 +30,24 @@ def dbt_target_path() -> Path:
     return settings().build_warehouse.parent / "dbt_target"
 
 
+def dbt_common_args() -> list[str]:
+    """Arguments of every in-process dbt invocation: this project, its artifacts beside the build database, and
+    the run's vars."""
+    target = dbt_target_path()
+    args = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(target),
+            "--log-path", str(target / "logs")]
+    if os.environ.get(VARS_ENV):
+        args += ["--vars", os.environ[VARS_ENV]]
+    return args
+
+
 def run_dbt(args: Sequence[str]) -> bool:
     """Run one dbt command in-process; True when every node succeeded."""
     from dbt.cli.main import dbtRunner
 
     dbt_env()
-    target = dbt_target_path()
-    common = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(target),
-              "--log-path", str(target / "logs")]
-    if os.environ.get(VARS_ENV):
-        common += ["--vars", os.environ[VARS_ENV]]
     try:
-        result = dbtRunner().invoke([*args, *common])
+        result = dbtRunner().invoke([*args, *dbt_common_args()])
     finally:
         release_duckdb_connections()
     return bool(result.success)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ccw.build import dbt_env
-from ccw.config import PROJECT_ROOT
+from ccw.build import dbt_common_args, dbt_env
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +40,17 @@ class ReplayResult:
     ok: bool
 
 
+def forget_compiled_state(manifest: Any) -> None:
+    """Reset what a dbt run leaves in the nodes of a re-used manifest: a node marked as already compiled with its
+    ephemeral CTEs injected would not get them again (Catalog Error: __dbt__cte__... does not exist)."""
+    for node in manifest.nodes.values():
+        if getattr(node, "compiled", False) or getattr(node, "extra_ctes_injected", False):
+            node.compiled = False
+            node.compiled_code = None
+            node.extra_ctes_injected = False
+            node.extra_ctes = []
+
+
 class ParsedProject:
     """dbt invocations of this project. The roster day is passed as the environment variable CCW_ROSTER_AS_OF
     (``--vars`` would force a full re-parse of the project on every change; a changed env var re-parses only
@@ -54,14 +64,16 @@ class ParsedProject:
             raise RuntimeError(f"dbt parse failed: {result.exception}")
         self.manifest: Any = result.result
 
-    @staticmethod
-    def _project_args() -> list[str]:
-        return ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT)]
-
     def invoke(self, args: Sequence[str]) -> Any:
+        """One dbt command; after the first parse, on the parsed manifest (dbt compiles each node again when it
+        runs, so the model reading CCW_ROSTER_AS_OF sees the day of this call)."""
         from dbt.cli.main import dbtRunner
 
-        return dbtRunner().invoke([*args, *self._project_args()])
+        parsed = getattr(self, "manifest", None)
+        if parsed is not None:
+            forget_compiled_state(parsed)
+        runner = dbtRunner(manifest=parsed)
+        return runner.invoke([*args, *dbt_common_args()])
 
     def run(self, args: Sequence[str]) -> bool:
         return bool(self.invoke(args).success)
