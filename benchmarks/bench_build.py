@@ -16,7 +16,6 @@ import resource
 import time
 from pathlib import Path
 
-
 #: a layer's build runs only the tests whose every parent is in the layer (a relationships test of a seed to an
 #: intermediate model waits for the intermediate layer)
 CAUTIOUS = ("--indirect-selection", "cautious")
@@ -57,7 +56,8 @@ def main() -> None:
 
         step("generate " + args.preset, lambda: generate(GeneratorConfig.preset(args.preset), s.raw_root) or True)
     step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
-    step("seeds + staging", lambda: run_dbt(["build", "--select", "resource_type:seed", "path:models/staging", *CAUTIOUS]))
+    staging = ["build", "--select", "resource_type:seed", "path:models/staging", *CAUTIOUS]
+    step("seeds + staging", lambda: run_dbt(staging))
     try:
         from ccw.snapshots import replay_roster_snapshot
 
