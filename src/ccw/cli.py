@@ -70,5 +70,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def entry() -> None:
+    """The `ccw` command: ``main``, then an exit that skips the interpreter's teardown. DuckDB 2.0's Python module
+    prints dozens of "nanobind: leaked ..." lines at teardown when library caches (SQLAlchemy, GX) still hold
+    DuckDB objects, which reads like a crash after a successful run. Every file is closed by then: connections
+    are closed where they are opened, and dbt's after each invocation."""
+    import gc
+    import os
+
+    code = main()
+    gc.collect()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
