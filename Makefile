@@ -49,7 +49,7 @@ docs: setup
 DAGSTER_HOME ?= $(CURDIR)/data/dagster
 dagster: setup ## the Dagster UI on http://localhost:3000: lineage, checks, schedule, sensors, backfills
 	mkdir -p $(DAGSTER_HOME) && (test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/)
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m ccw_orchestration.definitions
+	PATH="$(CURDIR)/$(BIN):$$PATH" DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m ccw_orchestration.definitions
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_generate.py
