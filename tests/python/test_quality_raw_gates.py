@@ -22,7 +22,7 @@ from ccw.exports import BY_TABLE
 from ccw.land import ensure_raw_tables
 from ccw.quality import GateReport, run_raw_gates
 
-MONDAYS = [date(2026, 9, 14), date(2026, 9, 21), date(2026, 9, 28), date(2026, 10, 5)]
+MONDAYS = [date(2026, 10, 12), date(2026, 10, 19), date(2026, 10, 26), date(2026, 11, 2)]  # no holiday
 ROSTER = ["ann", "bob", "cho"]
 
 
@@ -168,11 +168,11 @@ def test_few_bad_rows_are_set_aside_and_the_run_goes_on(few_bad) -> None:
 @pytest.mark.parametrize(
     ("day", "rule", "row_number"),
     [
-        ("2026-10-05", "EventId_present", 8),
-        ("2026-10-06", "EventTimestamp_valid_record_time", 8),
-        ("2026-10-07", "EventTimestamp_valid_record_time", 8),
-        ("2026-10-08", "State_accepted", 8),
-        ("2026-10-09", "EventId_unique_per_version", 10),
+        ("2026-11-02", "EventId_present", 8),
+        ("2026-11-03", "EventTimestamp_valid_record_time", 8),
+        ("2026-11-04", "EventTimestamp_valid_record_time", 8),
+        ("2026-11-05", "State_accepted", 8),
+        ("2026-11-06", "EventId_unique_per_version", 10),
     ],
 )
 def test_each_bad_row_is_quarantined_with_its_rule_and_file(few_bad, day: str, rule: str, row_number: int) -> None:
@@ -197,8 +197,8 @@ def test_quarantined_rules_warn_with_file_and_count(few_bad) -> None:
     result = _result(report, "raw.telephony__agent_events", "EventTimestamp_valid_record_time")
     assert (result.severity, result.success) == ("warning", False)
     assert result.message.startswith("2 row(s) quarantined")
-    assert "telephony/agent_events/2026-10-06.jsonl (1)" in result.message
-    assert "telephony/agent_events/2026-10-07.jsonl (1)" in result.message
+    assert "telephony/agent_events/2026-11-03.jsonl (1)" in result.message
+    assert "telephony/agent_events/2026-11-04.jsonl (1)" in result.message
 
 
 def test_dirt_staging_handles_only_warns_and_stays_in_raw(few_bad) -> None:
@@ -215,7 +215,7 @@ def test_dirt_staging_handles_only_warns_and_stays_in_raw(few_bad) -> None:
     assert (disconnect.severity, disconnect.success, disconnect.observed) == ("warning", False, "1")
     queues = _result(report, "raw.chat__sessions", "department_unknown_queue_share_warn")
     assert (queues.severity, queues.success) == ("warning", False)
-    assert queues.message.endswith("chat/sessions/2026-10-05.jsonl, 2, 50, 0.04")
+    assert queues.message.endswith("chat/sessions/2026-11-02.jsonl, 2, 50, 0.04")
     assert _result(report, "raw.chat__sessions", "department_unknown_queue_share_max").success
     assert con.execute("select count(*) from raw.telephony__contact_records").fetchone() == (50,)
     assert con.execute("select count(*) from raw.chat__sessions").fetchone() == (50,)
@@ -279,11 +279,11 @@ def test_a_file_over_the_threshold_is_not_trusted_and_stops_the_run(stopping) ->
     report, _ = stopping
     assert not report.ok
     assert [(f.source_file, f.failing_rows, f.file_rows, f.rules) for f in report.untrusted_files] == [
-        ("telephony/agent_events/2026-10-06.jsonl", 10, 100, {"EventTimestamp_valid_record_time": 10})
+        ("telephony/agent_events/2026-11-03.jsonl", 10, 100, {"EventTimestamp_valid_record_time": 10})
     ]
     text = report.render()
     assert text.startswith("Raw quality gates: STOPPED")
-    assert ("CRITICAL telephony/agent_events/2026-10-06.jsonl: file not trusted: 10 of 100 rows (10.0%) failed "
+    assert ("CRITICAL telephony/agent_events/2026-11-03.jsonl: file not trusted: 10 of 100 rows (10.0%) failed "
             "critical rules (EventTimestamp_valid_record_time 10); threshold 1.0%") in text
 
 
@@ -291,7 +291,7 @@ def test_a_half_empty_export_stops_the_run(stopping) -> None:
     report, _ = stopping
     low = _result(report, "raw.telephony__agent_events", "rows_vs_same_weekday_low")
     assert (low.severity, low.success) == ("critical", False)
-    assert "telephony/agent_events/2026-10-05.jsonl, 20, 60" in low.message
+    assert "telephony/agent_events/2026-11-02.jsonl, 20, 60" in low.message
 
 
 def test_unknown_agents_above_the_share_stop_the_run(stopping) -> None:
@@ -299,7 +299,7 @@ def test_unknown_agents_above_the_share_stop_the_run(stopping) -> None:
     warn = _result(report, "raw.telephony__agent_events", "Username_unknown_agent_share_warn")
     stop = _result(report, "raw.telephony__agent_events", "Username_unknown_agent_share_max")
     assert (warn.severity, warn.success, stop.severity, stop.success) == ("warning", False, "critical", False)
-    assert "telephony/agent_events/2026-10-07.jsonl, 30, 100, 0.3" in stop.message
+    assert "telephony/agent_events/2026-11-04.jsonl, 30, 100, 0.3" in stop.message
 
 
 def test_a_column_of_the_wrong_type_stops_the_run(stopping) -> None:
@@ -321,7 +321,7 @@ def test_the_threshold_is_configurable(stopping, monkeypatch: pytest.MonkeyPatch
     from ccw.quality.settings import MAX_BAD_ROW_SHARE_ENV, max_bad_share
 
     _, con = stopping
-    assert [f.source_file for f in untrusted_files(con, 0.099)] == ["telephony/agent_events/2026-10-06.jsonl"]
+    assert [f.source_file for f in untrusted_files(con, 0.099)] == ["telephony/agent_events/2026-11-03.jsonl"]
     assert untrusted_files(con, 0.10) == []  # 10 of 100 is not above 10 %
     monkeypatch.setenv(MAX_BAD_ROW_SHARE_ENV, "0.15")
     assert max_bad_share() == 0.15

@@ -122,3 +122,24 @@ def test_every_raw_table_has_a_suite_with_unique_rule_names() -> None:
             assert rule.severity in (raw_rules.CRITICAL, raw_rules.WARNING)
             assert raw_rules.BATCH in rule.sql, rule.name
             assert not re.search(r"(?<!\{)\{(?!batch\})", rule.query.replace("{{", "")), rule.name
+
+
+def test_volume_band_leaves_holidays_out() -> None:
+    """Five Thursdays of 100 rows, then a Thursday of 10 rows: flagged as half empty, unless that day is a holiday
+    (then neither judged nor used in the band of later days)."""
+    thursdays = ["2026-01-01", "2026-01-08", "2026-01-15", "2026-01-22", "2026-01-29", "2026-02-05"]
+    rows = {day: 100 for day in thursdays[:5]} | {thursdays[5]: 10}
+    with duckdb.connect() as con:
+        con.execute("create table batch (_source_file varchar, _export_date varchar)")
+        for day, n in rows.items():
+            con.execute(f"insert into batch select 'x/{day}.jsonl', '{day}' from range({n})")
+
+        def flagged(holidays: list[str]) -> list[str]:
+            low = next(r for r in raw_rules.volume_rules(holidays) if r.name == "rows_vs_same_weekday_low")
+            return [r[0] for r in con.execute(low.sql.replace(raw_rules.BATCH, "batch")).fetchall()]
+
+        assert flagged([]) == ["x/2026-02-05.jsonl"]
+        assert flagged(["2026-02-05"]) == []
+        # a holiday in the history is left out of the band: 4 earlier Thursdays remain, enough to judge
+        assert flagged(["2026-01-01"]) == ["x/2026-02-05.jsonl"]
+    assert "2026-10-01" in raw_rules.holiday_dates()  # the seed is read (National Day, Shanghai)

@@ -430,10 +430,24 @@ def reference_rules(spec: RawSpec, queues: dict[str, list[str]]) -> list[Rule]:
     return rules
 
 
-def volume_rules() -> list[Rule]:
+def holiday_dates(project_root: Path = PROJECT_ROOT) -> list[str]:
+    """Every day of seeds/holidays.csv (any site), ISO text, sorted."""
+    with (project_root / "seeds" / "holidays.csv").open(encoding="utf-8", newline="") as handle:
+        return sorted({row["holiday_date"] for row in csv.DictReader(handle)})
+
+
+def volume_rules(holidays: list[str] | None = None) -> list[Rule]:
+    """Row count of a file against the previous same-weekday files. Holidays (seeds/holidays.csv, any site) are
+    neither judged nor part of the band: their volume is low by design (at the scale preset New Year's Day and
+    the spring holidays otherwise stopped the run as half-empty exports)."""
+    holidays = holiday_dates() if holidays is None else holidays
+    not_holiday = (
+        "where cast(_export_date as date) not in (" + ", ".join(f"date '{d}'" for d in holidays) + ") "
+        if holidays else ""
+    )
     per_file = (
         "select _source_file, cast(_export_date as date) as export_date, count(*) as file_rows "
-        "from __BATCH__ group by _source_file, _export_date"
+        f"from __BATCH__ {not_holiday}group by _source_file, _export_date"
     )
     same_weekday = "partition by dayofweek(export_date) order by export_date rows between"
     banded = (
