@@ -24,10 +24,10 @@ def dbt_env() -> None:
 VARS_ENV = "CCW_DBT_VARS"
 
 
-def dbt_target_path() -> Path:
-    """dbt's artifacts beside the build database: one folder per build database, so partial parsing survives
-    between invocations against the same file and concurrent builds of different files never share one."""
-    return settings().build_warehouse.parent / "dbt_target"
+def dbt_target_path(build_warehouse: Path | None = None) -> Path:
+    """dbt's artifacts beside the build database (default: the configured one): one folder per build database, so
+    partial parsing survives between invocations against the same file and concurrent builds never share one."""
+    return (build_warehouse or settings().build_warehouse).parent / "dbt_target"
 
 
 def dbt_common_args() -> list[str]:

@@ -1,7 +1,8 @@
 """The whole pipeline on the built-in sample: generate (if needed), then the Dagster daily job in-process.
 
 ``ccw run`` and the scheduled run are one code path: :func:`ccw_orchestration.run.run_sample` materialises the
-daily job (land -> raw gates -> dbt build -> mart gates -> publish -> report) for every export day found.
+daily job (land -> raw gates -> dbt build -> mart gates -> publish -> report) for the latest export day; landing
+takes every new or changed file and dbt rebuilds the whole history.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from ccw.build import dbt_target_path
 from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.partitions import run_window, window_vars
@@ -144,7 +145,7 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
             args += ["--vars", dbt_vars]
         materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
-        target = build.parent / "dbt_target"
+        target = dbt_target_path(build)
         evaluated: set[dg.AssetCheckKey] = set()
         with dbt_environment(build, indirect_selection="empty" if tests is not None else None):
             invocation = dbt.cli(args, context=context, target_path=target)
