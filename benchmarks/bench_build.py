@@ -1,28 +1,86 @@
-"""Warehouse build benchmark: land a preset's exports and time `dbt build` per layer.
+"""Warehouse build benchmark: land a preset's exports and time the full `dbt build`, per layer.
 
     .venv/bin/python benchmarks/bench_build.py [--preset scale] [--dir /tmp/ccw-bench] [--memory-limit 12GB]
+                                               [--threads 1] [--fresh-snapshot]
 
-Generates the preset under <dir>/raw if it is not there yet, lands it, then builds the dbt project
-layer by layer (seeds + staging, snapshot replay, intermediate, marts), each with its tests, and
-prints wall time per layer, rows per layer and the peak resident memory of this process (DuckDB
+Generates the preset under <dir>/raw if it is not there yet, lands it, replays the roster snapshot, then runs ONE
+`dbt build` of the whole project (seeds, snapshot, every model and every test, in dependency order: the real
+build, not layer by layer, because analysis models read marts). From dbt's run_results.json it prints, per layer
+(seeds, staging, snapshots, intermediate, marts; a test counts in the latest layer it reads), the wall span, the
+summed node time and the node count, then the slowest nodes, and the peak resident memory of this process (DuckDB
 runs in-process, so that is the build's memory).
+
+--fresh-snapshot drops the roster snapshot first, so the replay rebuilds the agent history from every roster file
+(the one-off cost of a new warehouse); without it the replay only adds roster days not yet in the snapshot.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import time
+from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
-#: a layer's build runs only the tests whose every parent is in the layer (a relationships test of a seed to an
-#: intermediate model waits for the intermediate layer)
-CAUTIOUS = ("--indirect-selection", "cautious")
+LAYERS = ("seeds", "staging", "snapshots", "intermediate", "marts")
 
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _layer_of(node: dict, nodes: dict) -> str:
+    """The layer a node belongs to: its folder for seeds, snapshots and models; for a test, the latest layer of
+    the nodes it reads."""
+    if node["resource_type"] == "seed":
+        return "seeds"
+    if node["resource_type"] == "snapshot":
+        return "snapshots"
+    if node["resource_type"] == "model":
+        parts = Path(node["original_file_path"]).parts
+        return parts[1] if len(parts) > 2 and parts[1] in LAYERS else "marts"
+    parents = [nodes[p] for p in node.get("depends_on", {}).get("nodes", []) if p in nodes]
+    layers = [_layer_of(p, nodes) for p in parents] or ["marts"]
+    return max(layers, key=LAYERS.index)
+
+
+def _stamp(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+def layer_report(target: Path) -> list[str]:
+    """Per-layer wall span, summed node time and node count from the last build's run_results.json."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    manifest = json.loads((target / "manifest.json").read_text())
+    nodes = {**manifest["nodes"], **manifest.get("unit_tests", {})}
+    spans: dict[str, list[float]] = defaultdict(list)
+    summed: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    failed = []
+    for result in results:
+        node = nodes.get(result["unique_id"])
+        layer = _layer_of(node, nodes) if node else "marts"
+        summed[layer] += result["execution_time"]
+        counts[layer] += 1
+        for timing in result.get("timing", []):
+            if timing.get("started_at") and timing.get("completed_at"):
+                spans[layer] += [_stamp(timing["started_at"]), _stamp(timing["completed_at"])]
+        if result["status"] not in ("success", "pass"):
+            failed.append(f"{result['unique_id']}: {result['status']}")
+    lines = [f"  {'layer':<13} {'wall span':>10} {'node time':>10} {'nodes':>6}"]
+    for layer in LAYERS:
+        if counts[layer]:
+            span = max(spans[layer]) - min(spans[layer]) if spans[layer] else 0.0
+            lines.append(f"  {layer:<13} {span:9.1f}s {summed[layer]:9.1f}s {counts[layer]:6d}")
+    lines.append("  slowest nodes:")
+    for result in sorted(results, key=lambda r: -r["execution_time"])[:15]:
+        lines.append(f"    {result['execution_time']:7.1f} s  {result['unique_id']}")
+    if failed:
+        lines.append(f"  NOT OK ({len(failed)}): " + "; ".join(failed[:10]))
+    return lines
 
 
 def main() -> None:
@@ -30,15 +88,20 @@ def main() -> None:
     parser.add_argument("--preset", default="scale")
     parser.add_argument("--dir", default="/tmp/ccw-bench")
     parser.add_argument("--memory-limit", default="12GB")
+    parser.add_argument("--threads", type=int, default=None, help="dbt threads (default: the profile's)")
+    parser.add_argument("--fresh-snapshot", action="store_true")
     args = parser.parse_args()
 
     os.environ["CCW_DATA_DIR"] = str(Path(args.dir).resolve())
     os.environ["CCW_MEMORY_LIMIT"] = args.memory_limit
+    if args.threads:
+        os.environ["CCW_DBT_THREADS"] = str(args.threads)
 
-    from ccw.build import run_dbt
+    from ccw.build import dbt_target_path, run_dbt
     from ccw.config import settings
     from ccw.land import land_all
     from ccw.pipeline import has_exports
+    from ccw.snapshots import replay_roster_snapshot
     from ccw.summary import rows_per_layer
 
     s = settings()
@@ -56,28 +119,26 @@ def main() -> None:
 
         step("generate " + args.preset, lambda: generate(GeneratorConfig.preset(args.preset), s.raw_root) or True)
     step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
-    staging = ["build", "--select", "resource_type:seed", "path:models/staging", *CAUTIOUS]
-    step("seeds + staging", lambda: run_dbt(staging))
-    try:
-        from ccw.snapshots import replay_roster_snapshot
+    if args.fresh_snapshot and s.build_warehouse.exists():
+        import duckdb
 
-        step("snapshot replay", lambda: replay_roster_snapshot().ok)
-    except ImportError:
-        pass
-    step("intermediate", lambda: run_dbt(["build", "--select", "path:models/intermediate", *CAUTIOUS]))
-    step("marts", lambda: run_dbt(["build", "--select", "path:models/marts", *CAUTIOUS]))
+        con = duckdb.connect(str(s.build_warehouse))
+        con.execute("drop schema if exists snapshots cascade")
+        con.close()
+    step("snapshot replay", lambda: replay_roster_snapshot().ok)
+    step("dbt build", lambda: run_dbt(["build"]))
 
     import duckdb
 
     con = duckdb.connect(str(s.build_warehouse), read_only=True)
     layers = rows_per_layer(con)
     con.close()
-    total = sum(t for name, t, _ in timings if not name.startswith(("generate", "land")))
     print("\n[bench] summary")
-    print(f"  preset {args.preset}, DuckDB memory limit {args.memory_limit}, warehouse {s.build_warehouse}")
+    print(f"  preset {args.preset}, DuckDB memory limit {args.memory_limit}, dbt threads "
+          f"{os.environ.get('CCW_DBT_THREADS', 'profile default')}, warehouse {s.build_warehouse}")
     for name, t, ok in timings:
         print(f"  {name:<28} {t:8.1f} s  {'ok' if ok else 'FAILED'}")
-    print(f"  dbt build total             {total:8.1f} s")
+    print("\n".join(layer_report(dbt_target_path())))
     for schema, (n, rows) in layers.items():
         print(f"  {schema:<13} {n:>3} relations {rows:>14,} rows")
     print(f"  peak RSS                    {_peak_mb():8,.0f} MB")

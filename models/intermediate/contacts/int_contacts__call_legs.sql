@@ -21,31 +21,34 @@ agent_identifiers as (
 
 ),
 
+{#- Legs whose previous leg is in the data: the only ones with a chain to walk (most legs start their contact,
+    so the walk's self-joins run over this small set, not over every leg). -#}
 links as (
 
     select
         contact_records.contact_id as leg_id,
         predecessors.contact_id as previous_leg_id
     from contact_records
-    left join contact_records as predecessors
+    inner join contact_records as predecessors
         on contact_records.previous_contact_id = predecessors.contact_id
 
 ),
 
+{#- hop_1 is the leg's own link; hop_n.previous_leg_id is the leg n steps back. -#}
 chain_walk as (
 
     select
-        hop_0.leg_id,
+        hop_1.leg_id,
         coalesce(
-            {% for hop in range(max_depth, -1, -1) %}hop_{{ hop }}.leg_id{{ ', ' if not loop.last }}{% endfor %}
+            {% for hop in range(max_depth, 0, -1) %}hop_{{ hop }}.previous_leg_id{{ ', ' if not loop.last }}{% endfor %}
         ) as first_leg_id,
         0
         {%- for hop in range(1, max_depth + 1) %}
         + (case when hop_{{ hop }}.leg_id is not null then 1 else 0 end)
         {%- endfor %} as chain_depth,
-        hop_{{ max_depth }}.previous_leg_id is not null as is_chain_truncated
-    from links as hop_0
-    {%- for hop in range(1, max_depth + 1) %}
+        hop_{{ max_depth + 1 }}.leg_id is not null as is_chain_truncated
+    from links as hop_1
+    {%- for hop in range(2, max_depth + 2) %}
     left join links as hop_{{ hop }}
         on hop_{{ hop - 1 }}.previous_leg_id = hop_{{ hop }}.leg_id
     {%- endfor %}
@@ -56,11 +59,11 @@ legs_in_chains as (
 
     select
         contact_records.*,
-        chain_walk.first_leg_id,
-        chain_walk.chain_depth,
-        chain_walk.is_chain_truncated
+        coalesce(chain_walk.first_leg_id, contact_records.contact_id) as first_leg_id,
+        coalesce(chain_walk.chain_depth, 0) as chain_depth,
+        coalesce(chain_walk.is_chain_truncated, false) as is_chain_truncated
     from contact_records
-    inner join chain_walk
+    left join chain_walk
         on contact_records.contact_id = chain_walk.leg_id
 
 ),

@@ -21,6 +21,30 @@ usable_activities as (
 
 ),
 
+day_offsets as (
+
+    {{ dbt.generate_series(3) }}
+
+),
+
+{#- Each activity under every UTC day it touches (an activity lasts at most 24 h of local time, so at most three
+    days), so that spans find their covering activities with an equality join on (agent, day) instead of
+    comparing every span with every activity of the agent's year. -#}
+activity_days as (
+
+    select
+        usable_activities.*,
+        cast({{ dbt.dateadd(
+            'day', 'day_offsets.generated_number - 1', 'cast(usable_activities.started_at as date)'
+        ) }} as date) as cover_day
+    from usable_activities
+    cross join day_offsets
+    where
+        {{ dbt.dateadd('day', 'day_offsets.generated_number - 1', 'cast(usable_activities.started_at as date)') }}
+        <= cast(usable_activities.ended_at as date)
+
+),
+
 boundaries as (
 
     select agent_id, started_at as boundary_at from usable_activities
@@ -45,26 +69,27 @@ covering_activities as (
         elementary_spans.agent_id,
         elementary_spans.span_started_at,
         elementary_spans.span_ended_at,
-        usable_activities.schedule_activity_id,
-        usable_activities.site,
-        usable_activities.site_time_zone,
-        usable_activities.schedule_date,
-        usable_activities.activity,
-        usable_activities.activity_class,
+        activity_days.schedule_activity_id,
+        activity_days.site,
+        activity_days.site_time_zone,
+        activity_days.schedule_date,
+        activity_days.activity,
+        activity_days.activity_class,
         row_number() over (
             partition by elementary_spans.agent_id, elementary_spans.span_started_at
             order by
-                case when usable_activities.activity = 'shift' then 1 else 0 end,
-                usable_activities.started_at desc,
-                usable_activities.activity,
-                usable_activities.schedule_activity_id
+                case when activity_days.activity = 'shift' then 1 else 0 end,
+                activity_days.started_at desc,
+                activity_days.activity,
+                activity_days.schedule_activity_id
         ) as cover_rank
     from elementary_spans
-    inner join usable_activities
+    inner join activity_days
         on
-            elementary_spans.agent_id = usable_activities.agent_id
-            and usable_activities.started_at <= elementary_spans.span_started_at
-            and usable_activities.ended_at >= elementary_spans.span_ended_at
+            elementary_spans.agent_id = activity_days.agent_id
+            and cast(elementary_spans.span_started_at as date) = activity_days.cover_day
+            and activity_days.started_at <= elementary_spans.span_started_at
+            and activity_days.ended_at >= elementary_spans.span_ended_at
     where elementary_spans.span_ended_at is not null
 
 ),
