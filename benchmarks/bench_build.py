@@ -12,6 +12,11 @@ runs in-process, so that is the build's memory).
 
 --fresh-snapshot drops the roster snapshot first, so the replay rebuilds the agent history from every roster file
 (the one-off cost of a new warehouse); without it the replay only adds roster days not yet in the snapshot.
+
+--incremental measures a daily build too: the latest export day's raw rows are held back, the full rebuild
+(--full-refresh) runs over the other days, then the held-back rows are landed again (new _landed_at, as a new
+day's files would be) and an incremental `dbt build` runs: incremental staging tables read only that day, every
+other model is rebuilt.
 """
 
 from __future__ import annotations
@@ -83,6 +88,48 @@ def layer_report(target: Path) -> list[str]:
     return lines
 
 
+def _raw_tables(con) -> list[str]:
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.columns where table_schema = 'raw' "
+            "and column_name = '_export_date' order by 1"
+        ).fetchall()
+    ]
+
+
+def _hold_back_latest_day(warehouse: Path) -> str:
+    """Move the latest export day's raw rows (every source) to schema bench_holdback."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    tables = _raw_tables(con)
+    latest = max(con.execute(f"select max(_export_date) from raw.{t}").fetchone()[0] for t in tables)
+    con.execute("create schema if not exists bench_holdback")
+    for table in tables:
+        con.execute(
+            f"create or replace table bench_holdback.{table} as select * from raw.{table} where _export_date = ?",
+            [latest],
+        )
+        con.execute(f"delete from raw.{table} where _export_date = ?", [latest])
+    con.close()
+    return str(latest)
+
+
+def _land_held_back(warehouse: Path) -> None:
+    """Put the held-back rows back into raw with a new _landed_at, as landing the new day's files would."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse))
+    for table in _raw_tables(con):
+        con.execute(
+            f"insert into raw.{table} by name "
+            f"select * replace (current_timestamp::timestamp as _landed_at) from bench_holdback.{table}"
+        )
+    con.execute("drop schema bench_holdback cascade")
+    con.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--preset", default="scale")
@@ -90,6 +137,7 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="12GB")
     parser.add_argument("--threads", type=int, default=None, help="dbt threads (default: the profile's)")
     parser.add_argument("--fresh-snapshot", action="store_true")
+    parser.add_argument("--incremental", action="store_true", help="also time a daily incremental build")
     args = parser.parse_args()
 
     os.environ["CCW_DATA_DIR"] = str(Path(args.dir).resolve())
@@ -126,7 +174,15 @@ def main() -> None:
         con.execute("drop schema if exists snapshots cascade")
         con.close()
     step("snapshot replay", lambda: replay_roster_snapshot().ok)
-    step("dbt build", lambda: run_dbt(["build"]))
+    if args.incremental:
+        held = _hold_back_latest_day(s.build_warehouse)
+        print(f"[bench] held back export day {held}", flush=True)
+    step("dbt build --full-refresh", lambda: run_dbt(["build", "--full-refresh"]))
+    reports = [("full rebuild", layer_report(dbt_target_path()))]
+    if args.incremental:
+        _land_held_back(s.build_warehouse)
+        step("dbt build (incremental)", lambda: run_dbt(["build"]))
+        reports.append(("incremental daily build", layer_report(dbt_target_path())))
 
     import duckdb
 
@@ -134,11 +190,15 @@ def main() -> None:
     layers = rows_per_layer(con)
     con.close()
     print("\n[bench] summary")
-    print(f"  preset {args.preset}, DuckDB memory limit {args.memory_limit}, dbt threads "
-          f"{os.environ.get('CCW_DBT_THREADS', 'profile default')}, warehouse {s.build_warehouse}")
+    print(
+        f"  preset {args.preset}, DuckDB memory limit {args.memory_limit}, dbt threads "
+        f"{os.environ.get('CCW_DBT_THREADS', 'profile default')}, warehouse {s.build_warehouse}"
+    )
     for name, t, ok in timings:
         print(f"  {name:<28} {t:8.1f} s  {'ok' if ok else 'FAILED'}")
-    print("\n".join(layer_report(dbt_target_path())))
+    for title, lines in reports:
+        print(f"  -- {title}")
+        print("\n".join(lines))
     for schema, (n, rows) in layers.items():
         print(f"  {schema:<13} {n:>3} relations {rows:>14,} rows")
     print(f"  peak RSS                    {_peak_mb():8,.0f} MB")

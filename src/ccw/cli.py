@@ -1,9 +1,9 @@
 """`ccw`: the command line of the pipeline's Python steps.
 
-    ccw generate [--preset default|small|tiny|scale] [--seed N] [--dirt-rate R]
-    ccw land                      # land new or changed export files into raw tables
-    ccw build                     # dbt seed + snapshot + build
-    ccw run                       # generate if no sample, land, build, summarise
+ccw generate [--preset default|small|tiny|scale] [--seed N] [--dirt-rate R]
+ccw land                      # land new or changed export files into raw tables
+ccw build                     # dbt seed + snapshot + build
+ccw run                       # generate if no sample, land, build, summarise
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def _cmd_land(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from ccw.build import build_warehouse
 
-    return 0 if build_warehouse() else 1
+    return 0 if build_warehouse(extra=["--full-refresh"] if args.full_refresh else ()) else 1
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -53,7 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     gen.set_defaults(func=_cmd_generate)
 
     sub.add_parser("land", help="land new or changed export files").set_defaults(func=_cmd_land)
-    sub.add_parser("build", help="build the warehouse with dbt").set_defaults(func=_cmd_build)
+    build = sub.add_parser("build", help="build the warehouse with dbt")
+    build.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild the incremental staging tables from every landed row (after changing a staging rule, a var "
+        "or CCW_PII_SALT, or a re-landed correction that removes records)",
+    )
+    build.set_defaults(func=_cmd_build)
 
     run = sub.add_parser("run", help="the whole pipeline on the sample")
     run.add_argument("--preset", default="default")

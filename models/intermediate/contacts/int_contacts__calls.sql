@@ -13,21 +13,48 @@ inbound_legs as (
 
 ),
 
+{#- Per contact, the leg numbers that decide each column (the first queued leg gives the queue, the last answered
+    one the agent...): a group-by joined back, cheaper than six window functions over every leg. -#}
+deciding_legs as (
+
+    select
+        contact_id,
+        min(case when is_queued then leg_number end) as first_queued_leg_number,
+        max(case when is_queued then leg_number end) as last_queued_leg_number,
+        max(case when is_answered then leg_number end) as last_answered_leg_number,
+        min(case when issue_type is not null then leg_number end) as issue_leg_number,
+        min(case when customer_ref_id is not null then leg_number end) as customer_ref_leg_number,
+        min(case when customer_phone_hash is not null then leg_number end) as phone_leg_number
+    from inbound_legs
+    group by contact_id
+
+),
+
 leg_positions as (
 
     select
-        *,
-        min(case when is_queued then leg_number end) over (partition by contact_id) as first_queued_leg_number,
-        max(case when is_queued then leg_number end) over (partition by contact_id) as last_queued_leg_number,
-        max(case when is_answered then leg_number end) over (partition by contact_id) as last_answered_leg_number,
-        min(case when issue_type is not null then leg_number end) over (partition by contact_id) as issue_leg_number,
-        min(case when customer_ref_id is not null then leg_number end) over (
-            partition by contact_id
-        ) as customer_ref_leg_number,
-        min(case when customer_phone_hash is not null then leg_number end) over (
-            partition by contact_id
-        ) as phone_leg_number
+        inbound_legs.*,
+        deciding_legs.first_queued_leg_number,
+        deciding_legs.last_queued_leg_number,
+        deciding_legs.last_answered_leg_number,
+        deciding_legs.issue_leg_number,
+        deciding_legs.customer_ref_leg_number,
+        deciding_legs.phone_leg_number
     from inbound_legs
+    inner join deciding_legs
+        on inbound_legs.contact_id = deciding_legs.contact_id
+
+),
+
+{#- The ordered list of legs, built only where there is more than one (an ordered aggregate is costly). -#}
+multi_leg_source_ids as (
+
+    select
+        contact_id,
+        {{ dbt.listagg('leg_id', "','", 'order by leg_number') }} as source_ids
+    from inbound_legs
+    where leg_count > 1
+    group by contact_id
 
 ),
 
@@ -36,7 +63,7 @@ contacts as (
     select
         contact_id,
         max(source_contact_id) as source_contact_id,
-        {{ dbt.listagg('leg_id', "','", 'order by leg_number') }} as source_ids,
+        max(leg_id) as any_leg_id,
         max(case when leg_number = first_queued_leg_number then queue_id end) as queue_id,
         max(case when leg_number = issue_leg_number then issue_type end) as issue_type,
         max(case when leg_number = customer_ref_leg_number then customer_ref_id end) as customer_ref_id,
@@ -69,11 +96,14 @@ contacts as (
 outcomes as (
 
     select
-        *,
+        contacts.*,
+        coalesce(multi_leg_source_ids.source_ids, contacts.any_leg_id) as source_ids,
         offered_legs = 1 as is_offered,
         answered_legs = 1 as is_answered,
         coalesce(last_answered_leg_number = leg_count, false) as is_resolved
     from contacts
+    left join multi_leg_source_ids
+        on contacts.contact_id = multi_leg_source_ids.contact_id
 
 ),
 

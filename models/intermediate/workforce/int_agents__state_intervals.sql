@@ -20,6 +20,12 @@ site_history as (
 
 ),
 
+zone_half_hours as (
+
+    select * from {{ ref('int_workforce__zone_half_hours') }}
+
+),
+
 timed_events as (
 
     select * from agent_events
@@ -62,12 +68,18 @@ with_time_zone as (
 
 ),
 
+{#- The event's local date and the UTC end of that local day, looked up by (time zone, half hour). -#}
 localized as (
 
     select
-        *,
-        cast({{ utc_to_local('event_at', 'site_time_zone') }} as date) as date_day
+        with_time_zone.*,
+        zone_half_hours.local_date as date_day,
+        zone_half_hours.local_day_ends_at as day_ends_at
     from with_time_zone
+    left join zone_half_hours
+        on
+            with_time_zone.site_time_zone = zone_half_hours.time_zone
+            and {{ interval_start('with_time_zone.event_at', 30) }} = zone_half_hours.interval_start_at
 
 ),
 
@@ -75,9 +87,6 @@ with_day_end as (
 
     select
         *,
-        {{ local_to_utc(
-            'cast(' ~ dbt.dateadd('day', 1, 'date_day') ~ ' as ' ~ dbt.type_timestamp() ~ ')', 'site_time_zone'
-        ) }} as day_ends_at,
         {#- events at the same instant: the state entered last is the one that lasts (see the model's docs) -#}
         case state
             when 'LOGIN' then 0

@@ -8,12 +8,6 @@ with schedules as (
 
 ),
 
-half_hours as (
-
-    select * from {{ ref('int_workforce__half_hours') }}
-
-),
-
 usable_activities as (
 
     select * from schedules
@@ -101,30 +95,59 @@ plan_spans as (
 
 ),
 
+{#- Each span under every half hour it overlaps: half hour k (0, 1, ...) after the one it starts in, while that
+    half hour starts before the span ends (a join on a small table of offsets, not an interval-overlap join of
+    every span with every half hour of the year). -#}
+half_hour_offsets as (
+
+    {{ dbt.generate_series(var('max_half_hours_per_interval', 100)) }}
+
+),
+
+plan_spans_bucketed as (
+
+    select
+        *,
+        {{ interval_start('span_started_at', 30) }} as first_interval_start_at
+    from plan_spans
+
+),
+
+plan_span_half_hours as (
+
+    select
+        plan_spans_bucketed.*,
+        {{ dbt.dateadd(
+            'minute', '30 * (half_hour_offsets.generated_number - 1)', 'plan_spans_bucketed.first_interval_start_at'
+        ) }} as interval_start_at
+    from plan_spans_bucketed
+    inner join half_hour_offsets
+        on
+            (half_hour_offsets.generated_number - 1) * 1800
+            < {{ seconds_between('plan_spans_bucketed.first_interval_start_at', 'plan_spans_bucketed.span_ended_at') }}
+
+),
+
 cut_at_half_hours as (
 
     select
-        plan_spans.schedule_activity_id,
-        plan_spans.agent_id,
-        plan_spans.site,
-        plan_spans.site_time_zone,
-        plan_spans.schedule_date,
-        plan_spans.activity,
-        plan_spans.activity_class,
-        half_hours.interval_start_at,
+        schedule_activity_id,
+        agent_id,
+        site,
+        site_time_zone,
+        schedule_date,
+        activity,
+        activity_class,
+        interval_start_at,
         case
-            when plan_spans.span_started_at > half_hours.interval_start_at then plan_spans.span_started_at
-            else half_hours.interval_start_at
+            when span_started_at > interval_start_at then span_started_at
+            else interval_start_at
         end as started_at,
         case
-            when plan_spans.span_ended_at < half_hours.interval_end_at then plan_spans.span_ended_at
-            else half_hours.interval_end_at
+            when span_ended_at < {{ dbt.dateadd('minute', 30, 'interval_start_at') }} then span_ended_at
+            else {{ dbt.dateadd('minute', 30, 'interval_start_at') }}
         end as ended_at
-    from plan_spans
-    inner join half_hours
-        on
-            half_hours.interval_start_at < plan_spans.span_ended_at
-            and half_hours.interval_end_at > plan_spans.span_started_at
+    from plan_span_half_hours
 
 ),
 

@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='session_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('chat', 'sessions') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -79,6 +89,38 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['session_id'], [
+            'session_id',
+            'visitor_id',
+            'customer_id',
+            'email_hash',
+            'email_domain',
+            'requested_at',
+            'first_agent_message_at',
+            'ended_at',
+            'chat_agent_id',
+            'department',
+            'issue_type',
+            'entry_page_url',
+            'referrer',
+            'utm_source',
+            'device',
+            'agent_messages',
+            'visitor_messages',
+            'is_missed',
+            'is_transferred',
+            'has_invalid_timestamp',
+            'has_invalid_value',
+            'is_test_account',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -87,8 +129,8 @@ ranked as (
             partition by session_id
             order by ended_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by session_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by session_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -120,7 +162,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='customer_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'customers') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -56,6 +66,28 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['customer_id'], [
+            'customer_id',
+            'created_at',
+            'segment',
+            'region',
+            'city',
+            'signup_source',
+            'phone_hash',
+            'email_hash',
+            'email_domain',
+            'has_invalid_phone',
+            'has_invalid_timestamp',
+            'is_test_account',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -64,8 +96,8 @@ ranked as (
             partition by customer_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by customer_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by customer_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -87,7 +119,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='order_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('crm', 'orders') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -41,6 +51,24 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['order_id'], [
+            'order_id',
+            'customer_id',
+            'ordered_at',
+            'amount',
+            'currency',
+            'status',
+            'has_invalid_amount',
+            'is_test_account',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -49,8 +77,8 @@ ranked as (
             partition by order_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by order_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by order_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -68,7 +96,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='group_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('helpdesk', 'group') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -26,6 +36,18 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['group_id'], [
+            'group_id',
+            'group_name',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -34,8 +56,8 @@ ranked as (
             partition by group_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by group_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by group_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -47,7 +69,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

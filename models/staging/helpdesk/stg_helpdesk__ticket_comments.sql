@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='comment_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('helpdesk', 'ticket_comment') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -52,6 +62,25 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['comment_id'], [
+            'comment_id',
+            'ticket_id',
+            'author_user_id',
+            'created_at',
+            'is_public',
+            'body_redacted',
+            'body_length',
+            'has_invalid_timestamp',
+            'has_invalid_value',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -60,8 +89,8 @@ ranked as (
             partition by comment_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by comment_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by comment_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -80,7 +109,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

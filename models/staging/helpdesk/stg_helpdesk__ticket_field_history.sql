@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='field_change_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('helpdesk', 'ticket_field_history') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -42,10 +52,36 @@ flagged as (
 
 ),
 
+identified as (
+
+    select
+        *,
+        {{ dbt.hash(dbt.concat(['ticket_id', "'|'", 'field_name', "'|'", 'change_instant_key'])) }} as field_change_id
+    from flagged
+
+),
+
 keyed as (
 
-    select * from flagged
+    select * from identified
     where ticket_id is not null and field_name is not null and updated_text is not null
+
+),
+
+candidates as (
+
+    {{ with_current_versions('keyed', ['field_change_id'], [
+            'field_change_id',
+            'ticket_id',
+            'field_name',
+            'new_value',
+            'changed_at',
+            'changed_by_user_id',
+            'has_invalid_timestamp',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
 
 ),
 
@@ -54,18 +90,18 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by ticket_id, field_name, change_instant_key
+            partition by field_change_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by ticket_id, field_name, change_instant_key) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by field_change_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
 final as (
 
     select
-        {{ dbt.hash(dbt.concat(['ticket_id', "'|'", 'field_name', "'|'", 'change_instant_key'])) }} as field_change_id,
+        field_change_id,
         ticket_id,
         field_name,
         new_value,
@@ -75,7 +111,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

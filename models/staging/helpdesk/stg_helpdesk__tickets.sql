@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='ticket_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('helpdesk', 'ticket') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -59,6 +69,29 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['ticket_id'], [
+            'ticket_id',
+            'created_at',
+            'updated_at',
+            'subject_redacted',
+            'status',
+            'priority',
+            'ticket_type',
+            'via_channel',
+            'requester_id',
+            'assignee_id',
+            'group_id',
+            'issue_type',
+            'has_invalid_timestamp',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -67,8 +100,8 @@ ranked as (
             partition by ticket_id
             order by updated_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by ticket_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by ticket_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -91,7 +124,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

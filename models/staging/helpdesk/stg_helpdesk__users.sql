@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='user_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('helpdesk', 'user') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -57,6 +67,28 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['user_id'], [
+            'user_id',
+            'user_role',
+            'customer_id',
+            'full_name_hash',
+            'email_hash',
+            'email_domain',
+            'phone_hash',
+            'created_at',
+            'time_zone',
+            'has_invalid_phone',
+            'has_invalid_timestamp',
+            'is_test_account',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -65,8 +97,8 @@ ranked as (
             partition by user_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by user_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by user_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -88,7 +120,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='response_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('survey', 'responses') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -66,6 +76,30 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['response_id'], [
+            'response_id',
+            'contact_channel',
+            'contact_ref',
+            'customer_id',
+            'sent_at',
+            'responded_at',
+            'is_responded',
+            'csat',
+            'nps',
+            'ces',
+            'comment_text',
+            'has_invalid_timestamp',
+            'has_invalid_score',
+            'is_test_account',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -74,8 +108,8 @@ ranked as (
             partition by response_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by response_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by response_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -99,7 +133,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

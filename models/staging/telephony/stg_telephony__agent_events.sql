@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='event_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('telephony', 'agent_events') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -46,6 +56,21 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['event_id'], [
+            'event_id',
+            'agent_username',
+            'event_at',
+            'state',
+            'has_invalid_timestamp',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -54,8 +79,8 @@ ranked as (
             partition by event_id
             order by _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by event_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by event_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -70,7 +95,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

@@ -1,8 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='contact_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 source as (
 
     select * from {{ source('telephony', 'contact_records') }}
+    {{ new_landings_only() }}
 
 ),
 
@@ -104,6 +114,47 @@ keyed as (
 
 ),
 
+candidates as (
+
+    {{ with_current_versions('keyed', ['contact_id'], [
+            'contact_id',
+            'previous_contact_id',
+            'next_contact_id',
+            'channel',
+            'initiation_method',
+            'initiated_at',
+            'disconnected_at',
+            'last_updated_at',
+            'customer_phone_hash',
+            'customer_endpoint_type',
+            'customer_id',
+            'issue_type',
+            'ivr_path',
+            'queue_ref',
+            'enqueued_at',
+            'dequeued_at',
+            'queue_seconds',
+            'agent_username',
+            'connected_to_agent_at',
+            'agent_interaction_seconds',
+            'customer_hold_seconds',
+            'number_of_holds',
+            'acw_seconds',
+            'acw_started_at',
+            'acw_ended_at',
+            'disconnect_reason',
+            'is_ivr_only',
+            'has_invalid_timestamp',
+            'has_invalid_duration',
+            'has_invalid_phone',
+            'is_test_account',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
 ranked as (
 
     select
@@ -112,8 +163,8 @@ ranked as (
             partition by contact_id
             order by last_updated_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
         ) as version_rank,
-        count(*) over (partition by contact_id) as versions_merged
-    from keyed
+        cast(sum(version_count) over (partition by contact_id) as {{ dbt.type_bigint() }}) as versions_merged
+    from candidates
 
 ),
 
@@ -154,7 +205,8 @@ final as (
         versions_merged,
         _source_file,
         _export_date,
-        _landed_at
+        _landed_at,
+        _landed_watermark
     from ranked
     where version_rank = 1
 

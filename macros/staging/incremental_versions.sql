@@ -1,0 +1,69 @@
+{#- Incremental staging: a staging table keeps the newest version of every record of its source, and a daily build
+    only reads the raw rows landed since the table was last built.
+
+    The deduping staging models are incremental (dbt_project.yml: staging +materialized incremental; strategy
+    delete+insert on DuckDB, merge on engines without it such as Spark). Each model:
+      - filters its source CTE with new_landings_only(): on an incremental run, only raw rows whose _landed_at is
+        after the table's _landed_watermark (the latest _landed_at the previous build had read);
+      - builds its candidates with with_current_versions(): the new rows, plus, on an incremental run, the current
+        row in the table of every key the new rows touch, carrying its versions_merged. The newest version among
+        (new rows + current winner) is the newest among all versions ever landed, so the result equals a full
+        rebuild's, and versions_merged = sum(version_count) adds the new versions to those already merged.
+    A full rebuild (first build, or dbt build --full-refresh) reads everything. Needed after changing a staging
+    rule, a var it reads (test_account_prefix, phone_default_country_code...) or CCW_PII_SALT, and after a
+    re-landed correction that REMOVES records (an incremental run re-reads the corrected file and replaces the
+    records it contains, but cannot see the ones it no longer contains). -#}
+
+
+{#- True on an incremental run (unit tests of the full build have no `this`). -#}
+{% macro _staging_is_incremental() -%}
+    {{ return(this is not none and is_incremental()) }}
+{%- endmacro %}
+
+
+{#- The source CTE's filter: nothing on a full build; on an incremental run, the rows landed after the watermark. -#}
+{% macro new_landings_only(landed_at_column='_landed_at') -%}
+    {%- if _staging_is_incremental() %}
+    where {{ landed_at_column }} > (
+        select coalesce(max(_landed_watermark), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- Candidates for the newest version: `columns` (the model's output columns, without versions_merged and
+    _landed_watermark) and _row_number of the new rows, each weighing one version, plus on an incremental run the
+    current rows of the keys they touch, weighing the versions they already merged (their _row_number is null:
+    they were landed before every new row, so _landed_at already orders them). Also _landed_watermark: the latest
+    _landed_at read by this build. -#}
+{% macro with_current_versions(new_rows, key_columns, columns) -%}
+    {%- set column_list = columns | join(',\n        ') -%}
+    select
+        {{ column_list }},
+        _row_number,
+        cast(1 as {{ dbt.type_bigint() }}) as version_count,
+        (select max(_landed_at) from {{ new_rows }}) as _landed_watermark
+    from {{ new_rows }}
+    {%- if _staging_is_incremental() %}
+    union all
+    select
+        {%- for column in columns %}
+        current_versions.{{ column }},
+        {%- endfor %}
+        cast(null as {{ dbt.type_bigint() }}) as _row_number,
+        current_versions.versions_merged as version_count,
+        (select max(_landed_at) from {{ new_rows }}) as _landed_watermark
+    from {{ this }} as current_versions
+    inner join (select distinct {{ key_columns | join(', ') }} from {{ new_rows }}) as touched_keys
+        on
+        {%- for key in key_columns %}
+            {{ 'and ' if not loop.first }}current_versions.{{ key }} = touched_keys.{{ key }}
+        {%- endfor %}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The incremental strategy of staging tables: delete+insert where the adapter has it, else merge. -#}
+{% macro staging_incremental_strategy() -%}
+    {{ return('delete+insert' if target.type in ('duckdb', 'postgres', 'snowflake', 'redshift') else 'merge') }}
+{%- endmacro %}
