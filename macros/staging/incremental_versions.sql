@@ -35,14 +35,14 @@
     _landed_watermark) and _row_number of the new rows, each weighing one version, plus on an incremental run the
     current rows of the keys they touch, weighing the versions they already merged (their _row_number is null:
     they were landed before every new row, so _landed_at already orders them). Also _landed_watermark: the latest
-    _landed_at read by this build. -#}
-{% macro with_current_versions(new_rows, key_columns, columns) -%}
+    _landed_at read by this build, from `read_rows` (the model's source CTE: one column of the raw table). -#}
+{% macro with_current_versions(new_rows, key_columns, columns, read_rows='source') -%}
     {%- set column_list = columns | join(',\n        ') -%}
     select
         {{ column_list }},
         _row_number,
         cast(1 as {{ dbt.type_bigint() }}) as version_count,
-        (select max(_landed_at) from {{ new_rows }}) as _landed_watermark
+        (select max(_landed_at) from {{ read_rows }}) as _landed_watermark
     from {{ new_rows }}
     {%- if _staging_is_incremental() %}
     union all
@@ -52,7 +52,7 @@
         {%- endfor %}
         cast(null as {{ dbt.type_bigint() }}) as _row_number,
         current_versions.versions_merged as version_count,
-        (select max(_landed_at) from {{ new_rows }}) as _landed_watermark
+        (select max(_landed_at) from {{ read_rows }}) as _landed_watermark
     from {{ this }} as current_versions
     inner join (select distinct {{ key_columns | join(', ') }} from {{ new_rows }}) as touched_keys
         on

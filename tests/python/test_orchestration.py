@@ -156,9 +156,11 @@ def test_a_backfill_of_three_days_is_one_run_building_exactly_those_partitions(t
 # ------------------------------------------------------------------------------------------------ blocking checks
 def test_a_failing_dbt_test_stops_the_python_asset_downstream_and_fails_the_run(tiny: Tiny) -> None:
     con = duckdb.connect(str(tiny.build))
-    try:  # an order whose every version has a status outside paid/refunded/cancelled
+    try:  # an order whose every version has a status outside paid/refunded/cancelled, landed again (a corrected
+        # file gets a new _landed_at, which is what the incremental staging table reads)
         victim = con.execute("select min(order_id) from raw.crm__orders").fetchone()[0]
-        con.execute("update raw.crm__orders set status = 'disputed' where order_id = ?", [victim])
+        con.execute("update raw.crm__orders set status = 'disputed', _landed_at = current_timestamp::timestamp "
+                    "where order_id = ?", [victim])
     finally:
         con.close()
     PROBE_CALLS.clear()
