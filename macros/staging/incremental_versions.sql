@@ -9,21 +9,16 @@
         row in the table of every key the new rows touch, carrying its versions_merged. The newest version among
         (new rows + current winner) is the newest among all versions ever landed, so the result equals a full
         rebuild's, and versions_merged = sum(version_count) adds the new versions to those already merged.
-    A full rebuild (first build, or dbt build --full-refresh) reads everything. Needed after changing a staging
+    A full rebuild (first build, or dbt build --full-refresh) reads everything. (`this is not none`: unit tests of a
+    full build have no `this`.) Needed after changing a staging
     rule, a var it reads (test_account_prefix, phone_default_country_code...) or CCW_PII_SALT, and after a
     re-landed correction that REMOVES records (an incremental run re-reads the corrected file and replaces the
     records it contains, but cannot see the ones it no longer contains). -#}
 
 
-{#- True on an incremental run (unit tests of the full build have no `this`). -#}
-{% macro _staging_is_incremental() -%}
-    {{ return(this is not none and is_incremental()) }}
-{%- endmacro %}
-
-
 {#- The source CTE's filter: nothing on a full build; on an incremental run, the rows landed after the watermark. -#}
 {% macro new_landings_only(landed_at_column='_landed_at') -%}
-    {%- if _staging_is_incremental() %}
+    {%- if this is not none and is_incremental() %}
     where {{ landed_at_column }} > (
         select coalesce(max(_landed_watermark), cast('1900-01-01' as {{ dbt.type_timestamp() }})) from {{ this }}
     )
@@ -44,7 +39,7 @@
         cast(1 as {{ dbt.type_bigint() }}) as version_count,
         (select max(_landed_at) from {{ read_rows }}) as _landed_watermark
     from {{ new_rows }}
-    {%- if _staging_is_incremental() %}
+    {%- if this is not none and is_incremental() %}
     union all
     select
         {%- for column in columns %}

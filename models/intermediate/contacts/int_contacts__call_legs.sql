@@ -21,8 +21,8 @@ agent_identifiers as (
 
 ),
 
-{#- Legs whose previous leg is in the data: the only ones with a chain to walk (most legs start their contact,
-    so the walk's self-joins run over this small set, not over every leg). -#}
+{# Legs whose previous leg is in the data: the only ones with a chain to walk (most legs start their contact,
+    so the walk's self-joins run over this small set, not over every leg). #}
 links as (
 
     select
@@ -34,7 +34,7 @@ links as (
 
 ),
 
-{#- hop_1 is the leg's own link; hop_n.previous_leg_id is the leg n steps back. -#}
+{# hop_1 is the leg's own link; hop_n.previous_leg_id is the leg n steps back. #}
 chain_walk as (
 
     select

@@ -13,8 +13,8 @@ inbound_legs as (
 
 ),
 
-{#- Per contact, the leg numbers that decide each column (the first queued leg gives the queue, the last answered
-    one the agent...): a group-by joined back, cheaper than six window functions over every leg. -#}
+{# Per contact, the leg numbers that decide each column (the first queued leg gives the queue, the last answered
+    one the agent...): a group-by joined back, cheaper than six window functions over every leg. #}
 deciding_legs as (
 
     select
@@ -46,7 +46,7 @@ leg_positions as (
 
 ),
 
-{#- The ordered list of legs, built only where there is more than one (an ordered aggregate is costly). -#}
+{# The ordered list of legs, built only where there is more than one (an ordered aggregate is costly). #}
 multi_leg_source_ids as (
 
     select
@@ -98,9 +98,9 @@ outcomes as (
     select
         contacts.*,
         coalesce(multi_leg_source_ids.source_ids, contacts.any_leg_id) as source_ids,
-        offered_legs = 1 as is_offered,
-        answered_legs = 1 as is_answered,
-        coalesce(last_answered_leg_number = leg_count, false) as is_resolved
+        contacts.offered_legs = 1 as is_offered,
+        contacts.answered_legs = 1 as is_answered,
+        coalesce(contacts.last_answered_leg_number = contacts.leg_count, false) as is_resolved
     from contacts
     left join multi_leg_source_ids
         on contacts.contact_id = multi_leg_source_ids.contact_id

@@ -68,7 +68,7 @@ with_time_zone as (
 
 ),
 
-{#- The event's local date and the UTC end of that local day, looked up by (time zone, half hour). -#}
+{# The event's local date and the UTC end of that local day, looked up by (time zone, half hour). #}
 localized as (
 
     select

@@ -24,7 +24,7 @@ bucketed as (
 
 ),
 
-{#- Most intervals lie inside one half hour: they are their own segment, no join needed. -#}
+{# Most intervals lie inside one half hour: they are their own segment, no join needed. #}
 within_one_half_hour as (
 
     select
@@ -43,9 +43,9 @@ within_one_half_hour as (
 
 ),
 
-{#- The others are cut at every half hour they overlap: half hour k (0, 1, ...) after the first starts before the
+{# The others are cut at every half hour they overlap: half hour k (0, 1, ...) after the first starts before the
     interval ends. An equality-free join on a small table of offsets, instead of an interval-overlap join of every
-    interval with every half hour of the year. -#}
+    interval with every half hour of the year. #}
 half_hour_offsets as (
 
     {{ dbt.generate_series(var('max_half_hours_per_interval', 100)) }}
@@ -114,7 +114,7 @@ overlapping as (
 
 ),
 
-{#- date_day: the local date of the segment's half hour, looked up by (time zone, half hour). -#}
+{# date_day: the local date of the segment's half hour, looked up by (time zone, half hour). #}
 localized as (
 
     select

@@ -21,9 +21,9 @@ day_offsets as (
 
 ),
 
-{#- Each activity under every UTC day it touches (an activity lasts at most 24 h of local time, so at most three
+{# Each activity under every UTC day it touches (an activity lasts at most 24 h of local time, so at most three
     days), so that spans find their covering activities with an equality join on (agent, day) instead of
-    comparing every span with every activity of the agent's year. -#}
+    comparing every span with every activity of the agent's year. #}
 activity_days as (
 
     select
@@ -95,9 +95,9 @@ plan_spans as (
 
 ),
 
-{#- Each span under every half hour it overlaps: half hour k (0, 1, ...) after the one it starts in, while that
+{# Each span under every half hour it overlaps: half hour k (0, 1, ...) after the one it starts in, while that
     half hour starts before the span ends (a join on a small table of offsets, not an interval-overlap join of
-    every span with every half hour of the year). -#}
+    every span with every half hour of the year). #}
 half_hour_offsets as (
 
     {{ dbt.generate_series(var('max_half_hours_per_interval', 100)) }}

@@ -54,4 +54,5 @@ dbt = _Macros(
         f"split_part({string_text}, {delimiter_text}, {part_number})"
     ),
     current_timestamp=lambda: "current_timestamp",
+    generate_series=lambda upper_bound: f"select range + 1 as generated_number from range({upper_bound})",
 )
