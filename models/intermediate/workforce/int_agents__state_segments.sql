@@ -15,102 +15,11 @@ zone_half_hours as (
 
 ),
 
-bucketed as (
-
-    select
-        *,
-        {{ interval_start('started_at', 30) }} as first_interval_start_at
-    from state_intervals
-
-),
-
-{# Most intervals lie inside one half hour: they are their own segment, no join needed. #}
-within_one_half_hour as (
-
-    select
-        state_interval_id,
-        agent_id,
-        site,
-        site_time_zone,
-        state,
-        state_class,
-        is_closed_at_day_end,
-        first_interval_start_at as interval_start_at,
-        started_at,
-        ended_at
-    from bucketed
-    where ended_at <= {{ dbt.dateadd('minute', 30, 'first_interval_start_at') }}
-
-),
-
-{# The others are cut at every half hour they overlap: half hour k (0, 1, ...) after the first starts before the
-    interval ends. An equality-free join on a small table of offsets, instead of an interval-overlap join of every
-    interval with every half hour of the year. #}
-half_hour_offsets as (
-
-    {{ dbt.generate_series(var('max_half_hours_per_interval', 100)) }}
-
-),
-
-crossing as (
-
-    select
-        *,
-        {{ seconds_between('first_interval_start_at', 'ended_at') }} as seconds_from_first_half_hour
-    from bucketed
-    where ended_at > {{ dbt.dateadd('minute', 30, 'first_interval_start_at') }}
-
-),
-
-crossing_half_hours as (
-
-    select
-        crossing.state_interval_id,
-        crossing.agent_id,
-        crossing.site,
-        crossing.site_time_zone,
-        crossing.state,
-        crossing.state_class,
-        crossing.is_closed_at_day_end,
-        crossing.started_at as interval_started_at,
-        crossing.ended_at as interval_ended_at,
-        {{ dbt.dateadd(
-            'minute', '30 * (half_hour_offsets.generated_number - 1)', 'crossing.first_interval_start_at'
-        ) }} as interval_start_at
-    from crossing
-    inner join half_hour_offsets
-        on (half_hour_offsets.generated_number - 1) * 1800 < crossing.seconds_from_first_half_hour
-
-),
-
-crossing_cut as (
-
-    select
-        state_interval_id,
-        agent_id,
-        site,
-        site_time_zone,
-        state,
-        state_class,
-        is_closed_at_day_end,
-        interval_start_at,
-        case
-            when interval_started_at > interval_start_at then interval_started_at
-            else interval_start_at
-        end as started_at,
-        case
-            when interval_ended_at < {{ dbt.dateadd('minute', 30, 'interval_start_at') }} then interval_ended_at
-            else {{ dbt.dateadd('minute', 30, 'interval_start_at') }}
-        end as ended_at
-    from crossing_half_hours
-
-),
-
 overlapping as (
 
-    select * from within_one_half_hour
-    union all
-    select * from crossing_cut
+    {{ split_at_half_hours('state_intervals', [
+        'state_interval_id', 'agent_id', 'site', 'site_time_zone', 'state', 'state_class', 'is_closed_at_day_end'
+    ]) }}
 
 ),
 

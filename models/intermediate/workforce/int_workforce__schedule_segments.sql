@@ -95,59 +95,12 @@ plan_spans as (
 
 ),
 
-{# Each span under every half hour it overlaps: half hour k (0, 1, ...) after the one it starts in, while that
-    half hour starts before the span ends (a join on a small table of offsets, not an interval-overlap join of
-    every span with every half hour of the year). #}
-half_hour_offsets as (
-
-    {{ dbt.generate_series(var('max_half_hours_per_interval', 100)) }}
-
-),
-
-plan_spans_bucketed as (
-
-    select
-        *,
-        {{ interval_start('span_started_at', 30) }} as first_interval_start_at
-    from plan_spans
-
-),
-
-plan_span_half_hours as (
-
-    select
-        plan_spans_bucketed.*,
-        {{ dbt.dateadd(
-            'minute', '30 * (half_hour_offsets.generated_number - 1)', 'plan_spans_bucketed.first_interval_start_at'
-        ) }} as interval_start_at
-    from plan_spans_bucketed
-    inner join half_hour_offsets
-        on
-            (half_hour_offsets.generated_number - 1) * 1800
-            < {{ seconds_between('plan_spans_bucketed.first_interval_start_at', 'plan_spans_bucketed.span_ended_at') }}
-
-),
-
+{# Each winning span under every UTC half hour it overlaps (macros/workforce/split_at_half_hours.sql). #}
 cut_at_half_hours as (
 
-    select
-        schedule_activity_id,
-        agent_id,
-        site,
-        site_time_zone,
-        schedule_date,
-        activity,
-        activity_class,
-        interval_start_at,
-        case
-            when span_started_at > interval_start_at then span_started_at
-            else interval_start_at
-        end as started_at,
-        case
-            when span_ended_at < {{ dbt.dateadd('minute', 30, 'interval_start_at') }} then span_ended_at
-            else {{ dbt.dateadd('minute', 30, 'interval_start_at') }}
-        end as ended_at
-    from plan_span_half_hours
+    {{ split_at_half_hours('plan_spans', [
+        'schedule_activity_id', 'agent_id', 'site', 'site_time_zone', 'schedule_date', 'activity', 'activity_class'
+    ], 'span_started_at', 'span_ended_at') }}
 
 ),
 
