@@ -8,7 +8,8 @@ Generates the preset under <dir>/raw if it is not there yet, lands it, replays t
 build, not layer by layer, because analysis models read marts). From dbt's run_results.json it prints, per layer
 (seeds, staging, snapshots, intermediate, marts; a test counts in the latest layer it reads), the wall span, the
 summed node time and the node count, then the slowest nodes, and the peak resident memory of this process (DuckDB
-runs in-process, so that is the build's memory).
+runs in-process, so that is the build's memory), and the build file's size after each step (DuckDB reuses the
+space of a replaced table after a checkpoint, so a second build should not grow the file by a whole generation).
 
 --fresh-snapshot drops the roster snapshot first, so the replay rebuilds the agent history from every roster file
 (the one-off cost of a new warehouse); without it the replay only adds roster days not yet in the snapshot.
@@ -80,6 +81,12 @@ def layer_report(target: Path) -> list[str]:
         if counts[layer]:
             span = max(spans[layer]) - min(spans[layer]) if spans[layer] else 0.0
             lines.append(f"  {layer:<13} {span:9.1f}s {summed[layer]:9.1f}s {counts[layer]:6d}")
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for result in results:
+        by_type[result["unique_id"].split(".")[0]].append(result["execution_time"])
+    lines.append(
+        "  by kind: " + ", ".join(f"{kind} {sum(times):.1f}s ({len(times)})" for kind, times in sorted(by_type.items()))
+    )
     lines.append("  slowest nodes:")
     for result in sorted(results, key=lambda r: -r["execution_time"])[:15]:
         lines.append(f"    {result['execution_time']:7.1f} s  {result['unique_id']}")
@@ -159,7 +166,12 @@ def main() -> None:
         started = time.perf_counter()
         ok = bool(fn())
         timings.append((name, time.perf_counter() - started, ok))
-        print(f"[bench] {name:<28} {timings[-1][1]:8.1f} s  ok={ok}  peak RSS {_peak_mb():,.0f} MB", flush=True)
+        size = s.build_warehouse.stat().st_size / 1024**3 if s.build_warehouse.exists() else 0.0
+        print(
+            f"[bench] {name:<28} {timings[-1][1]:8.1f} s  ok={ok}  peak RSS {_peak_mb():,.0f} MB  "
+            f"build file {size:,.1f} GiB",
+            flush=True,
+        )
         return ok
 
     if not has_exports(s.raw_root):
