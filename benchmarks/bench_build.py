@@ -166,10 +166,10 @@ def main() -> None:
         started = time.perf_counter()
         ok = bool(fn())
         timings.append((name, time.perf_counter() - started, ok))
-        size = s.build_warehouse.stat().st_size / 1024**3 if s.build_warehouse.exists() else 0.0
+        size = s.build_warehouse.stat().st_size / 1e9 if s.build_warehouse.exists() else 0.0
         print(
             f"[bench] {name:<28} {timings[-1][1]:8.1f} s  ok={ok}  peak RSS {_peak_mb():,.0f} MB  "
-            f"build file {size:,.1f} GiB",
+            f"build file {size:,.1f} GB",
             flush=True,
         )
         return ok
