@@ -1,9 +1,10 @@
 """The build profile's DuckDB settings keep the build file bounded across rebuilds.
 
-A table rebuilt the way dbt-duckdb rebuilds it (create the new table, drop the old one, rename, commit) frees the
-old table's blocks, but DuckDB reuses freed blocks only after a checkpoint, and a bulk write hardly grows the WAL:
-with DuckDB's default checkpoint threshold the file grew by a whole generation per rebuild (31.5 GB -> 52.7 GB at
-the scale preset). profiles.yml's checkpoint_threshold makes each commit checkpoint.
+A table rebuilt the way dbt-duckdb's table materialization rebuilds it (create the new table under a temporary name,
+rename the old one to a backup, rename the new one, drop the backup, commit) frees the old table's blocks, but
+DuckDB reuses freed blocks only after a checkpoint, and a bulk write hardly grows the WAL: with DuckDB's default
+checkpoint threshold the file grew by a whole generation per rebuild (31.5 GB -> 52.7 GB at the scale preset).
+profiles.yml's checkpoint_threshold makes each commit checkpoint.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ def _file_bytes_after_rebuilds(path: Path, config: dict[str, str]) -> list[int]:
             "from range(600000) as r(i)",
             [generation + 1],
         )
-        con.execute("drop table if exists facts")
+        if generation:
+            con.execute("alter table facts rename to facts__dbt_backup")
         con.execute("alter table facts__dbt_tmp rename to facts")
+        con.execute("drop table if exists facts__dbt_backup")
         con.execute("commit")
         sizes.append(path.stat().st_size)
     con.close()
