@@ -27,3 +27,15 @@
 {% macro is_invalid_duration(raw_expr, kind) -%}
     ({{ raw_expr }} is not null and coalesce({{ safe_to_integer(raw_expr) }} not between 0 and {{ duration_ceiling(kind) }}, true))
 {%- endmacro %}
+
+
+{#- A duration the source leaves out when there was none of it: absent (null or empty) counts as 0 where
+    `applies_when` holds (e.g. an Amazon Connect leg an agent handled leaves out AfterContactWorkDuration when the
+    agent went straight to the next state), else as clean_duration. A value that is present but impossible stays
+    null and flagged (is_invalid_duration), so it still makes the contact's handle time unknown. -#}
+{% macro clean_duration_absent_as_zero(raw_expr, kind, applies_when) -%}
+    case
+        when ({{ applies_when }}) and {{ raw_expr }} is null then 0
+        else {{ clean_duration(raw_expr, kind) }}
+    end
+{%- endmacro %}

@@ -62,3 +62,30 @@
 {% macro staging_incremental_strategy() -%}
     {{ return('delete+insert' if target.type in ('duckdb', 'postgres', 'snowflake', 'redshift') else 'merge') }}
 {%- endmacro %}
+
+
+{#- The ranking step of every deduping staging model: each candidate (from with_current_versions) numbered within
+    its key, newest first (version_rank = 1 wins), and versions_merged = the versions of the key ever landed.
+
+    `record_order` is the entity's own ordering question, decided per entity and documented in its model's
+    description: the record's own update or response time (e.g. ['last_updated_at desc nulls last']), or a
+    precedence a stale re-export must not undo (an answered survey stays answered; a refunded order stays
+    refunded). After it, a later export day wins, then a later landing, then a later line of the same file; the
+    current row of an incremental run has no _row_number, and sorts after the new rows of its landing. -#}
+{% macro rank_versions(candidates, key_columns, record_order=[]) -%}
+    {%- set keys = key_columns | join(', ') -%}
+    select
+        *,
+        row_number() over (
+            partition by {{ keys }}
+            order by
+                {%- for ordering in record_order %}
+                {{ ordering }},
+                {%- endfor %}
+                _export_date desc,
+                _landed_at desc,
+                _row_number desc
+        ) as version_rank,
+        cast(sum(version_count) over (partition by {{ keys }}) as {{ dbt.type_bigint() }}) as versions_merged
+    from {{ candidates }}
+{%- endmacro %}

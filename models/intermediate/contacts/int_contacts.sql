@@ -1,6 +1,6 @@
 {#- Every customer contact of every channel (calls, chats, tickets), one row each, with the CRM customer resolved,
-    the handling agent's version (team at the time) and local times. Rules in _int_contacts__models.yml. The column
-    list is the canonical one (macro contact_canonical_columns documents it), written out so the SQL lints. -#}
+    the handling agent's version (team at the time) and local times. Rules in _int_contacts__models.yml. The channel
+    models are unioned on the canonical column list (macro union_contact_channels, the one place it is written). -#}
 with calls as (
 
     select * from {{ ref('int_contacts__calls') }}
@@ -37,182 +37,17 @@ queues as (
 
 ),
 
+{# The three channel models on the canonical column list, each column cast to its type. #}
 unioned as (
 
-    select
-        contact_id,
-        channel,
-        source_system,
-        source_contact_id,
-        source_ids,
-        queue_id,
-        issue_type,
-        priority,
-        customer_ref_id,
-        customer_phone_hash,
-        customer_email_hash,
-        helpdesk_user_id,
-        chat_customer_id,
-        agent_id,
-        arrived_at,
-        enqueued_at,
-        answered_at,
-        first_response_at,
-        resolved_at,
-        ended_at,
-        wait_seconds,
-        talk_seconds,
-        hold_seconds,
-        acw_seconds,
-        handle_seconds,
-        is_offered,
-        is_ivr_contained,
-        is_answered,
-        is_abandoned,
-        is_callback,
-        transfer_count,
-        is_resolved,
-        reopen_count,
-        agent_replies,
-        entry_page,
-        utm_source,
-        device,
-        referrer
-    from calls
-    union all
-    select
-        contact_id,
-        channel,
-        source_system,
-        source_contact_id,
-        source_ids,
-        queue_id,
-        issue_type,
-        priority,
-        customer_ref_id,
-        customer_phone_hash,
-        customer_email_hash,
-        helpdesk_user_id,
-        chat_customer_id,
-        agent_id,
-        arrived_at,
-        enqueued_at,
-        answered_at,
-        first_response_at,
-        resolved_at,
-        ended_at,
-        wait_seconds,
-        talk_seconds,
-        hold_seconds,
-        acw_seconds,
-        handle_seconds,
-        is_offered,
-        is_ivr_contained,
-        is_answered,
-        is_abandoned,
-        is_callback,
-        transfer_count,
-        is_resolved,
-        reopen_count,
-        agent_replies,
-        entry_page,
-        utm_source,
-        device,
-        referrer
-    from chats
-    union all
-    select
-        contact_id,
-        channel,
-        source_system,
-        source_contact_id,
-        source_ids,
-        queue_id,
-        issue_type,
-        priority,
-        customer_ref_id,
-        customer_phone_hash,
-        customer_email_hash,
-        helpdesk_user_id,
-        chat_customer_id,
-        agent_id,
-        arrived_at,
-        enqueued_at,
-        answered_at,
-        first_response_at,
-        resolved_at,
-        ended_at,
-        wait_seconds,
-        talk_seconds,
-        hold_seconds,
-        acw_seconds,
-        handle_seconds,
-        is_offered,
-        is_ivr_contained,
-        is_answered,
-        is_abandoned,
-        is_callback,
-        transfer_count,
-        is_resolved,
-        reopen_count,
-        agent_replies,
-        entry_page,
-        utm_source,
-        device,
-        referrer
-    from tickets
-
-),
-
-typed as (
-
-    select
-        cast(contact_id as {{ dbt.type_string() }}) as contact_id,
-        cast(channel as {{ dbt.type_string() }}) as channel,
-        cast(source_system as {{ dbt.type_string() }}) as source_system,
-        cast(source_contact_id as {{ dbt.type_string() }}) as source_contact_id,
-        cast(source_ids as {{ dbt.type_string() }}) as source_ids,
-        cast(queue_id as {{ dbt.type_string() }}) as queue_id,
-        cast(issue_type as {{ dbt.type_string() }}) as issue_type,
-        cast(priority as {{ dbt.type_string() }}) as priority,
-        cast(customer_ref_id as {{ dbt.type_string() }}) as customer_ref_id,
-        cast(customer_phone_hash as {{ dbt.type_string() }}) as customer_phone_hash,
-        cast(customer_email_hash as {{ dbt.type_string() }}) as customer_email_hash,
-        cast(helpdesk_user_id as {{ dbt.type_string() }}) as helpdesk_user_id,
-        cast(chat_customer_id as {{ dbt.type_string() }}) as chat_customer_id,
-        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
-        cast(arrived_at as {{ dbt.type_timestamp() }}) as arrived_at,
-        cast(enqueued_at as {{ dbt.type_timestamp() }}) as enqueued_at,
-        cast(answered_at as {{ dbt.type_timestamp() }}) as answered_at,
-        cast(first_response_at as {{ dbt.type_timestamp() }}) as first_response_at,
-        cast(resolved_at as {{ dbt.type_timestamp() }}) as resolved_at,
-        cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
-        cast(wait_seconds as {{ type_double() }}) as wait_seconds,
-        cast(talk_seconds as {{ type_double() }}) as talk_seconds,
-        cast(hold_seconds as {{ type_double() }}) as hold_seconds,
-        cast(acw_seconds as {{ type_double() }}) as acw_seconds,
-        cast(handle_seconds as {{ type_double() }}) as handle_seconds,
-        cast(is_offered as {{ dbt.type_boolean() }}) as is_offered,
-        cast(is_ivr_contained as {{ dbt.type_boolean() }}) as is_ivr_contained,
-        cast(is_answered as {{ dbt.type_boolean() }}) as is_answered,
-        cast(is_abandoned as {{ dbt.type_boolean() }}) as is_abandoned,
-        cast(is_callback as {{ dbt.type_boolean() }}) as is_callback,
-        cast(transfer_count as {{ dbt.type_bigint() }}) as transfer_count,
-        cast(is_resolved as {{ dbt.type_boolean() }}) as is_resolved,
-        cast(reopen_count as {{ dbt.type_bigint() }}) as reopen_count,
-        cast(agent_replies as {{ dbt.type_bigint() }}) as agent_replies,
-        cast(entry_page as {{ dbt.type_string() }}) as entry_page,
-        cast(utm_source as {{ dbt.type_string() }}) as utm_source,
-        cast(device as {{ dbt.type_string() }}) as device,
-        cast(referrer as {{ dbt.type_string() }}) as referrer
-    from unioned
+    {{ union_contact_channels(['calls', 'chats', 'tickets']) }}
 
 ),
 
 with_customer as (
 
     select
-        typed.*,
+        unioned.*,
         coalesce(
             by_crm_customer_id.customer_id,
             by_helpdesk_user_id.customer_id,
@@ -227,27 +62,29 @@ with_customer as (
             when by_phone_hash.customer_id is not null then 'phone_hash'
             when by_email_hash.customer_id is not null then 'email_hash'
         end as customer_match_method
-    from typed
+    from unioned
     left join customer_identifiers as by_crm_customer_id
         on
             by_crm_customer_id.identifier_type = 'crm_customer_id'
-            and typed.customer_ref_id = by_crm_customer_id.identifier_value
+            and unioned.customer_ref_id = by_crm_customer_id.identifier_value
     left join customer_identifiers as by_helpdesk_user_id
         on
             by_helpdesk_user_id.identifier_type = 'helpdesk_user_id'
-            and typed.helpdesk_user_id = by_helpdesk_user_id.identifier_value
+            and unioned.helpdesk_user_id = by_helpdesk_user_id.identifier_value
     left join customer_identifiers as by_chat_customer_id
         on
             by_chat_customer_id.identifier_type = 'chat_customer_id'
-            and typed.chat_customer_id = by_chat_customer_id.identifier_value
+            and unioned.chat_customer_id = by_chat_customer_id.identifier_value
     left join customer_identifiers as by_phone_hash
         on
             by_phone_hash.identifier_type = 'phone_hash'
-            and typed.customer_phone_hash = by_phone_hash.identifier_value
+            and unioned.customer_phone_hash = by_phone_hash.identifier_value
+            and not by_phone_hash.is_shared
     left join customer_identifiers as by_email_hash
         on
             by_email_hash.identifier_type = 'email_hash'
-            and typed.customer_email_hash = by_email_hash.identifier_value
+            and unioned.customer_email_hash = by_email_hash.identifier_value
+            and not by_email_hash.is_shared
 
 ),
 
@@ -292,6 +129,7 @@ with_time_zone as (
         coalesce(
             queues.time_zone,
             with_agent_version.agent_site_time_zone,
+            with_agent_version.entry_time_zone,
             '{{ var("contacts_default_time_zone", "Asia/Shanghai") }}'
         ) as time_zone
     from with_agent_version

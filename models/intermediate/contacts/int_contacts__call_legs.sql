@@ -153,6 +153,7 @@ final as (
         agent_id,
         customer_id as customer_ref_id,
         customer_phone_hash,
+        customer_phone_prefix,
         issue_type,
         initiated_at,
         enqueued_at,

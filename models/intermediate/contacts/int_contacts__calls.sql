@@ -6,6 +6,12 @@ with call_legs as (
 
 ),
 
+caller_countries as (
+
+    select * from {{ ref('caller_countries') }}
+
+),
+
 inbound_legs as (
 
     select * from call_legs
@@ -68,6 +74,7 @@ contacts as (
         max(case when leg_number = issue_leg_number then issue_type end) as issue_type,
         max(case when leg_number = customer_ref_leg_number then customer_ref_id end) as customer_ref_id,
         max(case when leg_number = phone_leg_number then customer_phone_hash end) as customer_phone_hash,
+        max(case when leg_number = phone_leg_number then customer_phone_prefix end) as customer_phone_prefix,
         max(case when leg_number = last_answered_leg_number then agent_id end) as agent_id,
         min(coalesce(initiated_at, enqueued_at)) as arrived_at,
         max(case when leg_number = first_queued_leg_number then enqueued_at end) as enqueued_at,
@@ -104,6 +111,36 @@ outcomes as (
     from contacts
     left join multi_leg_source_ids
         on contacts.contact_id = multi_leg_source_ids.contact_id
+
+),
+
+{# The site serving the caller's country: the longest calling code of seeds/caller_countries.csv that starts the
+    caller's number. It dates a call that reached no queue and no agent (an IVR-only call). #}
+caller_country_matches as (
+
+    select
+        outcomes.contact_id,
+        caller_countries.time_zone,
+        row_number() over (
+            partition by outcomes.contact_id
+            order by {{ dbt.length('caller_countries.calling_code') }} desc
+        ) as match_rank
+    from outcomes
+    inner join caller_countries
+        on outcomes.customer_phone_prefix like {{ dbt.concat(['caller_countries.calling_code', "'%'"]) }}
+
+),
+
+with_entry_time_zone as (
+
+    select
+        outcomes.*,
+        caller_country_matches.time_zone as entry_time_zone
+    from outcomes
+    left join caller_country_matches
+        on
+            outcomes.contact_id = caller_country_matches.contact_id
+            and caller_country_matches.match_rank = 1
 
 ),
 
@@ -153,8 +190,9 @@ final as (
         cast(null as {{ dbt.type_string() }}) as entry_page,
         cast(null as {{ dbt.type_string() }}) as utm_source,
         cast(null as {{ dbt.type_string() }}) as device,
-        cast(null as {{ dbt.type_string() }}) as referrer
-    from outcomes
+        cast(null as {{ dbt.type_string() }}) as referrer,
+        entry_time_zone
+    from with_entry_time_zone
 
 )
 

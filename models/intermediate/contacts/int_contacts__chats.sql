@@ -95,7 +95,9 @@ final as (
         entry_page_url as entry_page,
         utm_source,
         device,
-        referrer
+        referrer,
+        {#- every chat queue has a site: its queue dates it -#}
+        cast(null as {{ dbt.type_string() }}) as entry_time_zone
     from outcomes
 
 )

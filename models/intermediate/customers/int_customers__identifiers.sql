@@ -2,9 +2,12 @@
     resolves to. Evidence: the CRM record itself (rank 1), help-desk end-user profiles carrying a CRM id in
     external_id (rank 2), contacts that reported a CRM id (int_contacts__calls: phone hash, int_contacts__chats:
     chat customer id and e-mail hash; rank 3), and help-desk end-users without a CRM id matched through their
-    e-mail, else phone, hash (rank 4). Tie-break when an identifier points to several customers: best evidence
-    rank, then most evidence rows, then the most recent evidence, then the smallest customer_id. Test accounts
-    are excluded upstream (int_customers__customers, the contact models) and here for help-desk users. -#}
+    e-mail and phone hashes (rank 4). Tie-break when an identifier points to several customers: best evidence
+    rank, then most evidence rows, then the most recent evidence, then the smallest customer_id; `is_shared` says
+    that several customers hold the identifier at its best evidence rank (e.g. one e-mail in two CRM records): such
+    a key never decides alone (int_contacts ignores it; an end-user needs another key to match). For end-users,
+    a match on more keys beats a match on fewer, and a tie decides nothing. Test accounts are excluded upstream
+    (int_customers__customers, the contact models) and here for help-desk users. -#}
 with customers as (
 
     select * from {{ ref('int_customers__customers') }}
@@ -182,6 +185,46 @@ direct_candidates as (
 
 ),
 
+{# The candidates of an identifier at its best evidence rank: the customers that evidence points to. #}
+best_evidence as (
+
+    select
+        identifier_type,
+        identifier_value,
+        min(evidence_rank) as best_evidence_rank
+    from direct_candidates
+    group by
+        identifier_type,
+        identifier_value
+
+),
+
+top_candidates as (
+
+    select
+        direct_candidates.*,
+        count(*) over (
+            partition by direct_candidates.identifier_type, direct_candidates.identifier_value
+        ) as top_candidate_count
+    from direct_candidates
+    inner join best_evidence
+        on
+            direct_candidates.identifier_type = best_evidence.identifier_type
+            and direct_candidates.identifier_value = best_evidence.identifier_value
+            and direct_candidates.evidence_rank = best_evidence.best_evidence_rank
+
+),
+
+identifier_shares as (
+
+    select distinct
+        identifier_type,
+        identifier_value,
+        top_candidate_count
+    from top_candidates
+
+),
+
 direct_ranked as (
 
     select
@@ -198,10 +241,16 @@ direct_ranked as (
 direct_resolved as (
 
     select
-        *,
-        case evidence_rank when 1 then 'crm' when 2 then 'helpdesk' else 'contacts' end as evidence_source
+        direct_ranked.*,
+        best_shares.top_candidate_count > 1 as is_shared,
+        case direct_ranked.evidence_rank when 1 then 'crm' when 2 then 'helpdesk' else 'contacts' end
+            as evidence_source
     from direct_ranked
-    where candidate_rank = 1
+    inner join identifier_shares as best_shares
+        on
+            direct_ranked.identifier_type = best_shares.identifier_type
+            and direct_ranked.identifier_value = best_shares.identifier_value
+    where direct_ranked.candidate_rank = 1
 
 ),
 
@@ -215,28 +264,87 @@ unlinked_end_users as (
 
 ),
 
+{# Help-desk end-users without a CRM id: every customer their e-mail and phone hashes point to (at each key's best
+    evidence rank), scored by how many of the user's keys match. More matching keys beat fewer; a key shared by
+    several customers never decides alone; a tie between customers decides nothing. #}
+end_user_keys as (
+
+    select
+        user_id,
+        created_at,
+        'email_hash' as identifier_type,
+        email_hash as identifier_value
+    from unlinked_end_users
+    where email_hash is not null
+    union all
+    select
+        user_id,
+        created_at,
+        'phone_hash' as identifier_type,
+        phone_hash as identifier_value
+    from unlinked_end_users
+    where phone_hash is not null
+
+),
+
+end_user_scores as (
+
+    select
+        end_user_keys.user_id,
+        top_candidates.customer_id,
+        max(end_user_keys.created_at) as last_seen_at,
+        count(distinct end_user_keys.identifier_type) as matched_keys,
+        max(case when top_candidates.top_candidate_count = 1 then 1 else 0 end) as has_unshared_key,
+        max(case when end_user_keys.identifier_type = 'email_hash' then 1 else 0 end) as has_email_match
+    from end_user_keys
+    inner join top_candidates
+        on
+            end_user_keys.identifier_type = top_candidates.identifier_type
+            and end_user_keys.identifier_value = top_candidates.identifier_value
+    group by
+        end_user_keys.user_id,
+        top_candidates.customer_id
+
+),
+
+end_user_eligible as (
+
+    select
+        *,
+        max(matched_keys) over (partition by user_id) as best_matched_keys
+    from end_user_scores
+    where matched_keys >= 2 or has_unshared_key = 1
+
+),
+
+end_user_best as (
+
+    select
+        *,
+        count(*) over (partition by user_id) as best_candidate_count
+    from end_user_eligible
+    where matched_keys = best_matched_keys
+
+),
+
 hash_matched_end_users as (
 
     select
         'helpdesk_user_id' as identifier_type,
-        unlinked_end_users.user_id as identifier_value,
-        unlinked_end_users.created_at as last_seen_at,
+        user_id as identifier_value,
+        last_seen_at,
         4 as evidence_rank,
-        1 as evidence_count,
+        cast(matched_keys as {{ dbt.type_bigint() }}) as evidence_count,
         1 as candidate_count,
-        coalesce(by_email.customer_id, by_phone.customer_id) as customer_id,
-        case when by_email.customer_id is not null then 'helpdesk_email_match' else 'helpdesk_phone_match' end
-            as evidence_source
-    from unlinked_end_users
-    left join direct_resolved as by_email
-        on
-            by_email.identifier_type = 'email_hash'
-            and unlinked_end_users.email_hash = by_email.identifier_value
-    left join direct_resolved as by_phone
-        on
-            by_phone.identifier_type = 'phone_hash'
-            and unlinked_end_users.phone_hash = by_phone.identifier_value
-    where by_email.customer_id is not null or by_phone.customer_id is not null
+        false as is_shared,
+        customer_id,
+        case
+            when matched_keys >= 2 then 'helpdesk_email_and_phone_match'
+            when has_email_match = 1 then 'helpdesk_email_match'
+            else 'helpdesk_phone_match'
+        end as evidence_source
+    from end_user_best
+    where best_candidate_count = 1
 
 ),
 
@@ -250,7 +358,8 @@ resolved as (
         evidence_rank,
         evidence_count,
         last_seen_at,
-        candidate_count
+        candidate_count,
+        is_shared
     from direct_resolved
     union all
     select
@@ -261,7 +370,8 @@ resolved as (
         evidence_rank,
         evidence_count,
         last_seen_at,
-        candidate_count
+        candidate_count,
+        is_shared
     from hash_matched_end_users
 
 ),
@@ -277,7 +387,8 @@ final as (
         cast(evidence_count as {{ dbt.type_bigint() }}) as evidence_count,
         last_seen_at,
         cast(candidate_count as {{ dbt.type_bigint() }}) as candidate_count,
-        candidate_count > 1 as is_ambiguous
+        candidate_count > 1 as is_ambiguous,
+        cast(is_shared as {{ dbt.type_boolean() }}) as is_shared
     from resolved
 
 )

@@ -135,7 +135,9 @@ final as (
         cast(null as {{ dbt.type_string() }}) as entry_page,
         cast(null as {{ dbt.type_string() }}) as utm_source,
         cast(null as {{ dbt.type_string() }}) as device,
-        cast(null as {{ dbt.type_string() }}) as referrer
+        cast(null as {{ dbt.type_string() }}) as referrer,
+        {#- a ticket's group (queue) dates it; an unmapped group falls back to the assignee's site -#}
+        cast(null as {{ dbt.type_string() }}) as entry_time_zone
     from joined
 
 )

@@ -123,14 +123,7 @@ candidates as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by session_id
-            order by ended_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
-        ) as version_rank,
-        cast(sum(version_count) over (partition by session_id) as {{ dbt.type_bigint() }}) as versions_merged
-    from candidates
+    {{ rank_versions('candidates', ['session_id'], ['ended_at desc nulls last']) }}
 
 ),
 

@@ -71,14 +71,10 @@ candidates as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by order_id
-            order by _export_date desc, _landed_at desc, _row_number desc
-        ) as version_rank,
-        cast(sum(version_count) over (partition by order_id) as {{ dbt.type_bigint() }}) as versions_merged
-    from candidates
+    {#- A refund or cancellation is final: a stale re-export of the paid version never undoes it. -#}
+    {{ rank_versions('candidates', ['order_id'], [
+        "case when status in ('refunded', 'cancelled') then 1 else 0 end desc"
+    ]) }}
 
 ),
 

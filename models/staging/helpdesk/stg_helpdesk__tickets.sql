@@ -94,14 +94,7 @@ candidates as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by ticket_id
-            order by updated_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
-        ) as version_rank,
-        cast(sum(version_count) over (partition by ticket_id) as {{ dbt.type_bigint() }}) as versions_merged
-    from candidates
+    {{ rank_versions('candidates', ['ticket_id'], ['updated_at desc nulls last']) }}
 
 ),
 

@@ -91,14 +91,7 @@ candidates as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by user_id
-            order by _export_date desc, _landed_at desc, _row_number desc
-        ) as version_rank,
-        cast(sum(version_count) over (partition by user_id) as {{ dbt.type_bigint() }}) as versions_merged
-    from candidates
+    {{ rank_versions('candidates', ['user_id']) }}
 
 ),
 

@@ -102,14 +102,7 @@ candidates as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by response_id
-            order by _export_date desc, _landed_at desc, _row_number desc
-        ) as version_rank,
-        cast(sum(version_count) over (partition by response_id) as {{ dbt.type_bigint() }}) as versions_merged
-    from candidates
+    {{ rank_versions('candidates', ['response_id'], ['is_responded desc', 'responded_at desc nulls last']) }}
 
 ),
 

@@ -45,6 +45,10 @@ flattened as (
         {{ clean_text('source.Agent.AfterContactWorkStartTimestamp') }} as acw_start_timestamp,
         {{ clean_text('source.Agent.AfterContactWorkEndTimestamp') }} as acw_end_timestamp,
         upper({{ clean_text('source.DisconnectReason') }}) as disconnect_reason,
+        (
+            {{ clean_text('source.Agent.Username') }} is not null
+            or {{ clean_text('source.Agent.ConnectedToAgentTimestamp') }} is not null
+        ) as has_agent,
         source._source_file,
         source._export_date,
         source._landed_at,
@@ -67,9 +71,14 @@ typed as (
         {{ parse_iso_timestamp('acw_end_timestamp') }} as acw_ended_at,
         {{ clean_duration('queue_duration', 'call_part') }} as queue_seconds,
         {{ clean_duration('agent_interaction_duration', 'call_part') }} as agent_interaction_seconds,
-        {{ clean_duration('customer_hold_duration', 'call_part') }} as customer_hold_seconds,
-        {{ clean_duration('after_contact_work_duration', 'call_part') }} as acw_seconds,
+        {{ clean_duration_absent_as_zero('customer_hold_duration', 'call_part', 'has_agent') }}
+            as customer_hold_seconds,
+        {{ clean_duration_absent_as_zero('after_contact_work_duration', 'call_part', 'has_agent') }} as acw_seconds,
         case
+            when
+                has_agent and number_of_holds_text is null
+                and coalesce({{ safe_to_integer('customer_hold_duration') }}, 0) = 0
+                then 0
             when {{ safe_to_integer('number_of_holds_text') }} >= 0
                 then {{ safe_to_integer('number_of_holds_text') }}
         end as number_of_holds,
@@ -83,6 +92,8 @@ flagged as (
     select
         *,
         {{ hash_pii('customer_phone_e164') }} as customer_phone_hash,
+        {#- the country calling code and next digit(s), never the number: dates a call the IVR kept -#}
+        substr(customer_phone_e164, 2, 4) as customer_phone_prefix,
         (queue_ref is null and enqueue_timestamp is null and agent_username is null) as is_ivr_only,
         (
             {{ invalid_if_unparsed('initiation_timestamp', 'initiated_at') }}
@@ -126,6 +137,7 @@ candidates as (
             'disconnected_at',
             'last_updated_at',
             'customer_phone_hash',
+            'customer_phone_prefix',
             'customer_endpoint_type',
             'customer_id',
             'issue_type',
@@ -157,14 +169,7 @@ candidates as (
 
 ranked as (
 
-    select
-        *,
-        row_number() over (
-            partition by contact_id
-            order by last_updated_at desc nulls last, _export_date desc, _landed_at desc, _row_number desc
-        ) as version_rank,
-        cast(sum(version_count) over (partition by contact_id) as {{ dbt.type_bigint() }}) as versions_merged
-    from candidates
+    {{ rank_versions('candidates', ['contact_id'], ['last_updated_at desc nulls last']) }}
 
 ),
 
@@ -180,6 +185,7 @@ final as (
         disconnected_at,
         last_updated_at,
         customer_phone_hash,
+        customer_phone_prefix,
         customer_endpoint_type,
         customer_id,
         issue_type,
