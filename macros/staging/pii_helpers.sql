@@ -27,10 +27,12 @@
 {%- endmacro %}
 
 
-{#- Free text typed by customers or agents (ticket subjects and comments) can carry e-mail addresses
-    and phone numbers: they are masked as "[email]" and "[phone]" (a run of 9 or more digits, optionally
-    with a leading "+" and single spaces, dashes or dots between them; 9 so that dates such as
-    2025-10-01 stay readable). -#}
+{#- Free text typed by customers or agents (ticket subjects and comments, survey comments) and text that a
+    browser or a campaign tool fills in (URLs, referrers, utm fields, device strings) can carry e-mail addresses
+    and phone numbers: they are masked as "[email]" and "[phone]". An e-mail is local@domain.tld, also with the
+    "@" percent-encoded as in a URL ("%40"); a phone is a run of 9 or more digits, optionally with a leading "+"
+    (or its URL encoding "%2B") and single separators between them: space, dash, dot, or a URL-encoded space
+    ("%20", "+"); 9 so that dates such as 2025-10-01 stay readable. -#}
 {% macro redact_free_text(expr) -%}
     {{ return(adapter.dispatch('redact_free_text')(expr)) }}
 {%- endmacro %}
@@ -38,14 +40,25 @@
 {#- Postgres-style regexp_replace with the "g" flag (Postgres, Redshift, DuckDB). -#}
 {% macro default__redact_free_text(expr) -%}
     regexp_replace(
-        regexp_replace({{ expr }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g'),
-        '\+?[0-9]([ .-]?[0-9]){8,}', '[phone]', 'g'
+        regexp_replace(
+            {{ expr }}, '[A-Za-z0-9._%+-]+(@|%40)[A-Za-z0-9.-]+[.][A-Za-z]{2,}', '[email]', 'g'
+        ),
+        '(\+|%2[Bb])?[0-9](([ .+-]|%20)?[0-9]){8,}', '[phone]', 'g'
     )
 {%- endmacro %}
 
 {% macro duckdb__redact_free_text(expr) -%}
     regexp_replace(
-        regexp_replace({{ expr }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g'),
-        '\+?\d(?:[ .-]?\d){8,}', '[phone]', 'g'
+        regexp_replace(
+            {{ expr }}, '[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email]', 'g'
+        ),
+        '(?:\+|%2[Bb])?\d(?:(?:[ .+-]|%20)?\d){8,}', '[phone]', 'g'
     )
+{%- endmacro %}
+
+
+{#- A URL as a dimension: scheme, host and path, without the query string and the fragment (where forms and
+    links put names, e-mails, phones and tokens), and with any e-mail or phone left in the path masked. -#}
+{% macro redact_url(expr) -%}
+    {{ redact_free_text(dbt.split_part(dbt.split_part(expr, "'?'", 1), "'#'", 1)) }}
 {%- endmacro %}

@@ -28,7 +28,7 @@ renamed as (
         {{ clean_text('csat') }} as csat_text,
         {{ clean_text('nps') }} as nps_text,
         {{ clean_text('ces') }} as ces_text,
-        {{ clean_text('comment') }} as comment_text,
+        {{ redact_free_text(clean_text('comment')) }} as comment_text,
         _source_file,
         _export_date,
         _landed_at,
