@@ -37,6 +37,12 @@ queues as (
 
 ),
 
+issue_types as (
+
+    select * from {{ ref('issue_types') }}
+
+),
+
 {# The three channel models on the canonical column list, each column cast to its type. #}
 unioned as (
 
@@ -44,10 +50,16 @@ unioned as (
 
 ),
 
+{# An issue type that is not a key of seeds/issue_types.csv (a typo, "NaN", a new menu option) becomes
+    'unknown': counted in data_quality_daily, never a failed relationship and a stopped build. #}
 with_customer as (
 
     select
         unioned.*,
+        case
+            when unioned.issue_type is not null and issue_types.issue_type is null then 'unknown'
+            else unioned.issue_type
+        end as known_issue_type,
         coalesce(
             by_crm_customer_id.customer_id,
             by_helpdesk_user_id.customer_id,
@@ -63,6 +75,8 @@ with_customer as (
             when by_email_hash.customer_id is not null then 'email_hash'
         end as customer_match_method
     from unioned
+    left join issue_types
+        on unioned.issue_type = issue_types.issue_type
     left join customer_identifiers as by_crm_customer_id
         on
             by_crm_customer_id.identifier_type = 'crm_customer_id'
@@ -147,7 +161,7 @@ final as (
         with_time_zone.source_contact_id,
         with_time_zone.source_ids,
         with_time_zone.queue_id,
-        with_time_zone.issue_type,
+        with_time_zone.known_issue_type as issue_type,
         with_time_zone.priority,
         with_time_zone.customer_ref_id,
         with_time_zone.customer_phone_hash,

@@ -21,6 +21,13 @@
     ('stg_crm__customers', 'crm', 'customers', ['has_invalid_timestamp', 'has_invalid_phone', 'is_test_account']),
     ('stg_crm__orders', 'crm', 'orders', ['has_invalid_amount', 'is_test_account']),
 ] -%}
+{#- Staging models whose issue type must be a key of seeds/issue_types.csv (others map to 'unknown' in
+    int_contacts: counted here, never a stopped build). -#}
+{%- set issue_type_models = [
+    ('stg_telephony__contact_records', 'telephony', 'contact_records'),
+    ('stg_chat__sessions', 'chat', 'sessions'),
+    ('stg_helpdesk__tickets', 'helpdesk', 'ticket'),
+] -%}
 {%- set flag_reasons = {
     'is_test_account': 'internal test accounts, kept and flagged (excluded from KPIs) by ',
     'has_invalid_timestamp': 'timestamps present but unparseable, nulled and flagged by ',
@@ -47,6 +54,12 @@ with manifest as (
 calendar as (
 
     select * from {{ ref('dim_date') }}
+
+),
+
+issue_types as (
+
+    select * from {{ ref('issue_types') }}
 
 ),
 
@@ -280,6 +293,30 @@ check_staging as (
 
 ),
 
+check_unknown_issue_types as (
+{% for model, system, entity in issue_type_models %}
+        {%- if not loop.first %}
+
+            union all
+        {% endif %}
+
+        select
+            {{ model }}._export_date as date_day,
+            '{{ system }}__{{ entity }}' as raw_table,
+            'unknown_issue_type' as check_name,
+            'issue types not in seeds/issue_types.csv, mapped to unknown by int_contacts' as reason,
+            'warning' as severity,
+            count(*) as rows_affected,
+            count(distinct {{ model }}._source_file) as files_affected
+        from {{ model }}
+        left join issue_types
+            on {{ model }}.issue_type = issue_types.issue_type
+        where {{ model }}.issue_type is not null and issue_types.issue_type is null
+        group by {{ model }}._export_date
+    {% endfor %}
+
+),
+
 checks as (
 
     select * from check_landed
@@ -293,6 +330,8 @@ checks as (
     select * from check_missing
     union all
     select * from check_staging
+    union all
+    select * from check_unknown_issue_types
 
 ),
 
