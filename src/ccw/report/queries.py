@@ -275,6 +275,32 @@ def forecast_next_days(con: duckdb.DuckDBPyConnection, days: int = 7) -> pd.Data
     )
 
 
+def ticket_backlog(con: duckdb.DuckDBPyConnection, last_day: date, days: int = 56) -> pd.DataFrame:
+    """Help-desk tickets open at the end of each day by status, and the day's flows (last ``days`` days)."""
+    return _df(con, """
+        select date_day,
+               sum(case when status = 'new' then open_tickets else 0 end) as open_new,
+               sum(case when status = 'open' then open_tickets else 0 end) as open_open,
+               sum(case when status = 'pending' then open_tickets else 0 end) as open_pending,
+               sum(case when status = 'hold' then open_tickets else 0 end) as open_hold,
+               sum(open_tickets) as open_tickets, sum(created_tickets) as created_tickets,
+               sum(solved_tickets) as solved_tickets, sum(reopened_tickets) as reopened_tickets
+        from marts.kpi_ticket_backlog_daily
+        where date_day between ? - cast(? as integer) + 1 and ?
+        group by date_day order by date_day
+    """, [last_day, days, last_day])
+
+
+def ticket_backlog_ages(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
+    """Tickets open at the end of ``day`` by age band and channel."""
+    return _df(con, """
+        select age_band, channel, sum(open_tickets) as open_tickets
+        from marts.kpi_ticket_backlog_daily
+        where date_day = ? and open_tickets > 0
+        group by age_band, channel order by age_band, channel
+    """, [day])
+
+
 def latest_alert_day(con: duckdb.DuckDBPyConnection, last_day: date) -> date | None:
     """The newest day with alerts within the last 7 data days (the last data day may have none yet)."""
     return con.execute(

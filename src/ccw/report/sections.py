@@ -265,6 +265,27 @@ def retention(ctx: Context) -> Section:
     return Section("retention", caption("retention_caption") + ctx.chart(fig), 1)
 
 
+def backlog(ctx: Context) -> Section:
+    """The help-desk backlog: open tickets at the end of each day by status, and the age of today's backlog."""
+    frame = queries.ticket_backlog(ctx.con, ctx.last_day)
+    if frame.empty:
+        return Section("backlog", empty())
+    series = {text(f"status_{s}"): _values(frame, f"open_{s}") for s in ("new", "open", "pending", "hold")}
+    parts = [ctx.chart(charts.trend(frame["date_day"].tolist(), series, stacked=True, ylabel=text("open_tickets")))]
+    last = frame.iloc[-1]
+    parts.append(table(["date", "open_tickets", "created", "solved", "reopened"],
+                       [[str(pd.Timestamp(last.date_day).date()), num(last.open_tickets), num(last.created_tickets),
+                         num(last.solved_tickets), num(last.reopened_tickets)]]))
+    ages = queries.ticket_backlog_ages(ctx.con, pd.Timestamp(last.date_day).date())
+    if not ages.empty:
+        by_band = ages.pivot_table(index="age_band", columns="channel", values="open_tickets", aggfunc="sum",
+                                   fill_value=0)
+        channels = [c for c in CHANNELS if c in by_band.columns]
+        rows = [[escape(str(band)), *(num(by_band.loc[band, c]) for c in channels)] for band in by_band.index]
+        parts += [caption("backlog_age_caption"), table(["age_band", *channels], rows)]
+    return Section("backlog", "".join(parts), 1)
+
+
 def forecast(ctx: Context) -> Section:
     body, n = [], 0
     back = queries.backtest(ctx.con)
@@ -341,6 +362,7 @@ SECTIONS: tuple[tuple[str, Callable[[Context], Section]], ...] = (
     ("sec_issues", issues),
     ("sec_sources", sources),
     ("sec_retention", retention),
+    ("sec_backlog", backlog),
     ("sec_forecast", forecast),
     ("sec_alerts", alerts),
     ("sec_dq", data_quality),
