@@ -98,7 +98,12 @@ comment_summary as (
     select
         ticket_id,
         sum(case when is_public and not is_agent_author then 1 else 0 end) as customer_comments,
-        sum(case when not is_public then 1 else 0 end) as internal_notes
+        sum(case when not is_public then 1 else 0 end) as internal_notes,
+        count(*) as total_comments,
+        sum(case when is_public then 1 else 0 end) as public_comments,
+        sum(case when is_agent_author then 1 else 0 end) as agent_comments,
+        sum(case when not is_agent_author then 1 else 0 end) as end_user_comments,
+        max(created_at) as last_comment_at
     from classified_comments
     group by ticket_id
 
@@ -112,6 +117,13 @@ status_summary as (
         max(case when status = 'solved' then started_at end) as last_solved_at,
         min(case when status = 'closed' then started_at end) as first_closed_at,
         sum(case when is_reopen then 1 else 0 end) as reopen_count,
+        sum(
+            case
+                when status in ('solved', 'closed') and coalesce(previous_status not in ('solved', 'closed'), true)
+                    then 1
+                else 0
+            end
+        ) as solves,
         sum(case when is_agent_work_status and not is_current then seconds else 0 end) as agent_work_seconds,
         count(*) as status_intervals
     from status_timeline
@@ -162,12 +174,18 @@ joined as (
         tickets.created_at,
         reply_summary.first_response_at,
         reply_summary.last_agent_reply_at,
+        comment_summary.last_comment_at,
         status_summary.first_solved_at,
         status_summary.last_solved_at,
         status_summary.first_closed_at,
         coalesce(reply_summary.agent_replies, 0) as agent_replies,
         coalesce(comment_summary.customer_comments, 0) as customer_comments,
         coalesce(comment_summary.internal_notes, 0) as internal_notes,
+        coalesce(comment_summary.total_comments, 0) as total_comments,
+        coalesce(comment_summary.public_comments, 0) as public_comments,
+        coalesce(comment_summary.agent_comments, 0) as agent_comments,
+        coalesce(comment_summary.end_user_comments, 0) as end_user_comments,
+        coalesce(status_summary.solves, 0) as solves,
         coalesce(status_summary.reopen_count, 0) as reopen_count,
         coalesce(status_summary.status_intervals, 0) as status_intervals,
         coalesce(status_summary.agent_work_seconds, 0) as agent_work_seconds,
@@ -201,6 +219,12 @@ final as (
         cast(agent_replies as {{ dbt.type_bigint() }}) as agent_replies,
         cast(customer_comments as {{ dbt.type_bigint() }}) as customer_comments,
         cast(internal_notes as {{ dbt.type_bigint() }}) as internal_notes,
+        cast(total_comments as {{ dbt.type_bigint() }}) as total_comments,
+        cast(public_comments as {{ dbt.type_bigint() }}) as public_comments,
+        cast(agent_comments as {{ dbt.type_bigint() }}) as agent_comments,
+        cast(end_user_comments as {{ dbt.type_bigint() }}) as end_user_comments,
+        last_comment_at,
+        cast(solves as {{ dbt.type_bigint() }}) as solves,
         first_solved_at,
         case when is_solved then coalesce(last_solved_at, first_closed_at) end as solved_at,
         first_closed_at,
@@ -212,7 +236,9 @@ final as (
         is_solved,
         is_solved or first_solved_at is not null as has_been_solved,
         reopen_count > 0 as is_reopened,
-        is_solved and agent_replies = 1 as is_one_touch
+        is_solved and agent_replies = 1 as is_one_touch,
+        is_solved and agent_replies = 2 as is_two_touch,
+        is_solved and agent_replies > 2 as is_multi_touch
     from joined
 
 )
