@@ -97,7 +97,9 @@ current_files as (
         arrival_lag_days,
         is_late_file
     from manifest
-    where is_latest_attempt
+    {# a file without an export day is refused by its path at landing and never reaches the manifest; a row an
+        older landing wrote without one is not a day's file either #}
+    where is_latest_attempt and export_date is not null
 
 ),
 
