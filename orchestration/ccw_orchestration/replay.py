@@ -15,13 +15,14 @@ def replay_in_child(build_warehouse: Path, dbt_vars: str | None = None,
                     timeout: float = 3600) -> subprocess.CompletedProcess[str]:
     """``dbt_vars``: the --vars (JSON) of the dbt build that follows, so that build re-uses the replay's parse."""
     from ccw.build import VARS_ENV
+    from ccw.childproc import popen_kwargs
 
     env = {**os.environ, "CCW_BUILD_WAREHOUSE": str(build_warehouse)}
     if dbt_vars:
         env[VARS_ENV] = dbt_vars
     return subprocess.run(
         [sys.executable, "-m", "ccw_orchestration.replay"], env=env, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        timeout=timeout, check=False, **popen_kwargs(),  # dies with the run that started it
     )
 
 

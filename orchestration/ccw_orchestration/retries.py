@@ -69,11 +69,17 @@ def ensure_unlocked(database: Path) -> None:
 
 
 def unsettled_files(raw_root: Path, settle_seconds: int, now: float) -> list[Path]:
-    """Export files under ``raw_root`` modified less than ``settle_seconds`` before ``now``."""
+    """Export files under ``raw_root`` modified less than ``settle_seconds`` before ``now`` (regular files only:
+    a symbolic link is never followed, not even to read its target's time)."""
+    from ccw.land.paths import discover
+
     if settle_seconds <= 0 or not raw_root.is_dir():
         return []
-    return sorted(
-        p for p in raw_root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_root).parts)
-        and now - p.stat().st_mtime < settle_seconds
-    )
+    found = []
+    for file in discover(raw_root):
+        try:
+            if now - file.path.lstat().st_mtime < settle_seconds:
+                found.append(file.path)
+        except FileNotFoundError:  # gone since the scan
+            continue
+    return sorted(found)

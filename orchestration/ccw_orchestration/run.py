@@ -79,11 +79,29 @@ def failure_summary(result: dg.ExecuteInProcessResult) -> str:
 
 
 def export_days(raw_root) -> tuple[date, date] | None:
-    """(first, last) export day named by the files under ``raw_root``; None when there is none."""
+    """(first, last) export day of the landable files under ``raw_root``; None when there is none. A file landing
+    refuses by its path (a bad name, an implausible day, an unknown folder) does not count."""
     from ccw.land.paths import discover
 
-    days = [f.export_date for f in discover(raw_root) if f.export_date is not None]
+    days = [f.export_date for f in discover(raw_root) if f.problem is None and f.export_date is not None]
     return (min(days), max(days)) if days else None
+
+
+#: ``ccw run`` finished and published, but landing refused or quarantined file(s) (same as ``ccw.cli``)
+EXIT_FILES_REFUSED = 3
+LANDING_QUARANTINE_KEY = dg.AssetKey(["raw", "_quarantine"])
+
+
+def landing_refusals(result: dg.ExecuteInProcessResult) -> tuple[int, str]:
+    """(files refused or quarantined by the run's landing, their reasons as listed) from the landing metadata."""
+    for event in result.get_asset_materialization_events():
+        if event.asset_key != LANDING_QUARANTINE_KEY:
+            continue
+        metadata = event.materialization.metadata
+        count = sum(int(getattr(metadata.get(k), "value", 0) or 0) for k in ("files_quarantined", "files_refused"))
+        reasons = getattr(metadata.get("reasons"), "value", "") or ""
+        return count, str(reasons)
+    return 0, ""
 
 
 def alert_from_result(result: dg.ExecuteInProcessResult, first: date, last: date) -> dict:
@@ -98,8 +116,10 @@ def alert_from_result(result: dg.ExecuteInProcessResult, first: date, last: date
 
 def run_sample(settings: OrchestrationSettings | None = None) -> int:
     """``ccw run``: one in-process run of the daily job over every export day found (the range a single-run
-    backfill of the sample would cover). Prints the outcome and the warehouse summary; 0 on success. A failed
-    run writes an alert as the run-failure sensor does under the daemon."""
+    backfill of the sample would cover). Prints the outcome and the warehouse summary. Returns 0 on success, 1 when
+    the run failed or stopped (a failed run writes an alert as the run-failure sensor does under the daemon), and
+    ``EXIT_FILES_REFUSED`` (3) when it succeeded but landing refused or quarantined a file: the warehouse was
+    built and published without it, and the exit code says so."""
     import sys
 
     from ccw.config import settings as ccw_settings
@@ -117,10 +137,10 @@ def run_sample(settings: OrchestrationSettings | None = None) -> int:
     first, last = found
     partitions = daily_partitions(settings)
     newest = date.fromisoformat(partitions.get_last_partition_key() or first.isoformat())
-    if first < settings.partition_start:
+    if first < settings.partition_start:  # landed and built all the same: the run is for the latest day only
         print(f"Exports start on {first}, before the first partition {settings.partition_start} "
-              "(CCW_PARTITION_START): move CCW_PARTITION_START back.", file=sys.stderr)
-        return 1
+              "(CCW_PARTITION_START): they land and build, but have no partition of their own in Dagster "
+              "(move CCW_PARTITION_START back to backfill them day by day).", file=sys.stderr)
     if last > newest:
         print(f"Exports run to {last}, but {newest} is the latest complete day in {settings.timezone}: "
               f"building up to {newest}.")
@@ -154,4 +174,10 @@ def run_sample(settings: OrchestrationSettings | None = None) -> int:
     data_docs = paths.data_dir / "quality" / "data_docs" / "index.html"
     if data_docs.exists():
         print(f"  Data Docs: {data_docs.as_uri()}")
+    refused, reasons = landing_refusals(result)
+    if refused:
+        print(f"Landing refused {refused} file(s); the warehouse was built and published without them "
+              f"(exit code {EXIT_FILES_REFUSED}). Fix or remove them: the next run lands or forgets them.\n{reasons}",
+              file=sys.stderr)
+        return EXIT_FILES_REFUSED
     return 0

@@ -1,9 +1,19 @@
 """`ccw`: the command line of the pipeline's Python steps.
 
 ccw generate [--preset default|small|tiny|scale] [--seed N] [--dirt-rate R]
-ccw land                      # land new or changed export files into raw tables
-ccw build                     # dbt seed + snapshot + build
-ccw run                       # generate if no sample, land, build, summarise
+ccw land  [--wait [S]]        # land new or changed export files into raw tables
+ccw build [--wait [S]]        # dbt seed + snapshot + build
+ccw run   [--wait [S]]        # generate if no sample, land, build, summarise
+ccw metrics list|query|validate|catalog   # the semantic layer's metrics, read-only on the serving file (no lock)
+
+run, land and build hold the data folder's run lock ($CCW_DATA_DIR/.ccw-run.lock): one at a time per data folder.
+
+exit codes:
+  0   done, nothing refused
+  1   failed or stopped: a critical quality finding, a failing dbt test or step (stops before publishing)
+  2   the DuckDB build file is held by another (non-ccw) process
+  3   done and published, but landing refused or quarantined file(s): listed in the output
+  75  another ccw run holds the data folder (named in the message); --wait waits for it
 """
 
 from __future__ import annotations
@@ -12,6 +22,11 @@ import argparse
 import sys
 
 from ccw.config import settings
+
+#: done and published, but landing refused or quarantined at least one file (listed in the output)
+EXIT_FILES_REFUSED = 3
+#: the commands that write the data folder and hold its run lock
+LOCKED_COMMANDS = ("land", "build", "run")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -27,6 +42,10 @@ def _cmd_land(args: argparse.Namespace) -> int:
 
     report = land_all(settings().raw_root, settings().build_warehouse)
     print(report.render())
+    if not report.ok:
+        print(f"ccw land: {len(report.quarantined) + len(report.refused)} file(s) refused or quarantined (listed "
+              f"above): every other file landed; exit code {EXIT_FILES_REFUSED}.", file=sys.stderr)
+        return EXIT_FILES_REFUSED
     return 0
 
 
@@ -42,6 +61,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return run_pipeline(preset=args.preset, seed=args.seed)
 
 
+def _cmd_metrics(args: argparse.Namespace) -> int:
+    from ccw.metrics import main as metrics_main
+
+    return metrics_main(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ccw", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--dirt-rate", type=float, default=None, help="scale of the dirt patterns (default preset's)")
     gen.set_defaults(func=_cmd_generate)
 
-    sub.add_parser("land", help="land new or changed export files").set_defaults(func=_cmd_land)
+    land = sub.add_parser("land", help="land new or changed export files")
+    land.set_defaults(func=_cmd_land)
     build = sub.add_parser("build", help="build the warehouse with dbt")
     build.add_argument(
         "--full-refresh",
@@ -66,15 +92,46 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--preset", default="default")
     run.add_argument("--seed", type=int, default=None)
     run.set_defaults(func=_cmd_run)
+    metrics = sub.add_parser(
+        "metrics", help="the semantic layer: list, query, validate the KPI metrics (read-only, never blocks a build)"
+    )
+    from ccw.metrics import add_arguments as add_metrics_arguments
+
+    add_metrics_arguments(metrics)
+    metrics.set_defaults(func=_cmd_metrics)
+    for command in (land, build, run):
+        command.add_argument(
+            "--wait", nargs="?", type=float, const=-1.0, default=0.0, metavar="SECONDS",
+            help="when another ccw run holds the data folder, wait for it (up to SECONDS, default: as long as it "
+            "takes) instead of exiting with code 75",
+        )
 
     args = parser.parse_args(argv)
     from ccw.land import WarehouseLockedError
+    from ccw.runlock import EXIT_LOCKED, RunLockedError
 
     try:
-        return int(args.func(args))
+        if args.command not in LOCKED_COMMANDS:
+            return int(args.func(args))
+        return _locked(args)
+    except RunLockedError as exc:
+        print(f"ccw {args.command}: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
     except WarehouseLockedError as exc:
         print(f"ccw {args.command}: {exc}", file=sys.stderr)
         return 2
+
+
+def _locked(args: argparse.Namespace) -> int:
+    """Run the command holding the data folder's run lock."""
+    from ccw.runlock import run_lock
+
+    def waiting(holder) -> None:
+        print(f"ccw {args.command}: waiting for {holder.describe()} to end", file=sys.stderr, flush=True)
+
+    wait = None if args.wait < 0 else args.wait
+    with run_lock(settings().data_dir, wait=wait, on_wait=waiting):
+        return int(args.func(args))
 
 
 def entry() -> None:

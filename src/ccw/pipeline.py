@@ -2,7 +2,8 @@
 
 ``ccw run`` and the scheduled run are one code path: :func:`ccw_orchestration.run.run_sample` materialises the
 daily job (land -> raw gates -> dbt build -> mart gates -> publish -> report) for the latest export day; landing
-takes every new or changed file and dbt rebuilds the whole history.
+takes every new or changed file and dbt rebuilds the whole history. ``ccw.cli`` holds the data folder's run lock
+around it (``ccw.runlock``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from ccw.config import settings
 
 
 def has_exports(raw_root: Path) -> bool:
-    return raw_root.exists() and any(p.is_file() for p in raw_root.rglob("*.*"))
+    """True when anything lies under the raw root (even what landing refuses): the sample is generated only
+    into an empty or missing raw root, never beside an operator's files. Links are never followed."""
+    from ccw.land.paths import scan
+
+    found = scan(raw_root)
+    return bool(found.files or found.refused)
 
 
 def run_pipeline(preset: str = "default", seed: int | None = None) -> int:

@@ -3,7 +3,8 @@
 One ``@dbt_assets`` op runs ``dbt build`` (models and their tests in dependency order); dbt tests, source tests
 included, are asset checks, blocking when their severity is error. dbt sources map to the landing assets
 ``["raw", "<system>__<entity>"]``. The roster snapshot replay runs first, in a child process, when the snapshot
-is part of the run. The partition window goes to dbt as ``--vars`` (ccw_window_start / ccw_window_end).
+is part of the run. The partition window goes to dbt as ``--vars`` (ccw_window_start / ccw_window_end). Both child
+processes (the replay, the dbt CLI) die with the process that runs the step (``ccw.childproc``).
 """
 
 import json
@@ -22,8 +23,10 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from dagster_dbt.core import dbt_cli_invocation
 
 from ccw.build import dbt_target_path
+from ccw.childproc import children_die_with_this_process
 from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.partitions import run_window, window_vars
@@ -147,7 +150,8 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = dbt_target_path(build)
         evaluated: set[dg.AssetCheckKey] = set()
-        with dbt_environment(build, indirect_selection="empty" if tests is not None else None):
+        with dbt_environment(build, indirect_selection="empty" if tests is not None else None), \
+                children_die_with_this_process(dbt_cli_invocation):  # a killed run takes its dbt with it
             invocation = dbt.cli(args, context=context, target_path=target)
         for event in invocation.stream():
             if isinstance(event, dg.Output):

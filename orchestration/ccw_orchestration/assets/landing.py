@@ -54,6 +54,7 @@ def build_landing_assets(
     def land_raw_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         """Land every new or changed export file into raw.<system>__<entity>; quarantine unreadable ones."""
         from ccw.land import land_all
+        from ccw.land.report import shown
 
         raw_root = warehouse.raw_root_path()
         with retry_transient(context, settings):
@@ -83,13 +84,16 @@ def build_landing_assets(
         yield dg.MaterializeResult(
             asset_key=LANDING_LOG_SPECS[0].key,
             metadata={f"files_{o}": len([f for f in report.files if f.outcome == o])
-                      for o in ("landed", "replaced", "unchanged", "quarantined")},
+                      for o in ("landed", "replaced", "unchanged", "quarantined", "refused", "ignored")},
         )
+        # refused: by its path alone (bad name or place, link, hidden or special file), never in the manifest
         yield dg.MaterializeResult(
             asset_key=LANDING_LOG_SPECS[1].key,
             metadata={"files_quarantined": len(report.quarantined),
+                      "files_refused": len(report.refused),
                       "reasons": dg.MetadataValue.md("\n".join(
-                          f"- `{f.path}`: {f.reason}" for f in report.quarantined) or "none")},
+                          f"- `{shown(f.path)}`: {f.reason}" for f in report.quarantined + report.refused)
+                          or "none")},
         )
 
     return land_raw_exports

@@ -3,7 +3,11 @@
     report = land_all(raw_root, warehouse)   # every new or changed file, one transaction each
     print(report.render())
 
-Modules: ``paths`` (find files, read their names), ``fingerprint`` (sha256, size, mtime),
+The path is judged first: a wrong name or place, a symbolic link, a hidden or special file is refused (listed in
+``raw._refused_paths``, never landed, links never followed), and the quarantine records of files no longer under
+the raw root are retired, so the state follows the files.
+
+Modules: ``paths`` (find files, judge their paths), ``fingerprint`` (sha256, size, mtime),
 ``tables`` (DDL of raw tables, manifest, quarantine, per-file view), ``connection`` (the one
 writer), ``transcode`` (GB18030 -> UTF-8), ``columns`` (field checks), ``readers`` (the DuckDB
 SELECT per format), ``load`` (one file, one transaction), ``quarantine``, ``manifest``,

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from ccw.exports import Entity
+from ccw.land import readers
 from ccw.land.errors import Unreadable, short
 from ccw.land.sql import literal
 
@@ -80,7 +81,8 @@ def _json_key_sets_sql(path: Path, struct_columns: list[str]) -> str:
     paths = "[" + ", ".join(literal(p) for p in ["$", *(f"$.{c}" for c in struct_columns)]) + "]"
     return (
         f"select any_value(key_lists) from (select json_keys(json, {paths}) as key_lists "
-        f"from read_json_objects({literal(str(path))}, format = 'newline_delimited')) group by hash(key_lists)"
+        f"from read_json_objects({literal(str(path))}, format = 'newline_delimited', "
+        f"maximum_object_size = {readers.MAX_RECORD_BYTES})) group by hash(key_lists)"
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,13 +24,18 @@ class Fingerprint:
 
 
 def fingerprint(path: Path) -> Fingerprint:
+    """Checksum, size and mtime of the regular file at ``path``; a symbolic link is never followed (``OSError``)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"not a regular file: {path}")
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
-    stat = path.stat()
-    modified = datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(tzinfo=None)
-    return Fingerprint(digest.hexdigest(), stat.st_size, modified)
+        info = os.fstat(handle.fileno())
+    modified = datetime.fromtimestamp(info.st_mtime, tz=UTC).replace(tzinfo=None)
+    return Fingerprint(digest.hexdigest(), info.st_size, modified)
 
 
 def utc_now() -> datetime:

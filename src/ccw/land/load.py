@@ -6,12 +6,14 @@ file is reported ``Unreadable`` (the caller quarantines it).
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from ccw.exports import Entity
+from ccw.land import readers
 from ccw.land.columns import check_csv, check_json, check_parquet
 from ccw.land.errors import Unreadable, short
 from ccw.land.fingerprint import Fingerprint
@@ -35,6 +37,20 @@ _NOT_THE_FILE = (
     duckdb.PermissionException,
 )
 _FORMAT_LABEL = {"jsonl": "corrupt JSON", "csv": "malformed CSV", "parquet": "unreadable Parquet"}
+_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_LINE_SIZE = re.compile(r"Maximum line size of \d+ bytes exceeded\. Actual Size: ?(\d+) bytes")
+
+
+def reason_of(file_format: str, message: str) -> str:
+    """The quarantine reason for an engine error: its first line, or the line and the bound for an over-long line
+    (the engine's message would quote the whole line)."""
+    size = _LINE_SIZE.search(message)
+    if size:
+        line = _LINE.search(message)
+        where = f"line {line[1]}" if line else "a line"
+        return (f"{_FORMAT_LABEL[file_format]}: {where} is {int(size[1]):,} bytes, over the bound of "
+                f"{readers.MAX_RECORD_BYTES:,} bytes per line (ccw.land.readers.MAX_RECORD_BYTES)")
+    return f"{_FORMAT_LABEL[file_format]}: {short(message)}"
 
 
 def readable_copy(entity: Entity, file: ExportFile, workdir: Path) -> Path:
@@ -104,9 +120,9 @@ def land_file(
     except duckdb.IOException as exc:
         if str(source) not in str(exc):  # e.g. the warehouse's disk is full
             raise
-        raise Unreadable(f"{_FORMAT_LABEL[entity.file_format]}: {short(str(exc))}") from exc
+        raise Unreadable(reason_of(entity.file_format, str(exc))) from exc
     except duckdb.Error as exc:  # invalid input, conversion errors, corrupt pages, ...
-        raise Unreadable(f"{_FORMAT_LABEL[entity.file_format]}: {short(str(exc))}") from exc
+        raise Unreadable(reason_of(entity.file_format, str(exc))) from exc
     finally:
         if source != file.path:
             source.unlink(missing_ok=True)

@@ -1,4 +1,9 @@
-"""Read the landing state per file and record each attempt in ``raw._landing_manifest``."""
+"""Read the landing state per file and record each attempt in ``raw._landing_manifest``.
+
+The state follows the files: :func:`retire_missing` moves the quarantine records of files that are no longer
+landable under the raw root (deleted, renamed, or refused by their path) out of the manifest and the quarantine
+log, so that a refusal stops counting once its file is gone.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ import duckdb
 
 from ccw.land.fingerprint import Fingerprint
 from ccw.land.paths import ExportFile
-from ccw.land.tables import FILES_VIEW, MANIFEST
+from ccw.land.tables import FILES_VIEW, MANIFEST, MANIFEST_RETIRED, QUARANTINE, QUARANTINE_RETIRED
+
+RETIRED_REASON = "no longer a landable file under the raw root (deleted, renamed or refused by its path)"
 
 
 @dataclass(frozen=True)
@@ -61,3 +68,43 @@ def record_attempt(
             reason,
         ],
     )
+
+
+def retire_missing(con: duckdb.DuckDBPyConnection, landable: set[str], at: datetime) -> list[str]:
+    """Move the quarantine records of every file path not in ``landable`` to the ``*_retired`` tables.
+
+    Only quarantine records move: the manifest's ``quarantined`` attempts and the file's rows of
+    ``raw._quarantine``. The attempts that landed rows stay, because those rows stay in the raw tables (deleting
+    an export does not delete what it landed); the file's state is then its latest landing again. Legacy records
+    of paths refused by name (from before landing judged paths first, with no export day) retire the same way.
+    Returns the retired paths."""
+    rows = con.execute(
+        f"select distinct file_path from {MANIFEST} where outcome = 'quarantined' "
+        f"union select distinct file_path from {QUARANTINE}"
+    ).fetchall()
+    gone = sorted(r[0] for r in rows if r[0] not in landable)
+    if not gone:
+        return []
+    con.begin()
+    try:
+        con.execute("create temporary table _ccw_gone (file_path varchar)")
+        con.executemany("insert into _ccw_gone values (?)", [[p] for p in gone])
+        con.execute(
+            f"insert into {MANIFEST_RETIRED} select m.*, ?, ? from {MANIFEST} as m "
+            "where m.outcome = 'quarantined' and m.file_path in (select file_path from _ccw_gone)",
+            [at, RETIRED_REASON],
+        )
+        con.execute(f"delete from {MANIFEST} where outcome = 'quarantined' "
+                    "and file_path in (select file_path from _ccw_gone)")
+        con.execute(
+            f"insert into {QUARANTINE_RETIRED} select q.*, ?, ? from {QUARANTINE} as q "
+            "where q.file_path in (select file_path from _ccw_gone)",
+            [at, RETIRED_REASON],
+        )
+        con.execute(f"delete from {QUARANTINE} where file_path in (select file_path from _ccw_gone)")
+        con.execute("drop table _ccw_gone")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return gone

@@ -1,20 +1,36 @@
-"""Find export files under the raw root and read what their paths say.
+"""Find export files under the raw root and judge what their paths say, before any byte is read.
 
-A well-placed file is ``<raw root>/<system>/<entity>/<YYYY-MM-DD>.<ext>`` of a registered entity
-with that entity's extension. Anything else is still returned, with ``problem`` set, so that it
-is quarantined rather than ignored. Hidden files and folders (``.name``) are skipped.
+A landable file is a **regular file** at ``<raw root>/<system>/<entity>/<YYYY-MM-DD>.<ext>`` of a registered
+entity, with that entity's extension and a plausible export day (:func:`plausible_day`). Anything else is
+returned too, never silently skipped:
+
+- a regular file whose path is wrong (misplaced, unknown entity folder, bad name, impossible or implausible day)
+  is an :class:`ExportFile` with ``problem`` set: landing refuses it by name (a copy is set aside, it never
+  reaches a raw table, the manifest or a model);
+- a symbolic link (to a file or a folder, inside or outside the raw root), a hidden file or folder (``.name``)
+  and anything that is not a regular file or folder (a FIFO, a socket, a device) is a :class:`Refused` entry:
+  it is listed with its reason and **never opened, followed or copied**. Folders are walked without following
+  links (``os.scandir`` with ``follow_symlinks=False``), so nothing outside the raw root is ever reached.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
-from datetime import date
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from ccw.exports import BY_TABLE, Entity
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+#: ``YYYY-MM-DD`` in ASCII digits and nothing else (no Unicode digits, no trailing newline).
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+
+#: The plausible export days: from this day ...
+EARLIEST_EXPORT_DAY = date(1990, 1, 1)
+#: ... to today in UTC plus this many days (a centre east of UTC, up to UTC+14, is at most one day ahead).
+DAYS_AHEAD_OF_UTC = 1
 
 
 @dataclass(frozen=True)
@@ -36,8 +52,28 @@ class ExportFile:
         return None
 
 
+@dataclass(frozen=True)
+class Refused:
+    """A path under the raw root that landing never opens: a symbolic link, a hidden entry, a special file."""
+
+    path: Path  # absolute, as found (never resolved)
+    relative: str  # posix path relative to the raw root
+    kind: str  # symlink | hidden | special
+    reason: str
+
+
+@dataclass
+class RawScan:
+    files: list[ExportFile] = field(default_factory=list)  # regular files, each judged by its path
+    refused: list[Refused] = field(default_factory=list)  # never opened
+
+    @property
+    def landable(self) -> list[ExportFile]:
+        return [f for f in self.files if f.problem is None]
+
+
 def parse_day(stem: str) -> date | None:
-    match = _DAY.match(stem)
+    match = _DAY.fullmatch(stem)
     if not match:
         return None
     try:
@@ -46,7 +82,21 @@ def parse_day(stem: str) -> date | None:
         return None
 
 
-def describe(path: Path, raw_root: Path) -> ExportFile:
+def latest_plausible_day(today: date | None = None) -> date:
+    return (today or datetime.now(UTC).date()) + timedelta(days=DAYS_AHEAD_OF_UTC)
+
+
+def plausible_day(day: date, today: date | None = None) -> str | None:
+    """Why ``day`` cannot be an export day (None when it can): before 1990-01-01 or after UTC today + 1 day."""
+    if day < EARLIEST_EXPORT_DAY:
+        return f"implausible export day: {day} is before {EARLIEST_EXPORT_DAY}"
+    latest = latest_plausible_day(today)
+    if day > latest:
+        return f"implausible export day: {day} is in the future (after {latest}, UTC today + {DAYS_AHEAD_OF_UTC} day)"
+    return None
+
+
+def describe(path: Path, raw_root: Path, today: date | None = None) -> ExportFile:
     """What the path of one file says: entity, export date, or why it cannot be landed."""
     relative = path.relative_to(raw_root).as_posix()
     parts = relative.split("/")
@@ -60,19 +110,64 @@ def describe(path: Path, raw_root: Path) -> ExportFile:
     if entity is None:
         problem = f"unknown entity folder: {system}/{name} is not a registered export"
     elif day is None:
-        problem = f"bad file name: {filename!r} is not <YYYY-MM-DD>.{entity.extension}"
+        problem = f"bad file name: {filename!r} is not <YYYY-MM-DD>.{entity.extension} of a real day"
     elif not dot or ext != entity.extension:
         problem = f"bad file name: {filename!r} should have the extension .{entity.extension}"
+    else:
+        problem = plausible_day(day, today)
     return ExportFile(path, relative, system, name, entity, day, problem)
 
 
-def discover(raw_root: Path) -> list[ExportFile]:
-    """Every non-hidden file under ``raw_root``, sorted by relative path."""
-    if not raw_root.is_dir():
-        return []
-    found = [
-        p
-        for p in raw_root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_root).parts)
-    ]
-    return [describe(p, raw_root) for p in sorted(found, key=lambda p: p.relative_to(raw_root).as_posix())]
+def _walk(folder: Path, raw_root: Path, today: date | None, out: RawScan) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:  # an unreadable folder is listed, not skipped
+        relative = folder.relative_to(raw_root).as_posix()
+        out.refused.append(Refused(folder, relative, "special", f"folder cannot be listed: {exc.strerror}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        relative = path.relative_to(raw_root).as_posix()
+        if entry.is_symlink():
+            out.refused.append(Refused(path, relative, "symlink", "symbolic link: never followed (landing reads "
+                                       "regular files inside the raw root only)"))
+        elif entry.name.startswith("."):
+            what = "folder: not searched" if entry.is_dir(follow_symlinks=False) else "file: not landed"
+            out.refused.append(Refused(path, relative, "hidden", f"hidden {what} (its name starts with '.')"))
+        elif entry.is_dir(follow_symlinks=False):
+            _walk(path, raw_root, today, out)
+        elif entry.is_file(follow_symlinks=False):
+            out.files.append(describe(path, raw_root, today))
+        else:
+            mode = entry.stat(follow_symlinks=False).st_mode
+            kind = "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device or special file"
+            out.refused.append(Refused(path, relative, "special", f"not a regular file ({kind}): never opened"))
+
+
+def scan(raw_root: Path, today: date | None = None) -> RawScan:
+    """Everything under ``raw_root``, sorted by relative path: files judged by their path, and refused entries.
+
+    ``today`` (default: today in UTC) bounds the plausible export days."""
+    out = RawScan()
+    if raw_root.is_dir():
+        _walk(raw_root, raw_root, today, out)
+    out.files.sort(key=lambda f: f.relative)
+    out.refused.sort(key=lambda r: r.relative)
+    return out
+
+
+def discover(raw_root: Path, today: date | None = None) -> list[ExportFile]:
+    """Every non-hidden regular file under ``raw_root`` (symbolic links never), sorted by relative path."""
+    return scan(raw_root, today).files
+
+
+def inside_raw_root(path: Path, raw_root: Path) -> bool:
+    """True when ``path`` still is the regular file it was found as: no symbolic link on the way, inside the root.
+
+    Checked again right before a file is read, in case a path was swapped for a link after the scan."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        return os.path.realpath(path) == os.path.join(os.path.realpath(raw_root), *path.relative_to(raw_root).parts)
+    except (OSError, ValueError):
+        return False

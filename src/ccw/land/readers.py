@@ -14,6 +14,12 @@ from pathlib import Path
 from ccw.exports import LANDING_COLUMNS, Entity
 from ccw.land.sql import ident, literal, struct_literal
 
+#: The longest CSV line and the largest JSON record landing reads: 64 MiB. DuckDB's defaults (2 MB per CSV line,
+#: 16 MiB per JSON object) refused a whole file for one long text value (a 3 MiB comment); raising the bound
+#: costs nothing measurable on ordinary files (the buffers grow only for the long record). A record above it
+#: still makes its file unreadable (quarantined with a reason naming the line and this bound).
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
 _LANDING_VALUES = "$source_file, cast($export_date as date), {row_number}, $checksum, cast($landed_at as timestamp)"
 
 
@@ -24,7 +30,7 @@ def insert_columns(entity: Entity) -> str:
 def _json_source(entity: Entity, path: Path) -> str:
     return (
         f"read_json({literal(str(path))}, format = 'newline_delimited', "
-        f"columns = {struct_literal(entity.columns)}) with ordinality"
+        f"columns = {struct_literal(entity.columns)}, maximum_object_size = {MAX_RECORD_BYTES}) with ordinality"
     )
 
 
@@ -33,7 +39,7 @@ def _csv_source(header: list[str], path: Path) -> str:
     return (
         f"read_csv({literal(str(path))}, header = true, columns = {columns}, auto_detect = false, "
         "delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8', strict_mode = true, "
-        "allow_quoted_nulls = false) with ordinality"
+        f"allow_quoted_nulls = false, max_line_size = {MAX_RECORD_BYTES}) with ordinality"
     )
 
 

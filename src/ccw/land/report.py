@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-OUTCOMES = ("landed", "replaced", "unchanged", "quarantined")
+OUTCOMES = ("landed", "replaced", "unchanged", "quarantined", "refused", "ignored")
+
+
+def shown(path: str) -> str:
+    """A path as printed: quoted with escapes when it holds a control character (no forged log line)."""
+    return path if path.isprintable() else repr(path)
 
 
 @dataclass(frozen=True)
@@ -17,7 +22,8 @@ class FileResult:
     export_date: date | None
     checksum: str | None
     rows: int | None  # records in the file (None when it could not be read)
-    outcome: str  # landed | replaced | unchanged | quarantined
+    # landed | replaced | unchanged | quarantined | refused (by its path: never in the manifest) | ignored (hidden)
+    outcome: str
     reason: str | None = None
     bytes: int | None = None
     seconds: float = 0.0
@@ -31,6 +37,7 @@ class LandingReport:
     run_id: str
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
+    retired: list[str] = field(default_factory=list)  # paths whose quarantine records stopped counting
 
     def _with(self, outcome: str) -> list[FileResult]:
         return [f for f in self.files if f.outcome == outcome]
@@ -52,9 +59,18 @@ class LandingReport:
         return self._with("quarantined")
 
     @property
+    def refused(self) -> list[FileResult]:
+        return self._with("refused")
+
+    @property
+    def ignored(self) -> list[FileResult]:
+        """Hidden files and folders (``.name``): listed, never landed, not a finding (an upload's temporary file)."""
+        return self._with("ignored")
+
+    @property
     def ok(self) -> bool:
-        """True when no file had to be quarantined."""
-        return not self.quarantined
+        """True when no file had to be quarantined or refused (ignored hidden files do not count)."""
+        return not self.quarantined and not self.refused
 
     @property
     def rows_landed(self) -> int:
@@ -75,5 +91,9 @@ class LandingReport:
             f"  {len(self.files)} file(s) in {self.seconds:.1f} s: {counts}; {self.rows_landed:,} rows landed{rate}",
         ]
         lines += [f"  {table:<36} {rows:>12,} rows" for table, rows in self.rows_per_table().items()]
-        lines += [f"  QUARANTINED {f.path}: {f.reason}" for f in self.quarantined]
+        lines += [f"  QUARANTINED {shown(f.path)}: {f.reason}" for f in self.quarantined]
+        lines += [f"  REFUSED {shown(f.path)}: {f.reason}" for f in self.refused]
+        lines += [f"  IGNORED {shown(f.path)}: {f.reason}" for f in self.ignored]
+        lines += [f"  RETIRED {shown(p)}: no longer under the raw root, its quarantine records no longer count"
+                  for p in self.retired]
         return "\n".join(lines)

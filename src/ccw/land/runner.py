@@ -1,4 +1,10 @@
-"""``land_all``: land every new or changed export file under the raw root, one transaction per file."""
+"""``land_all``: land every new or changed export file under the raw root, one transaction per file.
+
+The path is judged first (``ccw.land.paths``): a file whose path is wrong is refused by name (a copy set aside,
+a row in ``raw._refused_paths``) and never reaches a raw table, the manifest or a model; a symbolic link, hidden
+or special file is listed there too and never opened. Quarantine records of files no longer under the raw root
+are retired before anything lands, so a deleted or renamed bad file stops counting at the next run.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,9 @@ from ccw.land.connection import open_warehouse
 from ccw.land.errors import Unreadable
 from ccw.land.fingerprint import Fingerprint, fingerprint, utc_now
 from ccw.land.load import land_file
-from ccw.land.manifest import PriorState, load_state, record_attempt
-from ccw.land.paths import ExportFile, discover
-from ccw.land.quarantine import copy_aside, record_quarantine
+from ccw.land.manifest import PriorState, load_state, record_attempt, retire_missing
+from ccw.land.paths import ExportFile, Refused, inside_raw_root, scan
+from ccw.land.quarantine import copy_aside, quarantine_path, record_quarantine, record_refused
 from ccw.land.report import FileResult, LandingReport
 from ccw.land.tables import ensure_raw_tables
 
@@ -52,6 +58,50 @@ def _quarantine(
     return copy
 
 
+def _refuse_entry(con: duckdb.DuckDBPyConnection, entry: Refused, run_id: str) -> FileResult:
+    """A symbolic link, hidden or special file: listed with its reason, never opened, followed or copied. Hidden
+    entries are ``ignored`` (listed, not a finding); the others are ``refused``."""
+    record_refused(con, run_id, entry.relative, entry.kind, entry.reason, utc_now())
+    return FileResult(path=entry.relative, entity=None, export_date=None, checksum=None, rows=None,
+                      outcome="ignored" if entry.kind == "hidden" else "refused", reason=entry.reason)
+
+
+def _unreadable_now(con: duckdb.DuckDBPyConnection, file: ExportFile, run_id: str, why: str) -> FileResult:
+    """A file found by the scan that is no longer a regular file inside the raw root when it is to be read."""
+    return _refuse_entry(con, Refused(file.path, file.relative, "special", why), run_id)
+
+
+_SWAPPED = "no longer a regular file inside the raw root when it was to be read (a link is never followed)"
+
+
+def _fingerprint_or_refuse(
+    con: duckdb.DuckDBPyConnection, file: ExportFile, run_id: str, raw_root: Path
+) -> Fingerprint | FileResult:
+    if not inside_raw_root(file.path, raw_root):
+        return _unreadable_now(con, file, run_id, _SWAPPED)
+    try:
+        return fingerprint(file.path)
+    except FileNotFoundError:
+        return _unreadable_now(con, file, run_id, "disappeared before it could be read")
+    except OSError:
+        return _unreadable_now(con, file, run_id, _SWAPPED)
+
+
+def _refuse_path(con: duckdb.DuckDBPyConnection, file: ExportFile, run_id: str, qdir: Path,
+                 raw_root: Path) -> FileResult:
+    """A regular file whose path is wrong: copied aside once per content, listed, never landed."""
+    started = time.perf_counter()
+    reason = file.problem or "not a landable path"
+    fp = _fingerprint_or_refuse(con, file, run_id, raw_root)
+    if isinstance(fp, FileResult):
+        return fp
+    copy = quarantine_path(file, fp, qdir)
+    if not copy.exists():
+        copy = copy_aside(file, fp, qdir, reason)
+    record_refused(con, run_id, file.relative, "path", reason, utc_now(), fp, copy)
+    return _result(file, fp, None, "refused", started, reason=reason, quarantine_path=copy)
+
+
 def _land_one(
     con: duckdb.DuckDBPyConnection,
     file: ExportFile,
@@ -59,9 +109,14 @@ def _land_one(
     run_id: str,
     qdir: Path,
     workdir: Path,
+    raw_root: Path,
 ) -> FileResult:
+    if file.problem is not None:
+        return _refuse_path(con, file, run_id, qdir, raw_root)
     started = time.perf_counter()
-    fp = fingerprint(file.path)
+    fp = _fingerprint_or_refuse(con, file, run_id, raw_root)
+    if isinstance(fp, FileResult):
+        return fp
     if prior is not None and prior.checksum == fp.checksum:
         if prior.last_outcome == "quarantined":
             reason = prior.last_reason or ""
@@ -80,7 +135,8 @@ def _land_one(
 
 
 def land_all(raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None) -> LandingReport:
-    """Land every new or changed file under ``raw_root`` into ``warehouse``; quarantine unreadable ones.
+    """Land every new or changed file under ``raw_root`` into ``warehouse``; quarantine unreadable ones, refuse
+    wrong paths, links, hidden and special files (listed in the report, never landed).
 
     ``quarantine_dir`` defaults to ``<data dir>/quarantine`` (``ccw.config``). Raises
     ``WarehouseLockedError`` when another process holds the warehouse.
@@ -91,15 +147,21 @@ def land_all(raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None
         quarantine_dir = settings().quarantine_dir
     started = time.perf_counter()
     report = LandingReport(raw_root=raw_root, warehouse=warehouse, run_id=uuid.uuid4().hex)
-    files = discover(raw_root)
+    found = scan(raw_root)
     con = open_warehouse(warehouse)
     try:
         ensure_raw_tables(con)
+        if raw_root.is_dir():  # a missing raw root (a mount not there) retires nothing
+            report.retired = retire_missing(con, {f.relative for f in found.landable}, utc_now())
         state = load_state(con)
+        for entry in found.refused:
+            report.files.append(_refuse_entry(con, entry, report.run_id))
         with tempfile.TemporaryDirectory(prefix="ccw-land-") as workdir:
-            for file in files:
-                result = _land_one(con, file, state.get(file.relative), report.run_id, quarantine_dir, Path(workdir))
+            for file in found.files:
+                result = _land_one(con, file, state.get(file.relative), report.run_id, quarantine_dir, Path(workdir),
+                                   raw_root)
                 report.files.append(result)
+        report.files.sort(key=lambda f: f.path)
     finally:
         con.close()
     report.seconds = time.perf_counter() - started

@@ -2,6 +2,12 @@
 
 ``ensure_raw_tables`` is idempotent and runs at the start of every landing, so the dbt sources
 exist even for an entity no file has arrived for yet.
+
+Three more tables are landing's own bookkeeping and are **not** dbt sources (no model reads them):
+``raw._refused_paths`` lists every path refused by its path alone (a bad name or place, a symbolic
+link, a hidden or special file), one row per landing run that saw it; ``raw._landing_manifest_retired``
+and ``raw._quarantine_retired`` keep the quarantine records of files that are no longer under the
+raw root, moved out of the manifest and the quarantine log so that they stop counting.
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ SCHEMA = "raw"
 MANIFEST = f"{SCHEMA}._landing_manifest"
 QUARANTINE = f"{SCHEMA}._quarantine"
 FILES_VIEW = f"{SCHEMA}._landing_files"
+REFUSED_PATHS = f"{SCHEMA}._refused_paths"
+MANIFEST_RETIRED = f"{SCHEMA}._landing_manifest_retired"
+QUARANTINE_RETIRED = f"{SCHEMA}._quarantine_retired"
 _ATTEMPT_SEQUENCE = f"{SCHEMA}._landing_attempt_id"
 
 _MANIFEST_DDL = f"""
@@ -43,6 +52,53 @@ create table if not exists {QUARANTINE} (
   reason varchar not null,
   quarantine_path varchar not null,    -- where the copy of the file is kept
   quarantined_at timestamp not null    -- UTC
+)
+"""
+
+_REFUSED_PATHS_DDL = f"""
+create table if not exists {REFUSED_PATHS} (
+  run_id varchar not null,
+  file_path varchar not null,          -- relative to the raw root, posix
+  kind varchar not null,               -- path (bad name or place) | symlink | hidden | special
+  reason varchar not null,
+  checksum varchar,                    -- sha256, for a regular file only (a link is never read)
+  bytes bigint,
+  quarantine_path varchar,             -- the copy set aside, for a regular file only
+  refused_at timestamp not null        -- UTC
+)
+"""
+
+_MANIFEST_RETIRED_DDL = f"""
+create table if not exists {MANIFEST_RETIRED} (
+  attempt_id bigint not null,
+  run_id varchar not null,
+  file_path varchar not null,
+  system varchar,
+  entity varchar,
+  export_date date,
+  checksum varchar,
+  bytes bigint,
+  rows bigint,
+  file_modified_at timestamp,
+  landed_at timestamp not null,
+  outcome varchar not null,
+  reason varchar,
+  retired_at timestamp not null,       -- UTC
+  retired_reason varchar not null
+)
+"""
+
+_QUARANTINE_RETIRED_DDL = f"""
+create table if not exists {QUARANTINE_RETIRED} (
+  file_path varchar not null,
+  system varchar,
+  entity varchar,
+  checksum varchar not null,
+  reason varchar not null,
+  quarantine_path varchar not null,
+  quarantined_at timestamp not null,
+  retired_at timestamp not null,       -- UTC
+  retired_reason varchar not null
 )
 """
 
@@ -84,11 +140,15 @@ where a.attempt_rank = 1
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Create schema ``raw``, every registered raw table, the manifest, quarantine log and view."""
+    """Create schema ``raw``, every registered raw table, the manifest, quarantine log and view, and landing's
+    own bookkeeping tables (refused paths, retired records)."""
     con.execute(f"create schema if not exists {SCHEMA}")
     for entity in ENTITIES:
         con.execute(raw_table_ddl(entity, SCHEMA))
     con.execute(f"create sequence if not exists {_ATTEMPT_SEQUENCE}")
     con.execute(_MANIFEST_DDL)
     con.execute(_QUARANTINE_DDL)
+    con.execute(_REFUSED_PATHS_DDL)
+    con.execute(_MANIFEST_RETIRED_DDL)
+    con.execute(_QUARANTINE_RETIRED_DDL)
     con.execute(_FILES_VIEW_DDL)
