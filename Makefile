@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test lint generate land build docs benchmark lock clean dagster
+.PHONY: setup run test lint generate land build docs benchmark lock clean dagster metrics
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ build: setup
 
 docs: setup
 	$(BIN)/dbt docs generate
+
+metrics: setup ## a metric table from the semantic layer, read-only on the serving file (after make run)
+	$(BIN)/ccw metrics query --metrics offered,service_level,asa_seconds,aht_seconds,fcr_rate,csat_avg \
+		--group-by metric_time__month,contact__channel
 
 DAGSTER_HOME ?= $(CURDIR)/data/dagster
 dagster: setup ## the Dagster UI on http://localhost:3000: lineage, checks, schedule, sensors, backfills
