@@ -25,6 +25,12 @@ assignments as (
 
 ),
 
+queues as (
+
+    select * from {{ ref('dim_queues') }}
+
+),
+
 {# Stations: a new one each time the assignee (or the group) differs from the period before. #}
 assignment_changes as (
 
@@ -103,6 +109,7 @@ joined as (
         tickets.via_channel,
         tickets.created_at,
         tickets.updated_at,
+        coalesce(queues.time_zone, '{{ var("contacts_default_time_zone", "Asia/Shanghai") }}') as time_zone,
         metrics.first_response_at,
         metrics.first_solved_at,
         metrics.solved_at,
@@ -144,6 +151,8 @@ joined as (
         on tickets.ticket_id = durations.ticket_id
     left join assignment_summary
         on tickets.ticket_id = assignment_summary.ticket_id
+    left join queues
+        on tickets.queue_id = queues.queue_id
 
 ),
 
@@ -159,6 +168,7 @@ final as (
         ticket_type,
         via_channel,
         created_at,
+        cast({{ utc_to_local('created_at', 'time_zone') }} as date) as created_date_local,
         updated_at,
         first_response_at,
         first_solved_at,
