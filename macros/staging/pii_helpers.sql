@@ -57,6 +57,18 @@
 {%- endmacro %}
 
 
+{#- An identifier that is not a key of the warehouse (a chat tool's visitor id) but may be built from an e-mail or
+    a phone number ("v_li.wei@example.com", a caller's number): when it carries one (redact_free_text would change
+    it), it is replaced by its salted hash (hash_pii: it still identifies, the same value hashes equal), otherwise
+    it stays as exported. -#}
+{% macro pseudonymise_identifier(expr) -%}
+    case
+        when {{ redact_free_text(expr) }} <> {{ expr }} then {{ hash_pii(expr) }}
+        else {{ expr }}
+    end
+{%- endmacro %}
+
+
 {#- A URL as a dimension: scheme, host and path, without the query string and the fragment (where forms and
     links put names, e-mails, phones and tokens), and with any e-mail or phone left in the path masked. -#}
 {% macro redact_url(expr) -%}

@@ -20,7 +20,7 @@ renamed as (
 
     select
         {{ clean_text('session_id') }} as session_id,
-        {{ clean_text('visitor_id') }} as visitor_id,
+        {{ pseudonymise_identifier(clean_text('visitor_id')) }} as visitor_id,
         {{ clean_text('customer_id') }} as customer_id,
         {{ clean_text('email') }} as email,
         {{ clean_text('requested_at') }} as requested_at_ms,

@@ -23,7 +23,7 @@ renamed as (
         {{ clean_text('customer_id') }} as customer_id,
         ordered_at,
         amount as amount_exported,
-        upper({{ clean_text('currency') }}) as currency,
+        {{ redact_free_text('upper(' ~ clean_text('currency') ~ ')') }} as currency,
         lower({{ clean_text('status') }}) as status,
         _source_file,
         _export_date,

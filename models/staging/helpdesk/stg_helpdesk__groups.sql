@@ -20,7 +20,7 @@ renamed as (
 
     select
         {{ clean_text('id') }} as group_id,
-        {{ clean_text('name') }} as group_name,
+        {{ redact_free_text(clean_text('name')) }} as group_name,
         _source_file,
         _export_date,
         _landed_at,

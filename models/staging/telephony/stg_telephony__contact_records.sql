@@ -31,7 +31,7 @@ flattened as (
         upper({{ clean_text('source.CustomerEndpoint.Type') }}) as customer_endpoint_type,
         {{ clean_text('source.Attributes.customer_id') }} as customer_id,
         lower({{ clean_text('source.Attributes.issue_type') }}) as issue_type,
-        {{ clean_text('source.Attributes.ivr_path') }} as ivr_path,
+        {{ redact_free_text(clean_text('source.Attributes.ivr_path')) }} as ivr_path,
         {{ clean_text('source.Queue.Name') }} as queue_ref,
         {{ clean_text('source.Queue.EnqueueTimestamp') }} as enqueue_timestamp,
         {{ clean_text('source.Queue.DequeueTimestamp') }} as dequeue_timestamp,
@@ -44,7 +44,7 @@ flattened as (
         {{ clean_text('source.Agent.AfterContactWorkDuration') }} as after_contact_work_duration,
         {{ clean_text('source.Agent.AfterContactWorkStartTimestamp') }} as acw_start_timestamp,
         {{ clean_text('source.Agent.AfterContactWorkEndTimestamp') }} as acw_end_timestamp,
-        upper({{ clean_text('source.DisconnectReason') }}) as disconnect_reason,
+        {{ redact_free_text('upper(' ~ clean_text('source.DisconnectReason') ~ ')') }} as disconnect_reason,
         (
             {{ clean_text('source.Agent.Username') }} is not null
             or {{ clean_text('source.Agent.ConnectedToAgentTimestamp') }} is not null
