@@ -2,8 +2,6 @@
     and not open (created, solved, reopened, deleted): the ticket-days kpi_ticket_backlog_daily counts. Rules in
     _int_tickets__backlog_days.yml. -#}
 {%- set open_statuses = "('new', 'open', 'pending', 'hold')" -%}
-{%- set as_of_expression = "cast('" ~ var('as_of_at') ~ "' as " ~ dbt.type_timestamp() ~ ")"
-    if var('as_of_at', none) else 'started_at' -%}
 
 with status_timeline as (
 
@@ -65,8 +63,7 @@ intervals as (
 
 as_of as (
 
-    select max({{ as_of_expression }}) as as_of_at
-    from status_timeline
+    select {{ tickets_as_of_at('status_timeline') }} as as_of_at
 
 ),
 

@@ -2,8 +2,6 @@
     open, pending = agent wait, hold) and requester wait (new + open + hold). Rules in
     _int_tickets__status_durations.yml. -#}
 {%- set unsolved = ['new', 'open', 'pending', 'hold'] -%}
-{%- set as_of_expression = "cast('" ~ var('as_of_at') ~ "' as " ~ dbt.type_timestamp() ~ ")"
-    if var('as_of_at', none) else 'started_at' -%}
 
 with status_timeline as (
 
@@ -19,8 +17,7 @@ tickets as (
 
 as_of as (
 
-    select max({{ as_of_expression }}) as as_of_at
-    from status_timeline
+    select {{ tickets_as_of_at('status_timeline') }} as as_of_at
 
 ),
 
