@@ -11,9 +11,9 @@
         rebuild's, and versions_merged = sum(version_count) adds the new versions to those already merged.
     A full rebuild (first build, or dbt build --full-refresh) reads everything. (`this is not none`: unit tests of a
     full build have no `this`.) Needed after changing a staging
-    rule, a var it reads (test_account_prefix, phone_default_country_code...) or CCW_PII_SALT, and after a
-    re-landed correction that REMOVES records (an incremental run re-reads the corrected file and replaces the
-    records it contains, but cannot see the ones it no longer contains). -#}
+    rule, a var it reads (test_account_prefix, phone_default_country_code...) or CCW_PII_SALT. A re-landed
+    correction (a file landing REPLACED, which may remove records) rebuilds its model in full by itself: see
+    forget_replaced_files below. -#}
 
 
 {#- The source CTE's filter: nothing on a full build; on an incremental run, the rows landed after the watermark. -#}
@@ -88,4 +88,33 @@
         ) as version_rank,
         cast(sum(version_count) over (partition by {{ keys }}) as {{ dbt.type_bigint() }}) as versions_merged
     from {{ candidates }}
+{%- endmacro %}
+
+
+{#- Pre-hook of every staging model (dbt_project.yml): when landing REPLACED a file of the model's source (a re-sent
+    file of the same name) after the table was last built, empty the table first, so that this incremental run reads
+    every landed row (the watermark of an empty table is none) and rebuilds the model in full. An incremental run
+    alone would replace the records the new version contains but keep the ones it no longer contains, keep a
+    winner the new version should have lost to an older version of another file, and count the replaced versions
+    twice in versions_merged. The delete runs inside the model's transaction: a failed build keeps the table as it
+    was. Costs one full rebuild of that model on the run after a correction; nothing otherwise (the manifest's
+    replaced attempts of one raw table are compared with the table's watermark). A replacement with no rows (a
+    header-only file) moves no watermark, so the model is rebuilt again until its source lands its next file:
+    correct, and rare. Nothing for a table model or a full build. -#}
+{% macro forget_replaced_files() -%}
+    {%- if execute and this is not none and model.sources | length == 1 and is_incremental() -%}
+    {%- set raw_table = source(model.sources[0][0], model.sources[0][1]).identifier -%}
+    delete from {{ this }}
+    where exists (
+        select 1
+        from {{ source('landing', '_landing_manifest') }} as replaced_files
+        where
+            lower(replaced_files.outcome) = 'replaced'
+            and {{ dbt.concat(['replaced_files.system', "'__'", 'replaced_files.entity']) }} = '{{ raw_table }}'
+            and replaced_files.landed_at > (
+                select coalesce(max(_landed_watermark), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+                from {{ this }}
+            )
+    )
+    {%- endif -%}
 {%- endmacro %}

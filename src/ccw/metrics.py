@@ -13,15 +13,23 @@ serving file ``CCW_WAREHOUSE``), so a query never takes a lock a build or a publ
 MetricFlow's own CLI (``mf list metrics``, ``mf query ...``, ``mf validate-configs``) reads the same manifest but
 connects through the dbt profile (the build database, opened for writing); use it on a build database no build is
 using, never on the serving file.
+
+Programs that run the same queries every day (the publish step's saved-query exports, the daily report) compile
+them once with :func:`compile_metric_sql`: the SQL is cached on disk under the manifest's hash, so MetricFlow (4-5 s
+to import and plan on this machine) is only loaded when a definition changed. Where filters may use DuckDB's named
+parameters (``$first_day``), bound when the SQL runs, so a query compiled once serves every window.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 import subprocess
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +39,8 @@ from ccw.config import PROJECT_ROOT, settings
 
 #: where `dbt parse` (make setup) writes the semantic manifest
 DEFAULT_MANIFEST = PROJECT_ROOT / "target" / "semantic_manifest.json"
+#: the table of the serving file holding the semantic manifest of its version (written by ccw.publish)
+SERVING_MANIFEST_TABLE = "_semantic_manifest"
 
 
 def _quote(identifier: str) -> str:
@@ -56,6 +66,46 @@ def manifest_catalogs(manifest: dict[str, Any]) -> set[str]:
     relations = [model["node_relation"] for model in manifest.get("semantic_models", [])]
     relations += [spine["node_relation"] for spine in manifest.get("project_configuration", {}).get("time_spines", [])]
     return {relation["database"] for relation in relations if relation.get("database")}
+
+
+def manifest_catalog(manifest: dict[str, Any]) -> str:
+    """The one catalog name the compiled SQL qualifies relations with ("warehouse": dbt names it after the build
+    file); attach the DuckDB file to query under this name."""
+    catalogs = manifest_catalogs(manifest)
+    if len(catalogs) > 1:
+        raise ValueError(f"the semantic models live in several databases ({sorted(catalogs)}): not supported")
+    return next(iter(catalogs), "warehouse")
+
+
+def serving_manifest_text(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str | None:
+    """The semantic manifest (JSON text) a publish stored in the serving file with its version, or None when the
+    file has none (published before manifests were stored, or from a build without a semantic manifest)."""
+    table = f"{_quote(catalog) + '.' if catalog else ''}main.{SERVING_MANIFEST_TABLE}"
+    try:
+        row = con.execute(f"select manifest_json from {table} limit 1").fetchone()
+    except duckdb.CatalogException:
+        return None
+    return row[0] if row else None
+
+
+def _engine(manifest_json: dict[str, Any], client: Any) -> tuple[Any, Any]:
+    """The parsed semantic manifest and a MetricFlow engine on it (imports MetricFlow: seconds)."""
+    from metricflow.engine.metricflow_engine import MetricFlowEngine
+    from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
+    from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
+
+    manifest = parse_manifest_from_dbt_generated_manifest(json.dumps(manifest_json))
+    return manifest, MetricFlowEngine(semantic_manifest_lookup=SemanticManifestLookup(manifest), sql_client=client)
+
+
+def _request(metrics: Sequence[str] = (), group_by: Sequence[str] = (), where: Sequence[str] = (),
+             order_by: Sequence[str] = (), limit: int | None = None, saved_query: str | None = None):  # noqa: ANN202
+    from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
+    return MetricFlowQueryRequest.create(
+        saved_query_name=saved_query, metric_names=list(metrics) or None, group_by_names=list(group_by) or None,
+        where_constraints=list(where) or None, order_by_names=list(order_by) or None, limit=limit,
+    )
 
 
 class ReadOnlyDuckDbClient:
@@ -183,21 +233,12 @@ class ValidationSummary:
 class SemanticLayer:
     """MetricFlow on the semantic manifest, executing on a DuckDB file opened read-only."""
 
-    def __init__(self, warehouse: Path | None = None, manifest_path: Path | None = None) -> None:
-        from metricflow.engine.metricflow_engine import MetricFlowEngine
-        from metricflow_semantics.model.dbt_manifest_parser import parse_manifest_from_dbt_generated_manifest
-        from metricflow_semantics.model.semantic_manifest_lookup import SemanticManifestLookup
-
+    def __init__(self, warehouse: Path | None = None, manifest_path: Path | None = None,
+                 manifest: dict[str, Any] | None = None) -> None:
         self.warehouse = warehouse or settings().warehouse
-        self.manifest_json = read_manifest_json(manifest_path)
-        catalogs = manifest_catalogs(self.manifest_json)
-        if len(catalogs) > 1:
-            raise ValueError(f"the semantic models live in several databases ({sorted(catalogs)}): not supported")
-        self.client = ReadOnlyDuckDbClient(self.warehouse, catalog=next(iter(catalogs), "warehouse"))
-        self.manifest = parse_manifest_from_dbt_generated_manifest(json.dumps(self.manifest_json))
-        self.engine = MetricFlowEngine(
-            semantic_manifest_lookup=SemanticManifestLookup(self.manifest), sql_client=self.client,
-        )
+        self.manifest_json = manifest if manifest is not None else read_manifest_json(manifest_path)
+        self.client = ReadOnlyDuckDbClient(self.warehouse, catalog=manifest_catalog(self.manifest_json))
+        self.manifest, self.engine = _engine(self.manifest_json, self.client)
 
     def __enter__(self) -> SemanticLayer:
         return self
@@ -222,19 +263,10 @@ class SemanticLayer:
             names.add(dimension.dunder_name)
         return sorted(names)
 
-    def _request(self, metrics: Sequence[str] = (), group_by: Sequence[str] = (), where: Sequence[str] = (),
-                 order_by: Sequence[str] = (), limit: int | None = None, saved_query: str | None = None):  # noqa: ANN202
-        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
-
-        return MetricFlowQueryRequest.create(
-            saved_query_name=saved_query, metric_names=list(metrics) or None, group_by_names=list(group_by) or None,
-            where_constraints=list(where) or None, order_by_names=list(order_by) or None, limit=limit,
-        )
-
     def sql(self, metrics: Sequence[str] = (), group_by: Sequence[str] = (), where: Sequence[str] = (),
             order_by: Sequence[str] = (), limit: int | None = None, saved_query: str | None = None) -> str:
         """The SQL MetricFlow compiles for the query (DuckDB dialect, relations as "<catalog>"."marts"."<mart>")."""
-        request = self._request(metrics, group_by, where, order_by, limit, saved_query)
+        request = _request(metrics, group_by, where, order_by, limit, saved_query)
         return self.engine.explain(request).sql_statement.sql
 
     def query(self, metrics: Sequence[str] = (), group_by: Sequence[str] = (), where: Sequence[str] = (),
@@ -264,6 +296,125 @@ class SemanticLayer:
         )
 
 
+class _RenderOnlyClient:
+    """A SqlClient that only renders: MetricFlow compiles SQL with it, never runs any (see compile_metric_sql)."""
+
+    def __init__(self) -> None:
+        from metricflow.sql.render.duckdb_renderer import DuckDbSqlPlanRenderer
+
+        self._renderer = DuckDbSqlPlanRenderer()
+
+    @property
+    def sql_engine_type(self):  # noqa: ANN201
+        from metricflow.protocols.sql_client import SqlEngine
+
+        return SqlEngine.DUCKDB
+
+    @property
+    def sql_plan_renderer(self):  # noqa: ANN201
+        return self._renderer
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> None:
+        raise NotImplementedError("a compile-only MetricFlow client does not execute SQL")
+
+    query = execute = dry_run = render_bind_parameter_key = _refuse
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """One MetricFlow query, as `ccw metrics query` takes it. ``where`` filters may use DuckDB named parameters
+    (``{{ TimeDimension('metric_time', 'day') }} between $first_day and $last_day``), bound when the SQL runs."""
+
+    metrics: tuple[str, ...] = ()
+    group_by: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    order_by: tuple[str, ...] = ()
+    saved_query: str | None = None
+
+    def key(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+
+#: bump when the way ccw compiles changes (a cached SQL of an older scheme is then never used)
+_COMPILE_SCHEME = 1
+
+
+def sql_cache_dir() -> Path:
+    """Where compiled metric SQL is cached: $CCW_CACHE_DIR, else $XDG_CACHE_HOME/ccw, else ~/.cache/ccw."""
+    if os.environ.get("CCW_CACHE_DIR"):
+        return Path(os.environ["CCW_CACHE_DIR"]) / "metric-sql"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ccw" / "metric-sql"
+
+
+def manifest_digest(manifest_text: str) -> str:
+    """The cache key of a manifest: its bytes, the MetricFlow version that compiles it and ccw's compile scheme."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(manifest_text.encode("utf-8"))
+    digest.update(f"|metricflow {version('metricflow')}|scheme {_COMPILE_SCHEME}".encode())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CompiledQueries:
+    """SQL per query name, and how it was obtained (for the callers' timing lines)."""
+
+    sql: dict[str, str]
+    compiled: int  # queries MetricFlow compiled now (0: all came from the cache)
+    cache_file: Path | None
+
+
+def compile_metric_sql(queries: Mapping[str, MetricQuery], manifest_text: str,
+                       cache_dir: Path | None = None, use_cache: bool = True) -> CompiledQueries:
+    """The SQL MetricFlow compiles for each query, from the cache when this manifest's queries were compiled before.
+
+    MetricFlow is imported only when a query is missing from the cache (a definition changed, or a new query).
+    The cache is one JSON file per manifest digest, replaced atomically; an unwritable cache only costs time."""
+    cache_file = (cache_dir or sql_cache_dir()) / f"{manifest_digest(manifest_text)[:32]}.json" if use_cache else None
+    cached: dict[str, str] = {}
+    if cache_file is not None and cache_file.is_file():
+        try:
+            cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            cached = {}
+    missing = {query.key(): query for query in queries.values() if query.key() not in cached}
+    if missing:
+        _, engine = _engine(json.loads(manifest_text), _RenderOnlyClient())
+        for key, query in missing.items():
+            request = _request(query.metrics, query.group_by, query.where, query.order_by, None, query.saved_query)
+            cached[key] = engine.explain(request).sql_statement.sql
+        if cache_file is not None:
+            _write_cache(cache_file, cached)
+    return CompiledQueries({name: cached[query.key()] for name, query in queries.items()}, len(missing), cache_file)
+
+
+def _write_cache(cache_file: Path, cached: dict[str, str]) -> None:
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temp = cache_file.with_name(f".{cache_file.name}.{os.getpid()}.tmp")
+        temp.write_text(json.dumps(cached, sort_keys=True), encoding="utf-8")
+        os.replace(temp, cache_file)
+    except OSError:
+        pass
+
+
+def run_metric_sql(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None):  # noqa: ANN201
+    """Compiled metric SQL as a pandas DataFrame; only the named parameters the SQL uses are bound. DuckDB's 128-bit
+    sums (which pandas receives as floats) become int64 again when they have no null."""
+    used = {name: value for name, value in (params or {}).items() if re.search(rf"\${name}\b", sql)}
+    cursor = con.execute(sql, used or None)
+    hugeint = [column[0] for column in cursor.description if str(column[1]) == "HUGEINT"]
+    frame = cursor.df()
+    for name in hugeint:
+        if frame[name].notna().all():
+            frame[name] = frame[name].round().astype("int64")
+    return frame
+
+
 #: K-ids of the catalogue that are not metrics, and where they live instead
 MART_ONLY_KPIS = {
     "K28": "required_agents: Erlang C per 30-minute interval and queue (kpi_service_interval, staffing_requirements); "
@@ -279,8 +430,6 @@ CATALOG_PATH = PROJECT_ROOT / "docs" / "kpis.md"
 
 def semantic_yaml_documents(models_dir: Path | None = None) -> list[tuple[Path, dict[str, Any]]]:
     """The YAML files of the dbt project that declare metrics or semantic models, parsed (no dbt parse needed)."""
-    import re
-
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -46,6 +46,27 @@ def headline_kpis(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return list(zip(labels, fmt, strict=True))
 
 
+def incomplete_days(con: duckdb.DuckDBPyConnection, days: int = 7) -> list[tuple[str, str]]:
+    """(export day, its missing or refused sources) of the incomplete days among the last ``days`` export days
+    (marts.data_completeness_daily; none when the mart is not built)."""
+    has = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'marts' "
+        "and table_name = 'data_completeness_daily'"
+    ).fetchone()[0]
+    if not has:
+        return []
+    rows = con.execute(
+        """
+        select distinct date_day, incomplete_source_list from marts.data_completeness_daily
+        where not is_complete_day
+          and date_day > (select max(date_day) from marts.data_completeness_daily) - ?::integer
+        order by date_day
+        """,
+        [days],
+    ).fetchall()
+    return [(str(day), str(sources)) for day, sources in rows]
+
+
 def render(warehouse: Path) -> str:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -59,6 +80,14 @@ def render(warehouse: Path) -> str:
         if kpis:
             lines.append("  headline KPIs (whole sample):")
             lines += [f"    {label:<22} {value}" for label, value in kpis]
+        try:
+            incomplete = incomplete_days(con)
+        except duckdb.Error:  # an older build without the mart's columns
+            incomplete = []
+        if incomplete:
+            lines.append("  incomplete export days (a source's file missing or refused; their KPIs are computed from "
+                         "what landed and flagged is_complete_day = false):")
+            lines += [f"    {day}: {sources}" for day, sources in incomplete]
         return "\n".join(lines)
     finally:
         con.close()

@@ -14,8 +14,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +135,16 @@ def built_sample(pipeline_run: PipelineRun) -> PipelineRun:
     """The shared run, asserted successful (tests that only read its results use this one)."""
     assert pipeline_run.returncode == 0, pipeline_run.output[-6000:]
     return pipeline_run
+
+
+@pytest.fixture(scope="session")
+def semantic_layer(built_sample: PipelineRun) -> Iterator[Any]:
+    """MetricFlow (ccw.metrics.SemanticLayer, what `ccw metrics query` runs) on the shared run's serving file,
+    read-only, with the semantic manifest its dbt build wrote: one MetricFlow start-up for the whole session."""
+    pytest.importorskip("metricflow", reason="dbt-metricflow is not installed (pyproject.toml dependency): make setup")
+    from ccw.metrics import SemanticLayer
+
+    layer = SemanticLayer(warehouse=built_sample.warehouse,
+                          manifest_path=built_sample.build_warehouse.parent / "dbt_target" / "semantic_manifest.json")
+    yield layer
+    layer.close()

@@ -1,4 +1,5 @@
-"""Publishing the marts to the serving file (blue/green) and to Parquet, from the shared run's build database.
+"""Publishing the marts to the serving file (blue/green) and to Parquet, from the shared run's build database, with
+the semantic layer's saved-query exports (metrics.<saved query>) and the semantic manifest of the version.
 
 Every publish here writes to this module's own temporary folder; the shared run's serving file is only read.
 """
@@ -70,8 +71,16 @@ def _fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, in
 def _publish_table(path: Path) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(
-            "select version_id, table_schema, table_name, row_count from _publish order by table_name"
+            "select version_id, table_schema, table_name, row_count from _publish order by table_schema, table_name"
         ).fetchall()
+
+
+def _saved_query_exports() -> set[str]:
+    """The saved queries the semantic layer exports (models/marts/**/_*__semantic.yml), as metrics.<name>."""
+    from ccw.metrics import semantic_yaml_documents
+
+    return {export["name"] for _, document in semantic_yaml_documents(ROOT / "models")
+            for query in document.get("saved_queries") or [] for export in query.get("exports") or []}
 
 
 # ------------------------------------------------------------------------------------------------ content
@@ -102,7 +111,8 @@ def test_every_mart_is_published_with_equal_content(published: Published) -> Non
                               f"'{SERVED}'").fetchone()[0]
     finally:
         con.close()
-    assert schemas == {"main", "marts"}  # nothing of raw, staging, intermediate, quality, snapshots
+    # nothing of raw, staging, intermediate, quality, snapshots; metrics: the saved-query exports
+    assert schemas == {"main", "marts", "metrics"}
     assert sorted(served) == sorted(marts) and set(served.values()) == {"BASE TABLE"}
     assert columns[BUILD] == columns[SERVED]
     assert {n: p for n, p in served_prints.items() if p != built[n]} == {}
@@ -115,15 +125,35 @@ def test_every_mart_is_published_with_equal_content(published: Published) -> Non
     assert counts["fct_contacts"] > 0 and counts["kpi_service_daily"] > 0  # a built warehouse, not an empty one
 
 
+def test_saved_query_exports_are_published_with_the_manifest(published: Published) -> None:
+    """Every exported saved query is a table metrics.<name> of the same version (its rows in _publish), and the
+    semantic manifest it was compiled from is stored beside it (main._semantic_manifest)."""
+    meta = _publish_table(published.serving)
+    exports = {name: rows for _, schema, name, rows in meta if schema == "metrics"}
+    assert set(exports) == _saved_query_exports() >= {"service_daily", "agent_daily", "centre_daily"}
+    assert published.result.metric_tables == len(exports) and all(rows > 0 for rows in exports.values())
+    manifest = (published.build.parent / "dbt_target" / "semantic_manifest.json").read_text(encoding="utf-8")
+    with duckdb.connect(str(published.serving), read_only=True) as con:
+        actual = {name: con.execute(f'select count(*) from metrics."{name}"').fetchone()[0] for name in exports}
+        stored = con.execute("select version_id, sha256, manifest_json from main._semantic_manifest").fetchall()
+        day_type = con.execute("select data_type from information_schema.columns where table_schema = 'metrics' "
+                               "and table_name = 'service_daily' and column_name = 'metric_time__day'").fetchone()
+    assert actual == exports
+    assert stored == [(published.result.version_id, hashlib.sha256(manifest.encode()).hexdigest(), manifest)]
+    assert day_type == ("DATE",)
+
+
 def test_shared_run_published_its_marts(built_sample: PipelineRun) -> None:
     """`ccw run` ends by publishing: the shared run's serving file holds one complete version of every mart."""
     assert built_sample.warehouse.is_file()
     meta = _publish_table(built_sample.warehouse)
-    assert {name for _, _, name, _ in meta} == set(_build_marts(built_sample.build_warehouse))
+    assert {name for _, schema, name, _ in meta if schema == "marts"} == set(_build_marts(built_sample.build_warehouse))
+    assert {name for _, schema, name, _ in meta if schema == "metrics"} == _saved_query_exports()
     assert len({version for version, *_ in meta}) == 1
     with duckdb.connect(str(built_sample.warehouse), read_only=True) as con:
-        actual = {name: con.execute(f"select count(*) from marts.{name}").fetchone()[0] for _, _, name, _ in meta}
-    assert actual == {name: rows for _, _, name, rows in meta}
+        actual = {(schema, name): con.execute(f"select count(*) from {schema}.{name}").fetchone()[0]
+                  for _, schema, name, _ in meta}
+    assert actual == {(schema, name): rows for _, schema, name, rows in meta}
 
 
 def test_parquet_reads_back_equal_to_the_marts(published: Published) -> None:
@@ -158,10 +188,10 @@ OLD_READER = textwrap.dedent(
     import duckdb
     con = duckdb.connect(sys.argv[1], read_only=True)
     out = pathlib.Path(sys.argv[2])
-    published = dict(con.execute("select table_name, row_count from _publish").fetchall())
-    actual = {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in published}
+    published = dict(con.execute("select table_schema || '.' || table_name, row_count from _publish").fetchall())
+    actual = {t: con.execute(f'select count(*) from {t}').fetchone()[0] for t in published}
     for t in published:  # every value, read by this old client, written out for the new one to compare
-        con.execute(f"copy (select * from marts.\\"{t}\\") to '{out / t}.parquet' (format parquet)")
+        con.execute(f"copy (select * from {t}) to '{out / t}.parquet' (format parquet)")
     print(json.dumps({"version": duckdb.__version__, "published": published, "actual": actual}))
     """
 )
@@ -197,17 +227,21 @@ def test_serving_file_opens_with_the_oldest_supported_duckdb(
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["version"] == OLDEST_DUCKDB
-    assert sorted(seen["published"]) == sorted(_build_marts(published.build))
+    assert sorted(seen["published"]) == sorted(
+        [f"marts.{t}" for t in _build_marts(published.build)] + [f"metrics.{t}" for t in _saved_query_exports()]
+    )
     assert seen["published"] == seen["actual"]
     con = _compare(published.build, published.serving)
     try:
-        different = [t for t in seen["published"] if _fingerprint(con, f"{BUILD}.marts.{t}")
+        # marts: as built; saved-query exports: as the current DuckDB reads them from the serving file
+        source = {t: f"{BUILD}.{t}" if t.startswith("marts.") else f"{SERVED}.{t}" for t in seen["published"]}
+        different = [t for t in seen["published"] if _fingerprint(con, source[t])
                      != _fingerprint(con, f"read_parquet('{tmp_path / t}.parquet')")]
-        expected = {t: con.execute(f"select count(*) from {BUILD}.marts.{t}").fetchone()[0] for t in seen["published"]}
+        expected = {t: con.execute(f"select count(*) from {source[t]}").fetchone()[0] for t in seen["published"]}
     finally:
         con.close()
     assert seen["actual"] == expected
-    assert different == []  # what DuckDB 1.0 read equals the marts, value for value
+    assert different == []  # what DuckDB 1.0 read equals the marts and the exports, value for value
 
 
 # ------------------------------------------------------------------------------- readers during publishes
@@ -221,10 +255,11 @@ READER = textwrap.dedent(
         try:
             con = duckdb.connect(path, read_only=True, config={"threads": 1})
             try:
-                meta = con.execute("select version_id, table_name, row_count from _publish").fetchall()
+                meta = con.execute("select version_id, table_schema || '.' || table_name, row_count "
+                                   "from _publish").fetchall()
                 version = {v for v, _, _ in meta}
                 for _, table, rows in meta:
-                    actual = con.execute(f'select count(*) from marts."{table}"').fetchone()[0]
+                    actual = con.execute(f'select count(*) from {table}').fetchone()[0]
                     if actual != rows:
                         incomplete.append([sorted(version), table, rows, actual])
                 con.execute("select channel, sum(offered) from marts.kpi_service_daily group by 1").fetchall()
@@ -313,8 +348,8 @@ def _kill_publish(published: Published, serving: Path, parquet: Path, delay: flo
     assert child.returncode in (-signal.SIGKILL, 0), f"publish failed before the kill at {delay} s"
     meta = _publish_table(serving)
     with duckdb.connect(str(serving), read_only=True) as con:
-        actual = {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for _, _, t, _ in meta}
-    assert actual == {t: rows for _, _, t, rows in meta}  # whatever is served is one complete version
+        actual = {(s, t): con.execute(f"select count(*) from {s}.{t}").fetchone()[0] for _, s, t, _ in meta}
+    assert actual == {(s, t): rows for _, s, t, rows in meta}  # whatever is served is one complete version
     swapped = meta[0][0] != version_before
     if not swapped:
         assert hashlib.sha256(serving.read_bytes()).hexdigest() == before, "served file changed, same version"

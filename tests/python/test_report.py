@@ -1,12 +1,20 @@
 """The daily HTML report written from the shared run's serving file: self-contained, every chart drawn, rendered
-by headless Chromium (Debian's package, no downloaded browser) without console errors, language switch working."""
+by headless Chromium (Debian's package, no downloaded browser) without console errors, language switch working; its
+headline figures are the semantic layer's metrics (`ccw metrics query`) over the same windows."""
 
 from __future__ import annotations
 
+import csv
+import io
+import math
 import re
 import shutil
+import subprocess
+import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -14,7 +22,7 @@ import pytest
 from ccw.report import write_report
 from ccw.report.labels import LABELS
 from ccw.report.sections import SECTIONS
-from conftest import ROOT, PipelineRun
+from conftest import ROOT, PipelineRun, pipeline_env
 
 ARTIFACTS = ROOT / "test-artifacts"
 #: the fewest charts each section draws on a sample with several weeks of data (sources is a table)
@@ -136,3 +144,55 @@ def test_report_renders_in_headless_chromium(report: Path, built_sample: Pipelin
     assert chart_text_en > 10 and chart_text_zh > 10 and chart_text_en_hidden == 0
     assert heading_back == LABELS["sec_volume"][0]
     assert shot.stat().st_size > 50_000
+
+
+# ------------------------------------------------------------------------------ headline = semantic layer
+CARD = re.compile(r'<div class="card" data-kpi="(?P<kpi>\w+)" data-value="(?P<value>[^"]*)" '
+                  r'data-window="(?P<first>[\d-]+)\.\.(?P<last>[\d-]+)"')
+DAY = "{{ TimeDimension('metric_time', 'day') }}"
+LIVE = "{{ Dimension('queue__is_synchronous') }}"
+
+
+def _between(first: date, last: date) -> str:
+    return f"{DAY} between '{first}' and '{last}'"
+
+
+def _close(shown: float | None, metric: object) -> bool:
+    if metric is None or (isinstance(metric, float) and math.isnan(metric)):
+        return shown is None
+    return shown is not None and math.isclose(shown, float(metric), rel_tol=1e-12)
+
+
+def test_headline_figures_equal_ccw_metrics_query(report: Path, built_sample: PipelineRun,
+                                                   semantic_layer: Any) -> None:
+    """Each headline card is its metric over the card's window: the last 7 data days (service level, ASA,
+    abandonment, AHT on the live queues), and for FCR (K17: pending contacts left out) the 7 days through the newest
+    day with a judged contact. One query through the `ccw metrics query` command, the rest through the same
+    SemanticLayer in-process."""
+    cards = {m["kpi"]: (float(m["value"]) if m["value"] else None, date.fromisoformat(m["first"]),
+                        date.fromisoformat(m["last"])) for m in CARD.finditer(report.read_text(encoding="utf-8"))}
+    assert set(cards) == {"offered", "service_level", "asa_seconds", "abandon_rate", "fcr_rate", "csat_pct",
+                          "aht_seconds"}
+    with duckdb.connect(str(built_sample.warehouse), read_only=True) as con:
+        last_day, fcr_day = con.execute("select max(date_day), max(date_day) filter (where fcr_denominator > 0) "
+                                        "from marts.kpi_service_daily").fetchone()
+    window = (last_day - timedelta(days=6), last_day)
+    assert {kpi: card[1:] for kpi, card in cards.items() if kpi != "fcr_rate"} == dict.fromkeys(
+        set(cards) - {"fcr_rate"}, window)
+    assert cards["fcr_rate"][1:] == (fcr_day - timedelta(days=6), fcr_day)
+
+    live = ["service_level", "abandon_rate", "asa_seconds", "aht_seconds"]
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("ccw")), "metrics", "query", "--metrics", ",".join(live),
+         "--where", _between(*window), "--where", LIVE, "--csv", "--warehouse", str(built_sample.warehouse),
+         "--manifest", str(built_sample.build_warehouse.parent / "dbt_target" / "semantic_manifest.json")],
+        cwd=ROOT, env=pipeline_env(built_sample.data_dir), capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (queried,) = list(csv.DictReader(io.StringIO(done.stdout)))
+    every = semantic_layer.query(["offered", "csat_pct"], where=[_between(*window)]).iloc[0]
+    fcr = semantic_layer.query(["fcr_rate"], where=[_between(*cards["fcr_rate"][1:])]).iloc[0]
+    expected = {**{kpi: float(queried[kpi]) if queried[kpi] else None for kpi in live}, "offered": every["offered"],
+                "csat_pct": every["csat_pct"], "fcr_rate": fcr["fcr_rate"]}
+    print("\nheadline (report, metric):", {kpi: (cards[kpi][0], expected[kpi]) for kpi in cards})
+    assert {kpi for kpi in cards if not _close(cards[kpi][0], expected[kpi])} == set()

@@ -17,7 +17,6 @@ import math
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,11 +150,10 @@ def test_validations_pass_on_the_build_database(built_sample: PipelineRun) -> No
 
 
 @pytest.fixture(scope="module")
-def layer(built_sample: PipelineRun) -> Iterator[SemanticLayer]:
-    """MetricFlow on the shared run's serving file, read-only (what `ccw metrics` and BI tools read)."""
-    semantic_layer = SemanticLayer(warehouse=built_sample.warehouse, manifest_path=_build_manifest(built_sample))
-    yield semantic_layer
-    semantic_layer.close()
+def layer(semantic_layer: SemanticLayer) -> SemanticLayer:
+    """MetricFlow on the shared run's serving file, read-only (what `ccw metrics` and BI tools read); the session's
+    one (conftest.semantic_layer), shared with the report's tests."""
+    return semantic_layer
 
 
 @dataclass(frozen=True)
@@ -252,10 +250,33 @@ def test_metrics_equal_the_kpi_marts(layer: SemanticLayer, grain_name: str) -> N
 
 def test_saved_queries_run(layer: SemanticLayer) -> None:
     names = [name for name, _ in layer.saved_queries()]
-    assert {"service_daily", "service_interval", "agent_daily", "agent_monthly", "team_monthly"} <= set(names)
+    assert {"service_daily", "service_interval", "agent_daily", "agent_monthly", "team_monthly", "centre_daily",
+            "live_queues_daily"} <= set(names)
     for name in names:
         frame = layer.query(saved_query=name, limit=5)
         assert len(frame) > 0, name
+
+
+def test_exported_saved_queries_equal_the_saved_queries(layer: SemanticLayer) -> None:
+    """What a BI tool reads from metrics.<saved query> in the serving file is what `ccw metrics query --saved-query`
+    answers (MetricFlow compiling the saved query afresh on the same file), row for row."""
+    exported = dict(layer.client.dataframe(
+        "select table_name, row_count from main._publish where table_schema = 'metrics'").values.tolist())
+    assert set(exported) == {name for name, _ in layer.saved_queries()}
+    for name, rows in exported.items():
+        table = layer.client.dataframe(f'select * from metrics."{name}"')
+        fresh = layer.query(saved_query=name)
+        assert list(table.columns) == list(fresh.columns) and len(table) == len(fresh) == rows, name
+        for column in fresh.columns:
+            if column.startswith("metric_time__"):  # exported as dates
+                fresh[column] = pd.to_datetime(fresh[column])
+                table[column] = pd.to_datetime(table[column])
+        keys = [c for c in fresh.columns if not pd.api.types.is_float_dtype(fresh[c])]
+        merged = table.merge(fresh, on=keys, how="outer", suffixes=("__export", "__fresh"), indicator=True)
+        assert (merged["_merge"] == "both").all(), (name, merged[merged["_merge"] != "both"].head())
+        for column in (c for c in fresh.columns if c not in keys):
+            pairs = merged[[f"{column}__export", f"{column}__fresh"]].itertuples(index=False)
+            assert all(_equal(a, b) for a, b in pairs), (name, column)
 
 
 def _ccw(run: PipelineRun, *args: str) -> subprocess.CompletedProcess[str]:

@@ -59,14 +59,37 @@ solve_assignments as (
 
 ),
 
-handling_users as (
+current_assignments as (
 
     select
+        ticket_id,
+        helpdesk_assignee_id,
+        started_at
+    from assignments
+    where ended_at is null
+
+),
+
+handling_users as (
+
+    {# the assignee at the final solve; else the current assignee by the newer of the two records: the ticket's
+        own version (updated_at) or the assignment history (its current period's start). A ticket file missing or
+        refused for a day leaves an older version of the ticket (often still unassigned) while that day's field
+        history already assigns it: the newer record wins, so an answered ticket keeps its agent. #}
+    select
         tickets.ticket_id,
-        coalesce(solve_assignments.solved_by_assignee_id, tickets.assignee_id) as handling_user_id
+        coalesce(
+            solve_assignments.solved_by_assignee_id,
+            case
+                when current_assignments.started_at > tickets.updated_at then current_assignments.helpdesk_assignee_id
+                else tickets.assignee_id
+            end
+        ) as handling_user_id
     from tickets
     left join solve_assignments
         on tickets.ticket_id = solve_assignments.ticket_id
+    left join current_assignments
+        on tickets.ticket_id = current_assignments.ticket_id
 
 ),
 

@@ -32,6 +32,15 @@ agents as (
 
 ),
 
+completeness as (
+
+    select distinct
+        date_day,
+        is_complete_day
+    from {{ ref('data_completeness_daily') }}
+
+),
+
 handled_contacts as (
 
     select *
@@ -250,12 +259,15 @@ final as (
         {{ ratio('with_rates.handled_per_logged_in_hour', 'team_medians.team_median_handled_per_logged_in_hour') }}
             as workload_index,
         with_rates.longest_on_contact_streak_seconds > 7200 as has_long_on_contact_streak,
-        with_rates.has_activity
+        with_rates.has_activity,
+        coalesce(completeness.is_complete_day, false) as is_complete_day
     from with_rates
     left join team_medians
         on
             with_rates.date_day = team_medians.date_day
             and with_rates.team = team_medians.team
+    left join completeness
+        on with_rates.date_day = completeness.date_day
 
 )
 

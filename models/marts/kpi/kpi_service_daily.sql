@@ -12,6 +12,15 @@ survey_responses as (
 
 ),
 
+completeness as (
+
+    select distinct
+        date_day,
+        is_complete_day
+    from {{ ref('data_completeness_daily') }}
+
+),
+
 classified as (
 
     select
@@ -156,6 +165,18 @@ joined as (
 
 ),
 
+flagged as (
+
+    {# an incomplete export day (a source's file missing or refused): its KPIs are computed from what is there #}
+    select
+        joined.*,
+        coalesce(completeness.is_complete_day, false) as is_complete_day
+    from joined
+    left join completeness
+        on joined.date_day = completeness.date_day
+
+),
+
 final as (
 
     select
@@ -246,8 +267,9 @@ final as (
         {{ ratio('nps_promoters - nps_detractors', 'nps_responses', 100) }} as nps,
         ces_sum,
         ces_responses,
-        {{ ratio('ces_sum', 'ces_responses') }} as ces_avg
-    from joined
+        {{ ratio('ces_sum', 'ces_responses') }} as ces_avg,
+        is_complete_day
+    from flagged
 
 )
 

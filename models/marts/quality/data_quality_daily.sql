@@ -57,6 +57,15 @@ calendar as (
 
 ),
 
+completeness as (
+
+    select distinct
+        date_day,
+        is_complete_day
+    from {{ ref('data_completeness_daily') }}
+
+),
+
 issue_types as (
 
     select * from {{ ref('issue_types') }}
@@ -350,7 +359,8 @@ final as (
         cast(coalesce(landed.rows_landed, 0) as {{ dbt.type_bigint() }}) as rows_landed,
         cast(checks.rows_affected as {{ dbt.type_bigint() }}) as rows_affected,
         cast(checks.files_affected as {{ dbt.type_bigint() }}) as files_affected,
-        {{ ratio('checks.rows_affected', 'landed.rows_landed') }} as affected_share
+        {{ ratio('checks.rows_affected', 'landed.rows_landed') }} as affected_share,
+        coalesce(completeness.is_complete_day, false) as is_complete_day
     from checks
     inner join sources
         on checks.raw_table = sources.raw_table
@@ -358,6 +368,8 @@ final as (
         on
             checks.raw_table = landed.raw_table
             and checks.date_day = landed.date_day
+    left join completeness
+        on checks.date_day = completeness.date_day
 
 )
 

@@ -2,9 +2,12 @@
 
 1. take the publish lock and delete what a killed publish left behind;
 2. copy the marts of the build database into a new hidden file next to the serving file (old storage version,
-   ``_publish`` table), fsync it;
-3. export the same tables as Parquet into a staging folder with ``manifest.json``, fsync it;
-4. ``os.replace`` the new file onto the serving path, then swap the Parquet link.
+   ``_publish`` table);
+3. when the build has a semantic manifest (``dbt_target/semantic_manifest.json`` beside the build database): write
+   the saved-query exports (``metrics.<saved query>``, computed on the new file) and the manifest
+   (``main._semantic_manifest``) into the same file (``ccw.publish.metrics``); fsync it;
+4. export the marts as Parquet into a staging folder with ``manifest.json``, fsync it;
+5. ``os.replace`` the new file onto the serving path, then swap the Parquet link.
 
 Until step 4 the previous serving file is untouched, so a failed or killed publish changes nothing readers see.
 Readers that opened the previous file keep reading it (the old inode lives until they close it).
@@ -21,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from ccw.publish import files
+from ccw.publish.metrics import export_metrics
 from ccw.publish.parquet import export_parquet, swap_in
 from ccw.publish.serving import MART_SCHEMA, SERVING_ALIAS, STORAGE_VERSION, list_marts, write_serving_copy
 
@@ -41,12 +45,17 @@ class PublishResult:
     copy_seconds: float
     parquet_seconds: float
     seconds: float
+    metric_tables: int = 0  # saved-query exports written (0: no semantic manifest beside the build database)
+    metric_rows: int = 0
+    metrics_seconds: float = 0.0
 
     def render(self) -> str:
+        metrics = (f"\n  metrics:      {self.metric_tables} saved-query exports ({self.metric_rows:,} rows) in "
+                   f"{self.metrics_seconds:.1f} s" if self.metric_tables else "")
         return (
             f"Published {self.tables} marts ({self.rows:,} rows, version {self.version_id}) in {self.seconds:.1f} s\n"
             f"  serving file: {self.serving} ({self.serving_bytes / 1e6:.1f} MB, storage {self.storage_version})\n"
-            f"  parquet:      {self.parquet_dir} ({self.parquet_bytes / 1e6:.1f} MB + manifest.json)"
+            f"  parquet:      {self.parquet_dir} ({self.parquet_bytes / 1e6:.1f} MB + manifest.json){metrics}"
         )
 
 
@@ -58,14 +67,25 @@ def new_version_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
 
 
-def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = None) -> PublishResult:
+def default_semantic_manifest(build_warehouse: Path) -> Path:
+    """The semantic manifest the dbt build of ``build_warehouse`` wrote (ccw.build: dbt_target beside it)."""
+    from ccw.build import dbt_target_path
+
+    return dbt_target_path(Path(build_warehouse)) / "semantic_manifest.json"
+
+
+def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = None,
+            semantic_manifest: Path | None = None) -> PublishResult:
     """Publish the marts of ``build_warehouse`` to ``serving`` (and Parquet under ``parquet_dir``, default
-    ``<serving parent>/parquet``), atomically. Raises (changing nothing readers see) when anything fails."""
+    ``<serving parent>/parquet``), atomically, with the saved-query exports of ``semantic_manifest`` (default: the
+    build's, when it has one). Raises (changing nothing readers see) when anything fails."""
     started = time.perf_counter()
     build_warehouse, serving = Path(build_warehouse), Path(serving)
     parquet_dir = Path(parquet_dir) if parquet_dir else serving.parent / "parquet"
     if not build_warehouse.exists():
         raise FileNotFoundError(f"no build database at {build_warehouse}")
+    semantic_manifest = Path(semantic_manifest) if semantic_manifest else default_semantic_manifest(build_warehouse)
+    manifest_text = semantic_manifest.read_text(encoding="utf-8") if semantic_manifest.is_file() else None
     serving.parent.mkdir(parents=True, exist_ok=True)
     parquet_dir.parent.mkdir(parents=True, exist_ok=True)
 
@@ -87,6 +107,10 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
                 raise NothingToPublish(f"no tables in schema {MART_SCHEMA} of {build_warehouse}")
             counts = write_serving_copy(con, build_catalog, temp, marts, version_id, published_at)
             copied = time.perf_counter()
+            exported_metrics = None
+            if manifest_text is not None:
+                exported_metrics = export_metrics(temp, manifest_text, version_id, published_at, STORAGE_VERSION)
+            metrics_done = time.perf_counter()
             con.execute(f"attach {files.sql_literal(temp)} as {SERVING_ALIAS} (read_only)")
             staging = export_parquet(con, SERVING_ALIAS, MART_SCHEMA, counts, parquet_dir, version_id, published_at)
             con.execute(f"detach {SERVING_ALIAS}")
@@ -114,6 +138,9 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
         parquet_bytes=export.bytes,
         leftovers_removed=removed,
         copy_seconds=round(copied - started, 3),
-        parquet_seconds=round(exported - copied, 3),
+        parquet_seconds=round(exported - metrics_done, 3),
         seconds=round(time.perf_counter() - started, 3),
+        metric_tables=len(exported_metrics.tables) if exported_metrics else 0,
+        metric_rows=sum(exported_metrics.tables.values()) if exported_metrics else 0,
+        metrics_seconds=round(metrics_done - copied, 3),
     )

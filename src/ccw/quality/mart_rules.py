@@ -5,8 +5,13 @@ Per mart (one GX suite each, validated after the dbt build):
 - rates in [0, 1] and scores on their scales (column expectations, critical);
 - plausible KPI bands: AHT of phone and chat between 30 s and 1 h per queue-day (warning, mostly 95 %)
   and over the whole period (critical);
-- reconciliations between marts (critical): contacts, answered vs. agent handled, offered vs. issue-type
-  volume, surveys, team vs. agent months;
+- reconciliations between marts (critical), per day where the marts have one: contacts, answered vs. agent
+  handled, offered vs. issue-type volume, surveys of known contacts, team vs. agent months; they hold by
+  construction on every day, complete or not (a day whose file of some source is missing or was refused,
+  ``marts.data_completeness_daily``, is computed from what landed), so a failing day names the mart defect, the
+  counts and the day's missing or refused sources;
+- surveys whose contact is not in fct_contacts (its file missing, refused or corrected away): a warning naming
+  the survey files and counts, critical above a share that only a broken survey-to-contact join reaches;
 - no day missing between the first and the last day (critical);
 - distributions that catch a silently broken join: the share of contacts without a known customer per
   channel, of answered contacts without an agent (critical bands), and a day whose share jumps well above
@@ -52,6 +57,9 @@ LIVE = "channel in ('phone', 'chat')"
 #: Highest share of contacts without a known customer per channel (chat visitors may stay anonymous).
 NO_CUSTOMER_MAX = {"phone": 0.05, "email": 0.05, "web_form": 0.05, "chat": 0.40}
 NO_AGENT_MAX = 0.01  # answered contacts without a handling agent
+#: Highest share of surveys (of files of complete export days) whose contact is not in fct_contacts
+NO_CONTACT_SURVEY_MAX = 0.05
+COMPLETENESS = "marts.data_completeness_daily"
 DAILY_JUMP = 0.20  # a day's share above the previous 28 days' median by more than this is a warning
 
 
@@ -63,6 +71,58 @@ def _equal(name: str, description: str, left: str, right: str) -> Rule:
         "where left_total is distinct from right_total",
         CRITICAL, TABLE,
     )
+
+
+def _equal_by_day(name: str, description: str, left: str, right: str) -> Rule:
+    """A reconciliation per day: ``left`` and ``right`` select (date_day, total). A day where they differ comes
+    back with both totals and the sources missing or refused that day (``data_completeness_daily``), so the
+    message names the day, the counts and what did not land."""
+    return Rule(
+        name, description,
+        f"with left_days as ({left}), right_days as ({right}), "
+        "compared as (select coalesce(left_days.date_day, right_days.date_day) as date_day, "
+        "coalesce(left_days.total, 0) as left_total, coalesce(right_days.total, 0) as right_total "
+        "from left_days full outer join right_days on left_days.date_day is not distinct from right_days.date_day) "
+        "select compared.date_day, left_total, right_total, "
+        "coalesce(days.incomplete_source_list, 'every source landed') as sources_of_the_day from compared "
+        f"left join (select distinct date_day, incomplete_source_list from {COMPLETENESS}) as days "
+        "on compared.date_day = days.date_day where left_total <> right_total order by compared.date_day",
+        CRITICAL, TABLE,
+    )
+
+
+def _survey_contacts() -> list[Rule]:
+    """Surveys whose contact is not in fct_contacts count nowhere in the KPI marts (kpi_service_daily's rule): a
+    warning per survey file; critical when their share over the survey files of complete days shows a broken join."""
+    surveys = (
+        "select responses._source_file, responses._export_date, contacts.contact_id is null as has_no_contact "
+        f"from {BATCH} as surveys inner join staging.stg_survey__responses as responses "
+        "on surveys.response_id = responses.response_id "
+        "left join marts.fct_contacts as contacts on surveys.contact_id = contacts.contact_id"
+    )
+    per_file = Rule(
+        "surveys_without_contact",
+        "surveys whose contact is not in fct_contacts (its file missing, refused or corrected away; they count "
+        "nowhere in the KPI marts), per survey file, with the sources missing or refused on its day",
+        f"with surveys as ({surveys}) select surveys._source_file, count(*) as surveys_without_contact, "
+        "coalesce(min(days.incomplete_source_list), 'every source landed') as sources_of_the_day from surveys "
+        f"left join (select distinct date_day, incomplete_source_list from {COMPLETENESS}) as days "
+        "on surveys._export_date = days.date_day where surveys.has_no_contact group by surveys._source_file "
+        "order by surveys_without_contact desc, surveys._source_file",
+        WARNING, TABLE,
+    )
+    share = Rule(
+        "surveys_without_contact_share_within_band",
+        f"share of surveys without a contact in fct_contacts at most {NO_CONTACT_SURVEY_MAX:.0%} over the survey "
+        "files of complete export days (a broken survey-to-contact join)",
+        f"with surveys as ({surveys}), complete as (select distinct date_day from {COMPLETENESS} "
+        "where is_complete_day) "
+        "select count(*) filter (where has_no_contact) as surveys_without_contact, count(*) as surveys "
+        "from surveys inner join complete on surveys._export_date = complete.date_day "
+        f"having count(*) filter (where has_no_contact) > {NO_CONTACT_SURVEY_MAX} * count(*)",
+        CRITICAL, TABLE,
+    )
+    return [per_file, share]
 
 
 def _no_missing_day() -> Rule:
@@ -147,17 +207,32 @@ SPECS: tuple[MartSpec, ...] = (
         rules=(
             _no_missing_day(),
             _period_aht(),
-            _equal("contacts_reconcile_with_fct_contacts", "sum(contacts) equals the rows of fct_contacts",
-                   f"select sum(contacts) from {BATCH}", "select count(*) from marts.fct_contacts"),
-            _equal("answered_reconcile_with_kpi_agent_daily",
-                   "sum(answered) equals the contacts handled by agents in kpi_agent_daily",
-                   f"select sum(answered) from {BATCH}", "select sum(handled) from marts.kpi_agent_daily"),
-            _equal("offered_reconcile_with_kpi_issue_type_daily",
-                   "sum(offered) equals the volume of kpi_issue_type_daily",
-                   f"select sum(offered) from {BATCH}", "select sum(volume) from marts.kpi_issue_type_daily"),
-            _equal("surveys_reconcile_with_fct_survey_responses",
-                   "sum(surveys_sent) equals the rows of fct_survey_responses",
-                   f"select sum(surveys_sent) from {BATCH}", "select count(*) from marts.fct_survey_responses"),
+            _equal_by_day(
+                "contacts_reconcile_with_fct_contacts",
+                "per day, sum(contacts) equals the rows of fct_contacts",
+                f"select date_day, sum(contacts) as total from {BATCH} group by date_day",
+                "select arrived_date_local as date_day, count(*) as total from marts.fct_contacts "
+                "group by arrived_date_local"),
+            _equal_by_day(
+                "answered_reconcile_with_kpi_agent_daily",
+                "per day, sum(answered) equals the contacts handled by agents in kpi_agent_daily plus the answered "
+                "contacts without a known agent (fct_contacts; their share has its own band)",
+                f"select date_day, sum(answered) as total from {BATCH} group by date_day",
+                "select date_day, sum(total) as total from (select date_day, handled as total "
+                "from marts.kpi_agent_daily union all select arrived_date_local, 1 from marts.fct_contacts "
+                "where is_offered and is_answered and agent_id is null) as handled group by date_day"),
+            _equal_by_day(
+                "offered_reconcile_with_kpi_issue_type_daily",
+                "per day, sum(offered) equals the volume of kpi_issue_type_daily",
+                f"select date_day, sum(offered) as total from {BATCH} group by date_day",
+                "select date_day, sum(volume) as total from marts.kpi_issue_type_daily group by date_day"),
+            _equal_by_day(
+                "surveys_reconcile_with_fct_survey_responses",
+                "per day, sum(surveys_sent) equals the rows of fct_survey_responses whose contact is in fct_contacts",
+                f"select date_day, sum(surveys_sent) as total from {BATCH} group by date_day",
+                "select contacts.arrived_date_local as date_day, count(*) as total "
+                "from marts.fct_survey_responses as surveys inner join marts.fct_contacts as contacts "
+                "on surveys.contact_id = contacts.contact_id group by contacts.arrived_date_local"),
         ),
     ),
     MartSpec(
@@ -172,6 +247,7 @@ SPECS: tuple[MartSpec, ...] = (
         ),
     ),
     MartSpec("fct_contacts", rules=(*_no_customer_share(), *_no_agent_share())),
+    MartSpec("fct_survey_responses", rules=tuple(_survey_contacts())),
 )
 
 BY_SPEC_TABLE = {s.table: s for s in SPECS}

@@ -21,12 +21,19 @@ LABELS: dict[str, tuple[str, str]] = {
         "Last 7 days vs the 7 days before; service level, ASA, abandonment and AHT of the live queues (phone, chat)",
         "最近7天与之前7天对比；服务水平、平均应答速度、放弃率和平均处理时长仅统计实时队列（电话、在线聊天）",
     ),
-    "fcr_through": ("the 7 days whose FCR window has closed, through", "FCR观察期已结束的7天，截至"),
+    "fcr_through": ("K17: the 7 days through", "K17：统计截至"),
+    "fcr_pending_left_out": ("pending contacts left out", "个待定联络未计入"),
+    "fcr_caption": (
+        "FCR follows K17: contacts whose 7-day repeat window is still open are pending and left out of the rate, so "
+        "the newest days have no FCR yet",
+        "首次解决率按K17计算：7天重复联络观察期尚未结束的联络为待定，不计入分母，因此最近几天暂无首次解决率",
+    ),
     "switch": ("中文", "English"),
     "no_data": ("No data in the published marts for this section.", "已发布的数据集市中没有本节的数据。"),
     "footer": (
-        "Ratios are re-aggregated from summed numerators and denominators. Static page, no network access.",
-        "比率均由分子与分母汇总后重新计算。静态页面，无需联网。",
+        "Every KPI is a metric of the semantic layer (docs/kpis.md), re-aggregated from summed numerators and "
+        "denominators. Static page, no network access.",
+        "所有指标均来自语义层的指标定义（docs/kpis.md），由分子与分母汇总后重新计算。静态页面，无需联网。",
     ),
     # sections
     "sec_headline": ("Headline KPIs", "核心指标"),
@@ -168,6 +175,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "dq_caption": ("Last 7 days of data-quality results per check", "最近7天各检查项的数据质量结果"),
     "data_docs": ("Open the Data Docs (every expectation and its result)", "打开 Data Docs（全部校验规则及结果）"),
     "no_data_docs": ("No Data Docs were found for this run.", "本次运行没有找到 Data Docs。"),
+    "dq_incomplete": ("Incomplete days: a source's file is missing or was refused; their KPIs are computed from "
+                      "what landed", "不完整的日期：某数据源的文件缺失或被拒收；这些日期的 KPI 按已加载的数据计算"),
+    "dq_complete": ("Every source landed its file on each of the last 7 days.", "最近7天每个数据源的文件均已加载。"),
 }
 
 

@@ -1,16 +1,28 @@
-"""Every query of the report, against the serving file's ``marts`` schema (read-only).
+"""Every query of the report, against the serving file opened read-only.
 
-Ratios are re-aggregated from summed numerators and denominators, never averaged. Each function returns a pandas
-DataFrame (empty when the mart has no rows for it); the windows end at the last data day of kpi_service_daily.
+**KPIs come from the semantic layer.** Every KPI number and ratio the page shows is a metric of the dbt semantic
+layer (``models/marts/**/_*__semantic.yml``): the requests of :data:`METRIC_QUERIES` are compiled by MetricFlow from
+the semantic manifest the serving file was published with (``main._semantic_manifest``), once per manifest (the SQL
+is cached under the manifest's hash, see ``ccw.metrics.compile_metric_sql``), and run on the serving file with the
+window's dates bound as parameters. No ratio is derived here a second time: a 7-day figure is the metric over the 7
+days, re-aggregated from its numerator and denominator by MetricFlow's SQL, never an average of daily ratios.
+
+**Plain queries remain for what is not a metric**: the report's last data day, the targets of dim_queues (settings,
+blended by each target's denominator), the hour x weekday volume heatmap, the agents' quality score, rank and
+segment (composites of kpi_agent_monthly), the issue types' weekday baselines, the help-desk backlog, the forecast
+and backtest, the alerts and the data-quality table. Each returns a pandas DataFrame (empty when the mart has no rows
+for it); the windows end at the last data day of kpi_service_daily.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
+
+from ccw.metrics import CompiledQueries, MetricQuery, compile_metric_sql, run_metric_sql
 
 
 @dataclass(frozen=True)
@@ -33,86 +45,112 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) ->
     return con.execute(sql, params or []).df()
 
 
-# The service ratios of kpis.md from summed parts over `t` (kpi_service_daily) joined to `q` (dim_queues). Waiting
-# and handling measures (service level, abandonment, ASA, AHT) are those of the live queues (is_synchronous: phone,
-# chat), where customers wait on the line and the targets apply; volume, FCR and CSAT cover every channel.
-LIVE = "q.is_synchronous"
-SERVICE_RATIOS = f"""
-    sum(t.offered) as offered,
-    sum(t.answered) as answered,
-    sum(t.answered_within_sl) filter (where {LIVE}) / nullif(sum(t.sl_denominator) filter (where {LIVE}), 0)
-        as service_level,
-    sum(t.abandoned - t.short_abandoned) filter (where {LIVE})
-        / nullif(sum(t.sl_denominator) filter (where {LIVE}), 0) as abandon_rate,
-    sum(t.sum_wait_seconds_answered) filter (where {LIVE})
-        / nullif(sum(t.answered_with_wait) filter (where {LIVE}), 0) as asa_seconds,
-    case when sum(t.fcr_pending) = 0 then sum(t.fcr_resolved_first_contact) / nullif(sum(t.fcr_denominator), 0)
-    end as fcr_rate,
-    sum(t.csat_top2_responses) / nullif(sum(t.csat_responses), 0) as csat_pct,
-    sum(t.csat_sum) / nullif(sum(t.csat_responses), 0) as csat_avg,
-    sum(t.sum_handle_seconds) filter (where {LIVE})
-        / nullif(sum(t.handled_with_handle_time) filter (where {LIVE}), 0) as aht_seconds
-"""
-SERVICE_FROM = "marts.kpi_service_daily t left join marts.dim_queues q on q.queue_id = t.queue_id"
+# ------------------------------------------------------------------------------------------ metric queries
+# Waiting and handling measures (service level, abandonment, ASA, AHT) are those of the live queues
+# (queue__is_synchronous: phone, chat), where customers wait on the line and the targets apply; volume, FCR and CSAT
+# cover every channel.
+LIVE = "{{ Dimension('queue__is_synchronous') }}"
+IN_WINDOW = "{{ TimeDimension('metric_time', 'day') }} between $first_day and $last_day"
+IN_MONTH = "{{ TimeDimension('metric_time', 'month') }} = $month"
+KNOWN_AGENT = "{{ Entity('agent') }} is not null"
+OFFERED_CHATS = ("{{ Dimension('contact__channel') }} = 'chat'", "{{ Dimension('contact__is_offered') }}")
+
+#: the headline's figures of a window: every channel, and the live queues
+WINDOW_METRICS = ("offered", "fcr_rate", "fcr_pending", "csat_pct")
+WINDOW_LIVE_METRICS = ("service_level", "abandon_rate", "asa_seconds", "aht_seconds")
+
+#: every metric request of the report, by name ($first_day, $last_day, $month: parameters bound when run)
+METRIC_QUERIES: dict[str, MetricQuery] = {
+    # the trend lines: saved queries, exported to the serving file as metrics.centre_daily / live_queues_daily
+    "centre_daily": MetricQuery(saved_query="centre_daily"),
+    "live_queues_daily": MetricQuery(saved_query="live_queues_daily"),
+    "channel_daily": MetricQuery(("offered",), ("metric_time__day", "contact__channel"),
+                                 order_by=("metric_time__day", "contact__channel")),
+    # one row: a window's figures (the headline's current and previous 7 days, a month for the quadrant)
+    "window": MetricQuery(WINDOW_METRICS, where=(IN_WINDOW,)),
+    "window_live": MetricQuery(WINDOW_LIVE_METRICS, where=(IN_WINDOW, LIVE)),
+    "agents_month": MetricQuery(("answered", "fcr_rate", "csat_pct", "csat_responses"), ("agent",),
+                                (IN_MONTH, KNOWN_AGENT)),
+    "agents_month_live": MetricQuery(("aht_seconds",), ("agent",), (IN_MONTH, KNOWN_AGENT, LIVE)),
+    "issue_types": MetricQuery(("offered",), ("issue_type", "issue_type__label_en", "issue_type__label_zh"),
+                               (IN_WINDOW,)),
+    "chat_sources": MetricQuery(
+        ("offered", "missed_rate", "first_response_mean_seconds", "csat_pct", "csat_responses"),
+        ("contact__entry_page", "contact__utm_source"), (IN_WINDOW, *OFFERED_CHATS),
+    ),
+    "retention": MetricQuery(
+        ("retention_customers", "retention_rate_30d", "retention_rate_60d", "retention_rate_90d"),
+        ("retention_cohort__cohort", "retention_cohort__csat_band"),
+    ),
+}
 
 
-def daily_service(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """All channels and queues per day (the sparklines and trends)."""
-    return _df(con, f"select t.date_day, {SERVICE_RATIOS} from {SERVICE_FROM} group by 1 order by 1")
+class Metrics:
+    """The report's metric queries on one connection: compiled once (or read from the cache), run with params."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, manifest_text: str) -> None:
+        self.con = con
+        self.compiled: CompiledQueries = compile_metric_sql(METRIC_QUERIES, manifest_text)
+
+    def frame(self, name: str, **params: object) -> pd.DataFrame:
+        return run_metric_sql(self.con, self.compiled.sql[name], params)
+
+    def window(self, first_day: date, last_day: date) -> dict[str, object]:
+        """The headline metrics over ``first_day``..``last_day`` (both included): one value per metric."""
+        values: dict[str, object] = {}
+        for name in ("window", "window_live"):
+            frame = self.frame(name, first_day=first_day, last_day=last_day)
+            values.update(frame.iloc[0].to_dict() if len(frame) else dict.fromkeys(frame.columns))
+        return values
 
 
-def period_service(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
-    """The last 7 days ('current') and the 7 before ('previous'), with the live queues' targets of dim_queues
-    weighted by each target's denominator (service level and abandonment: sl_denominator; ASA: answered_with_wait).
-    """
-    return _df(
-        con,
-        f"""
-        select case when t.date_day > ?::date - 7 then 'current' else 'previous' end as period,
-               {SERVICE_RATIOS},
-               sum(t.sl_denominator * q.service_level_target) filter (where {LIVE})
-                   / nullif(sum(t.sl_denominator) filter (where {LIVE} and q.service_level_target is not null), 0)
-                   as service_level_target,
-               sum(t.sl_denominator * q.abandon_rate_target) filter (where {LIVE})
-                   / nullif(sum(t.sl_denominator) filter (where {LIVE} and q.abandon_rate_target is not null), 0)
-                   as abandon_rate_target,
-               sum(t.answered_with_wait * q.asa_target_seconds) filter (where {LIVE})
-                   / nullif(sum(t.answered_with_wait) filter (where {LIVE} and q.asa_target_seconds is not null), 0)
-                   as asa_target_seconds
-        from {SERVICE_FROM}
-        where t.date_day > ?::date - 14
-        group by 1
-        """,
-        [last_day, last_day],
-    )
+def week(last_day: date, weeks_back: int = 0) -> tuple[date, date]:
+    """The 7 days ending ``weeks_back`` weeks before ``last_day``: (first day, last day), both included."""
+    end = last_day - timedelta(days=7 * weeks_back)
+    return end - timedelta(days=6), end
 
 
-def fcr_period(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """FCR of the latest 7 days whose contacts all have a closed FCR window (the newest days are still pending),
-    and of the 7 days before; `through` is the last of those days."""
-    return _df(
+def daily_service(metrics: Metrics) -> pd.DataFrame:
+    """Per day: offered, FCR (K17) and CSAT of every channel, service level, abandonment, ASA and AHT of the live
+    queues (the saved queries centre_daily and live_queues_daily); ``date_day`` ascending."""
+    centre = metrics.frame("centre_daily")
+    live = metrics.frame("live_queues_daily").drop(columns=["offered"])
+    frame = centre.merge(live, on="metric_time__day", how="outer").rename(columns={"metric_time__day": "date_day"})
+    return frame.sort_values("date_day", ignore_index=True)
+
+
+def daily_by_channel(metrics: Metrics) -> pd.DataFrame:
+    frame = metrics.frame("channel_daily")
+    return frame.rename(columns={"metric_time__day": "date_day", "contact__channel": "channel"})
+
+
+def fcr_last_day(daily: pd.DataFrame) -> date | None:
+    """The newest day with a contact whose FCR window has closed (K17: younger contacts are pending, left out)."""
+    judged = daily[daily["fcr_denominator"].fillna(0) > 0]
+    return None if judged.empty else pd.Timestamp(judged["date_day"].max()).date()
+
+
+def targets(con: duckdb.DuckDBPyConnection, first_day: date, last_day: date) -> dict[str, float | None]:
+    """The live queues' targets of dim_queues over a window, blended by each target's denominator in the window
+    (service level and abandonment: sl_denominator; ASA: answered_with_wait). Settings, not KPIs."""
+    row = _df(
         con,
         """
-        with days as (
-            select date_day from marts.kpi_service_daily group by 1
-            having sum(fcr_pending) = 0 and sum(fcr_denominator) > 0
-        ),
-        last as (select max(date_day) as day from days)
-        select case when t.date_day > last.day - 7 then 'current' else 'previous' end as period,
-               max(t.date_day) as through,
-               sum(t.fcr_resolved_first_contact) / nullif(sum(t.fcr_denominator), 0) as fcr_rate
-        from marts.kpi_service_daily t, last
-        where t.date_day > last.day - 14 and t.date_day <= last.day
-        group by 1
+        select sum(t.sl_denominator * q.service_level_target)
+                   / nullif(sum(t.sl_denominator) filter (where q.service_level_target is not null), 0)
+                   as service_level_target,
+               sum(t.sl_denominator * q.abandon_rate_target)
+                   / nullif(sum(t.sl_denominator) filter (where q.abandon_rate_target is not null), 0)
+                   as abandon_rate_target,
+               sum(t.answered_with_wait * q.asa_target_seconds)
+                   / nullif(sum(t.answered_with_wait) filter (where q.asa_target_seconds is not null), 0)
+                   as asa_target_seconds
+        from marts.kpi_service_daily t join marts.dim_queues q on q.queue_id = t.queue_id
+        where q.is_synchronous and t.date_day between ? and ?
         """,
-    )
-
-
-def daily_by_channel(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _df(
-        con,
-        f"select t.date_day, t.channel, {SERVICE_RATIOS} from {SERVICE_FROM} group by 1, 2 order by 1, 2",
-    )
+        [first_day, last_day],
+    ).iloc[0]
+    return {key: (None if pd.isna(value) else float(value)) for key, value in row.items()}
 
 
 def hour_weekday(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
@@ -138,54 +176,56 @@ def hour_weekday(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame
     )
 
 
-def agent_month(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Agents of the latest month: quality score and KPIs (kpi_agent_monthly) with their live AHT (phone and chat,
-    K10, from analysis_agent_segments; kpi_agent_monthly's AHT also counts ticket work time)."""
-    return _df(
+def latest_agent_month(con: duckdb.DuckDBPyConnection) -> date | None:
+    return con.execute("select max(month) from marts.kpi_agent_monthly").fetchone()[0]
+
+
+def agent_month(con: duckdb.DuckDBPyConnection, metrics: Metrics, month: date) -> pd.DataFrame:
+    """Agents of ``month``: the quality score, its rank in the team and the segment (composites of
+    kpi_agent_monthly and analysis_agent_segments, not metrics) with their KPIs from the metrics: handled (K02),
+    FCR (K17), CSAT top-2 (K23) over every channel and the live AHT (K10, phone and chat)."""
+    scores = _df(
         con,
         """
-        select m.agent_id, m.team, m.quality_score, m.quality_rank_in_team, m.quality_kpis_used, m.handled,
-               m.fcr_rate, m.csat_pct, m.csat_responses, m.segment, m.month, s.live_aht_seconds
-        from marts.kpi_agent_monthly m
-        left join marts.analysis_agent_segments s
-          on s.row_type = 'agent' and s.month = m.month and s.agent_id = m.agent_id
-        where m.month = (select max(month) from marts.kpi_agent_monthly)
-        order by m.quality_score desc nulls last, m.agent_id
-        """,
-    )
-
-
-def centre_month(con: duckdb.DuckDBPyConnection, month: date) -> tuple[float | None, float | None]:
-    """The whole centre's live AHT and CSAT top-2 in a month (the quadrant's reference lines)."""
-    row = con.execute(
-        f"""
-        select sum(t.sum_handle_seconds) filter (where {LIVE})
-                   / nullif(sum(t.handled_with_handle_time) filter (where {LIVE}), 0),
-               sum(t.csat_top2_responses) / nullif(sum(t.csat_responses), 0)
-        from {SERVICE_FROM}
-        where date_trunc('month', t.date_day) = ?
+        select m.agent_id, m.team, m.quality_score, m.quality_rank_in_team, m.quality_kpis_used, m.segment, m.month
+        from marts.kpi_agent_monthly m where m.month = ?
         """,
         [month],
-    ).fetchone()
-    return row[0], row[1]
-
-
-def issue_pareto(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
-    return _df(
-        con,
-        """
-        select coalesce(t.issue_type, '(none)') as issue_type, coalesce(d.label_en, '(none)') as label_en,
-               coalesce(d.label_zh, '（无）') as label_zh, sum(t.volume) as volume
-        from marts.kpi_issue_type_daily t left join marts.dim_issue_types d using (issue_type)
-        where t.date_day > ?::date - 28 and t.date_day <= ?::date
-        group by all having sum(t.volume) > 0 order by volume desc, issue_type
-        """,
-        [last_day, last_day],
     )
+    kpis = metrics.frame("agents_month", month=month).rename(columns={"answered": "handled"})
+    live = metrics.frame("agents_month_live", month=month).rename(columns={"aht_seconds": "live_aht_seconds"})
+    frame = scores.merge(kpis, left_on="agent_id", right_on="agent", how="left").drop(columns=["agent"])
+    frame = frame.merge(live, left_on="agent_id", right_on="agent", how="left").drop(columns=["agent"])
+    return frame.sort_values(["quality_score", "agent_id"], ascending=[False, True], na_position="last",
+                             ignore_index=True)
+
+
+def centre_month(metrics: Metrics, month: date) -> tuple[float | None, float | None]:
+    """The whole centre's live AHT (K10) and CSAT top-2 (K23) in a month (the quadrant's reference lines)."""
+    last = (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
+    values = metrics.window(month, last)
+
+    def number(value: object) -> float | None:
+        return None if value is None or pd.isna(value) else float(value)
+
+    return number(values.get("aht_seconds")), number(values.get("csat_pct"))
+
+
+def issue_pareto(metrics: Metrics, last_day: date) -> pd.DataFrame:
+    """Offered contacts (K01) per issue type over the last 28 days, largest first."""
+    frame = metrics.frame("issue_types", first_day=last_day - timedelta(days=27), last_day=last_day)
+    frame = frame.rename(columns={"issue_type__label_en": "label_en", "issue_type__label_zh": "label_zh",
+                                  "offered": "volume"})
+    frame["issue_type"] = frame["issue_type"].fillna("(none)")
+    frame["label_en"] = frame["label_en"].fillna("(none)")
+    frame["label_zh"] = frame["label_zh"].fillna("（无）")
+    frame = frame[frame["volume"].fillna(0) > 0]
+    return frame.sort_values(["volume", "issue_type"], ascending=[False, True], ignore_index=True)
 
 
 def issue_movers(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
-    """Last 7 days' volume against the summed weekday baselines of the same days (rows with a baseline only)."""
+    """Last 7 days' volume against the summed weekday baselines of the same days (rows with a baseline only): the
+    baselines are kpi_issue_type_daily's, not a metric."""
     return _df(
         con,
         """
@@ -202,36 +242,27 @@ def issue_movers(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame
     )
 
 
-def customer_sources(con: duckdb.DuckDBPyConnection, last_day: date, limit: int = 12) -> pd.DataFrame:
-    return _df(
-        con,
-        """
-        select entry_page, utm_source, sum(volume) as volume,
-               sum(missed) / nullif(sum(volume), 0) as missed_rate,
-               sum(sum_first_response_seconds) / nullif(sum(first_response_contacts), 0) as first_response_seconds,
-               sum(csat_top2_responses) / nullif(sum(csat_responses), 0) as csat_pct,
-               sum(csat_responses) as csat_responses
-        from marts.kpi_customer_source_daily
-        where date_day > ?::date - 28 and date_day <= ?::date
-        group by all order by volume desc, entry_page nulls last, utm_source nulls last limit ?
-        """,
-        [last_day, last_day, limit],
-    )
+def customer_sources(metrics: Metrics, last_day: date, limit: int = 12) -> pd.DataFrame:
+    """Offered chats of the last 28 days per entry page and UTM source: volume (K01), missed rate, mean first
+    response (K06) and CSAT top-2 (K23); the largest ``limit``."""
+    frame = metrics.frame("chat_sources", first_day=last_day - timedelta(days=27), last_day=last_day)
+    frame = frame.rename(columns={"contact__entry_page": "entry_page", "contact__utm_source": "utm_source",
+                                  "offered": "volume", "first_response_mean_seconds": "first_response_seconds"})
+    frame = frame.sort_values(["volume", "entry_page", "utm_source"], ascending=[False, True, True],
+                              na_position="last", ignore_index=True)
+    return frame.head(limit)
 
 
-def retention(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Retention per CSAT band (contacted) and for the no-contact baseline, all months."""
-    return _df(
-        con,
-        """
-        select case when cohort = 'no_contact' then 'no_contact' else csat_band end as band,
-               sum(customers) as customers,
-               sum(retained_30d) / nullif(sum(customers_30d_elapsed), 0) as retention_30d,
-               sum(retained_60d) / nullif(sum(customers_60d_elapsed), 0) as retention_60d,
-               sum(retained_90d) / nullif(sum(customers_90d_elapsed), 0) as retention_90d
-        from marts.kpi_customer_retention group by 1
-        """,
+def retention(metrics: Metrics) -> pd.DataFrame:
+    """Retention at 30 / 60 / 90 days per CSAT band (contacted) and for the no-contact baseline, all months."""
+    frame = metrics.frame("retention")
+    frame["band"] = frame["retention_cohort__csat_band"].where(
+        frame["retention_cohort__cohort"] != "no_contact", "no_contact"
     )
+    return frame.rename(columns={"retention_customers": "customers", "retention_rate_30d": "retention_30d",
+                                 "retention_rate_60d": "retention_60d", "retention_rate_90d": "retention_90d"})[
+        ["band", "customers", "retention_30d", "retention_60d", "retention_90d"]
+    ]
 
 
 def backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -326,6 +357,25 @@ def open_alerts(con: duckdb.DuckDBPyConnection, day: date, limit: int = 40) -> p
 def alert_counts(con: duckdb.DuckDBPyConnection, day: date) -> dict[str, int]:
     rows = con.execute("select severity, count(*) from marts.alerts where date_day = ? group by 1", [day])
     return dict(rows.fetchall())
+
+
+def incomplete_days(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
+    """Export days of the last 7 days whose file of some source is missing or refused (data_completeness_daily;
+    empty when the serving file has no such mart)."""
+    found = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                        "and table_name = 'data_completeness_daily'").fetchone()[0]
+    if not found:
+        return pd.DataFrame(columns=["date_day", "incomplete_source_list"])
+    return _df(
+        con,
+        """
+        select distinct date_day, incomplete_source_list
+        from marts.data_completeness_daily
+        where not is_complete_day and date_day > ?::date - 7 and date_day <= ?::date
+        order by date_day
+        """,
+        [last_day, last_day],
+    )
 
 
 def data_quality(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """One function per section of the report: query (``queries``), chart (``charts``), a little HTML.
 
 Each returns a :class:`Section`; ``template`` lays them out. A section with no rows in the marts says so instead
-of drawing an empty chart.
+of drawing an empty chart. KPI figures come from the semantic layer's metrics (``queries.Metrics``); the daily
+series and the headline windows are read once per report (``Context.daily``, ``Context.headline_windows``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ class Context:
     meta: queries.Meta
     data_docs: Path | None
     out_dir: Path
+    metrics: queries.Metrics
     _ids: count = field(default_factory=count)
+    _cache: dict[str, object] = field(default_factory=dict)
 
     def chart(self, fig: object, extra: dict[str, str] | None = None) -> str:
         return charts.to_svg(fig, f"c{next(self._ids)}", chart_translations(extra))
@@ -49,6 +52,46 @@ class Context:
     def last_day(self) -> date:
         assert self.meta.last_day is not None
         return self.meta.last_day
+
+    def daily(self) -> pd.DataFrame:
+        """The daily series of every channel and of the live queues (saved queries centre_daily and
+        live_queues_daily), read once per report."""
+        if "daily" not in self._cache:
+            self._cache["daily"] = queries.daily_service(self.metrics)
+        return self._cache["daily"]  # type: ignore[return-value]
+
+    def headline_windows(self) -> dict[str, Window]:
+        """The headline's windows: the last 7 days and the 7 before (every KPI but FCR), and for FCR (K17) the 7
+        days through the newest day with a judged contact and the 7 before; each with its metric values."""
+        if "windows" not in self._cache:
+            windows = {"current": queries.week(self.last_day), "previous": queries.week(self.last_day, 1)}
+            fcr_day = queries.fcr_last_day(self.daily())
+            if fcr_day is not None:
+                windows |= {"fcr_current": queries.week(fcr_day), "fcr_previous": queries.week(fcr_day, 1)}
+            self._cache["windows"] = {
+                name: Window(first, last, self.metrics.window(first, last)) for name, (first, last) in windows.items()
+            }
+        return self._cache["windows"]  # type: ignore[return-value]
+
+    def targets(self) -> dict[str, float | None]:
+        """The live queues' targets over the current headline window (dim_queues settings, not metrics)."""
+        if "targets" not in self._cache:
+            current = self.headline_windows()["current"]
+            self._cache["targets"] = queries.targets(self.con, current.first_day, current.last_day)
+        return self._cache["targets"]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A headline window (both days included) and the metric values over it."""
+
+    first_day: date
+    last_day: date
+    values: dict[str, object]
+
+    def value(self, column: str) -> float | None:
+        value = self.values.get(column)
+        return None if _missing(value) else float(value)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- formatting
@@ -105,50 +148,54 @@ KPI_CARDS: tuple[tuple[str, str, Callable[[object], str], bool, str | None], ...
 
 
 def headline(ctx: Context) -> Section:
-    periods = queries.period_service(ctx.con, ctx.last_day).set_index("period")
-    daily = queries.daily_service(ctx.con).tail(56)
-    if "current" not in periods.index:
+    windows = ctx.headline_windows()
+    daily = ctx.daily()
+    daily = daily[pd.to_datetime(daily["date_day"]) <= pd.Timestamp(ctx.last_day)].tail(56)
+    if daily.empty:
         return Section("headline", empty())
-    cards = [_card(ctx, key, column, fmt, higher, target_col, periods, daily)
+    targets = ctx.targets()
+    cards = [_card(ctx, key, column, fmt, higher, target_col, windows, targets, daily)
              for key, column, fmt, higher, target_col in KPI_CARDS]
     return Section("headline", caption("window") + f'<div class="cards">{"".join(cards)}</div>', len(cards))
 
 
 def _card(ctx: Context, key: str, column: str, fmt: Callable[[object], str], higher: bool, target_col: str | None,
-          periods: pd.DataFrame, daily: pd.DataFrame) -> str:
-    """One KPI: the value of the last 7 days, its target and status, the change, a sparkline of the last 8 weeks.
-    FCR reads the latest 7 days whose repeat-contact window has closed (the newest contacts are still pending)."""
+          windows: dict[str, Window], targets: dict[str, float | None], daily: pd.DataFrame) -> str:
+    """One KPI: its metric over the last 7 days, its target and status, the change against the 7 days before, a
+    sparkline of the last 8 weeks. FCR (K17) leaves the contacts whose repeat window is still open (pending) out of
+    its denominator, so its window ends at the newest day with a judged contact (the days after have none)."""
     note = ""
+    current, previous = windows.get("current"), windows.get("previous")
     if column == "fcr_rate":
-        periods = queries.fcr_period(ctx.con).set_index("period")
-        if "current" in periods.index:
-            through = pd.Timestamp(periods.loc["current", "through"])
-            note = f'<span class="delta">{span("fcr_through")} {through:%Y-%m-%d}</span>'
-    current = periods.loc["current"] if "current" in periods.index else None
-    previous = periods.loc["previous"] if "previous" in periods.index else None
-    value = None if current is None else current[column]
-    target = None
-    if target_col is not None and current is not None and not _missing(current[target_col]):
-        target = float(current[target_col])
+        current, previous = windows.get("fcr_current"), windows.get("fcr_previous")
+        if current is not None:
+            pending = current.value("fcr_pending") or 0
+            note = (f'<span class="delta">{span("fcr_through")} {current.last_day:%Y-%m-%d}; '
+                    f'{num(pending)} {span("fcr_pending_left_out")}</span>')
+    value = None if current is None else current.value(column)
+    before = None if previous is None else previous.value(column)
+    target = targets.get(target_col) if target_col is not None else None
     status = ""
-    if target is not None and not _missing(value):
+    if target is not None and value is not None:
         ok = value >= target if higher else value <= target
         status = f'<span class="badge {"ok" if ok else "bad"}">{span("met" if ok else "missed")}</span>'
     target_html = f'{span("target")} {fmt(target)}' if target is not None else span("no_target")
     delta = ""
-    if previous is not None and not _missing(previous[column]) and not _missing(value) and previous[column]:
-        change = float(value) / float(previous[column]) - 1
-        delta = f'<span class="delta">{signed_pct(change)} {span("vs_prev")}</span>'
+    if before and value is not None:
+        delta = f'<span class="delta">{signed_pct(value / before - 1)} {span("vs_prev")}</span>'
     spark = ctx.chart(charts.sparkline(_values(daily, column), target=target))
+    window = "" if current is None else f"{current.first_day:%Y-%m-%d}..{current.last_day:%Y-%m-%d}"
+    raw = "" if value is None else repr(value)
     return (
-        f'<div class="card" data-kpi="{column}"><div class="card-label">{span(key)}</div>'
+        f'<div class="card" data-kpi="{column}" data-value="{raw}" data-window="{window}">'
+        f'<div class="card-label">{span(key)}</div>'
         f'<div class="card-value">{fmt(value)}</div><div class="card-target">{target_html} {status}</div>'
         f"{delta}{note}{spark}</div>"
     )
 
 
 def volume(ctx: Context) -> Section:
-    by_channel = queries.daily_by_channel(ctx.con)
+    by_channel = queries.daily_by_channel(ctx.metrics)
     cells = queries.hour_weekday(ctx.con, ctx.last_day)
     if by_channel.empty:
         return Section("volume", empty())
@@ -167,14 +214,13 @@ def volume(ctx: Context) -> Section:
 
 
 def service(ctx: Context) -> Section:
-    daily = queries.daily_service(ctx.con)
-    periods = queries.period_service(ctx.con, ctx.last_day).set_index("period")
+    daily = ctx.daily()
     if daily.empty:
         return Section("service", empty())
-    targets = periods.loc["current"] if "current" in periods.index else None
+    targets = ctx.targets()
 
     def target(col: str) -> float | None:
-        return None if targets is None or _missing(targets[col]) else float(targets[col])
+        return targets.get(col)
 
     rates = {text("service_level"): _values(daily, "service_level"),
              text("abandon_rate"): _values(daily, "abandon_rate")}
@@ -190,18 +236,19 @@ def service(ctx: Context) -> Section:
 
 
 def quality(ctx: Context) -> Section:
-    daily = queries.daily_service(ctx.con)
+    daily = ctx.daily()
     if daily.empty:
         return Section("quality", empty())
     series = {text("fcr_rate"): _values(daily, "fcr_rate"), text("csat_pct"): _values(daily, "csat_pct")}
-    return Section("quality", ctx.chart(charts.trend(daily["date_day"].tolist(), series, percent=True)), 1)
+    return Section("quality", caption("fcr_caption")
+                   + ctx.chart(charts.trend(daily["date_day"].tolist(), series, percent=True)), 1)
 
 
 def agents(ctx: Context) -> Section:
-    frame = queries.agent_month(ctx.con)
+    month = queries.latest_agent_month(ctx.con)
+    frame = queries.agent_month(ctx.con, ctx.metrics, month) if month is not None else pd.DataFrame()
     if frame.empty:
         return Section("agents", empty())
-    month = frame["month"].iloc[0]
     top = frame[frame["quality_score"].notna()].head(10)
     rows = [
         [escape(str(r.agent_id)), escape(str(r.team)), f"{r.quality_score:.1f}", num(r.quality_rank_in_team),
@@ -212,7 +259,7 @@ def agents(ctx: Context) -> Section:
             table(["agent", "team", "quality_score", "rank_in_team", "handled", "aht", "fcr_rate", "csat_pct",
                    "segment"], rows, "leaderboard")]
     scatter = frame[frame["live_aht_seconds"].notna() & frame["csat_pct"].notna()]
-    x_ref, y_ref = queries.centre_month(ctx.con, month)
+    x_ref, y_ref = queries.centre_month(ctx.metrics, month)
     n = 0
     if not scatter.empty and x_ref is not None and y_ref is not None:
         fig = charts.quadrant(scatter["live_aht_seconds"], scatter["csat_pct"], x_ref=x_ref, y_ref=y_ref,
@@ -223,7 +270,7 @@ def agents(ctx: Context) -> Section:
 
 
 def issues(ctx: Context) -> Section:
-    frame = queries.issue_pareto(ctx.con, ctx.last_day)
+    frame = queries.issue_pareto(ctx.metrics, ctx.last_day)
     if frame.empty:
         return Section("issues", empty())
     extra = dict(zip(frame["label_en"], frame["label_zh"], strict=True))
@@ -240,7 +287,7 @@ def issues(ctx: Context) -> Section:
 
 
 def sources(ctx: Context) -> Section:
-    frame = queries.customer_sources(ctx.con, ctx.last_day)
+    frame = queries.customer_sources(ctx.metrics, ctx.last_day)
     if frame.empty:
         return Section("sources", empty())
     rows = [
@@ -254,7 +301,7 @@ def sources(ctx: Context) -> Section:
 
 
 def retention(ctx: Context) -> Section:
-    frame = queries.retention(ctx.con).set_index("band")
+    frame = queries.retention(ctx.metrics).set_index("band")
     bands = [b for b in BANDS if b in frame.index and not _missing(frame.loc[b, "retention_30d"])]
     if not bands:
         return Section("retention", empty())
@@ -345,8 +392,18 @@ def data_quality(ctx: Context) -> Section:
     rows = [[escape(r.check_name), f'<span class="badge sev-{escape(r.severity)}">{escape(r.severity)}</span>',
              num(r.rows_landed if r.check_name == "rows_landed" else r.rows_affected), num(r.files_affected)]
             for r in frame.itertuples()]
-    return Section("dq", caption("dq_caption") + table(["check", "severity", "rows_affected", "files_affected"], rows)
-                   + link)
+    return Section("dq", _completeness(ctx) + caption("dq_caption")
+                   + table(["check", "severity", "rows_affected", "files_affected"], rows) + link)
+
+
+def _completeness(ctx: Context) -> str:
+    """The incomplete export days of the last 7 days, each with its missing or refused sources."""
+    days = queries.incomplete_days(ctx.con, ctx.last_day)
+    if days.empty:
+        return f'<p class="caption dq-complete">{span("dq_complete")}</p>'
+    items = "".join(f"<li>{pd.Timestamp(r.date_day).date()}: {escape(str(r.incomplete_source_list))}</li>"
+                    for r in days.itertuples())
+    return f'<p class="caption dq-incomplete">{span("dq_incomplete")}</p><ul class="dq-incomplete">{items}</ul>'
 
 
 def _relative(target: Path, start: Path) -> str:

@@ -54,5 +54,8 @@ dbt = _Macros(
         f"split_part({string_text}, {delimiter_text}, {part_number})"
     ),
     current_timestamp=lambda: "current_timestamp",
+    listagg=lambda measure, delimiter_text="','", order_by_clause=None, limit_num=None: (
+        f"string_agg({measure}, {delimiter_text}{' ' + order_by_clause if order_by_clause else ''})"
+    ),
     generate_series=lambda upper_bound: f"select range + 1 as generated_number from range({upper_bound})",
 )

@@ -1,0 +1,119 @@
+"""dbt_project.yml declares every var the project reads, with the code's default; the exposures list what the daily
+report and the serving file read. Plain file checks (no dbt parse, no build): a few milliseconds."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import yaml
+
+from ccw.metrics import semantic_yaml_documents
+from ccw.report.queries import METRIC_QUERIES
+from conftest import ROOT
+
+VAR_CALL = re.compile(r"(?<![\w.])var\(")
+JINJA_LITERALS = {"none": "None", "true": "True", "false": "False"}
+
+
+def _var_calls() -> list[tuple[str, str, str | None]]:
+    """(file, var name, default source text or None) of every var('...') call in models, macros, snapshots and the
+    dbt tests (env_var(...) is not a dbt var)."""
+    calls = []
+    for folder in ("models", "macros", "snapshots", "tests/dbt"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".sql", ".yml") or not path.is_file():
+                continue
+            text = path.read_text(encoding="utf-8")
+            for match in VAR_CALL.finditer(text):
+                depth, end = 1, match.end()
+                while depth and end < len(text):  # the matching parenthesis
+                    depth += {"(": 1, ")": -1}.get(text[end], 0)
+                    end += 1
+                arguments = text[match.end():end - 1]
+                try:
+                    call = ast.parse(f"f({arguments})", mode="eval").body
+                except SyntaxError:
+                    continue  # prose in a comment, e.g. "var('as_of_at') when set"
+                if not isinstance(call, ast.Call) or not call.args or not isinstance(call.args[0], ast.Constant):
+                    continue
+                default = ast.get_source_segment(f"f({arguments})", call.args[1]) if len(call.args) > 1 else None
+                calls.append((str(path.relative_to(ROOT)), call.args[0].value, default))
+    return calls
+
+
+def _declared_vars() -> dict:
+    return yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
+
+def test_every_var_is_declared_with_the_code_default() -> None:
+    calls = _var_calls()
+    declared = _declared_vars()
+    assert len({name for _, name, _ in calls}) >= 10, calls
+    missing = sorted({f"{name} ({file})" for file, name, _ in calls if name not in declared})
+    assert not missing, f"vars read but not declared in dbt_project.yml: {missing}"
+    differ = []
+    for file, name, default in calls:
+        if default is None:
+            continue
+        try:
+            value = ast.literal_eval(JINJA_LITERALS.get(default, default))
+        except ValueError:  # an expression (env_var(...)): the declaration renders the same expression
+            if declared[name] != "{{ " + default + " }}":
+                differ.append((file, name, default, declared[name]))
+            continue
+        if declared[name] != value:
+            differ.append((file, name, value, declared[name]))
+    assert not differ, f"code default != dbt_project.yml (file, var, code, declared): {differ}"
+
+
+def _exposures() -> dict[str, dict]:
+    document = yaml.safe_load((ROOT / "models" / "exposures.yml").read_text(encoding="utf-8"))
+    return {exposure["name"]: exposure for exposure in document["exposures"]}
+
+
+def _depends(exposure: dict, kind: str) -> set[str]:
+    return {re.fullmatch(rf"{kind}\('(\w+)'\)", item).group(1) for item in exposure["depends_on"]
+            if item.startswith(f"{kind}(")}
+
+
+def test_serving_file_exposure_lists_every_mart() -> None:
+    marts = {path.stem for path in (ROOT / "models" / "marts").rglob("*.sql")}
+    listed = _depends(_exposures()["serving_file"], "ref")
+    assert listed == marts, (f"models/exposures.yml, serving_file: add {sorted(marts - listed)}, "
+                             f"remove {sorted(listed - marts)} (every mart is published)")
+
+
+def _metric_inputs() -> tuple[dict[str, dict], dict[str, str]]:
+    """Every metric of the YAML by name, and each measure's model."""
+    metrics, measure_models = {}, {}
+    for _, document in semantic_yaml_documents(ROOT / "models"):
+        for metric in document.get("metrics") or []:
+            metrics[metric["name"]] = metric
+        for model in document.get("semantic_models") or []:
+            for measure in model.get("measures") or []:
+                measure_models[measure["name"]] = re.search(r"ref\('(\w+)'\)", model["model"]).group(1)
+    return metrics, measure_models
+
+
+def test_daily_report_exposure_lists_what_the_report_reads() -> None:
+    exposure = _exposures()["daily_report"]
+    source = (ROOT / "src" / "ccw" / "report" / "queries.py").read_text(encoding="utf-8")
+    assert set(re.findall(r"\bmarts\.(\w+)", source)) <= _depends(exposure, "ref")
+    metrics, measure_models = _metric_inputs()
+    saved = {query["name"]: query for _, document in semantic_yaml_documents(ROOT / "models")
+             for query in document.get("saved_queries") or []}
+    asked = set()
+    for query in METRIC_QUERIES.values():
+        asked |= set(query.metrics)
+        if query.saved_query:
+            asked |= set(saved[query.saved_query]["query_params"]["metrics"])
+    assert asked <= _depends(exposure, "metric"), sorted(asked - _depends(exposure, "metric"))
+    assert _depends(exposure, "metric") <= set(metrics)
+    # every metric reads a mart the serving file publishes
+    for name in _depends(exposure, "metric"):
+        params = metrics[name].get("type_params") or {}
+        if metrics[name]["type"] == "simple":
+            measure = params["measure"]
+            assert measure_models[measure if isinstance(measure, str) else measure["name"]] in _depends(
+                _exposures()["serving_file"], "ref")
