@@ -148,3 +148,32 @@ def semantic_layer(built_sample: PipelineRun) -> Iterator[Any]:
                           manifest_path=built_sample.build_warehouse.parent / "dbt_target" / "semantic_manifest.json")
     yield layer
     layer.close()
+
+
+@dataclass
+class FaultyTinyRun:
+    """One `ccw run` of a tiny sample with PII seeded into every source's latest files (test_pii_everywhere) and
+    files landing must refuse or list (test_land_paths): two scenarios, one build, to keep `make test` short."""
+
+    data: Path
+    needles: Any  # test_pii_everywhere.Needles
+    returncode: int
+    output: str
+    seconds: float
+
+
+@pytest.fixture(scope="session")
+def faulty_tiny_run(tmp_path_factory: pytest.TempPathFactory) -> FaultyTinyRun:
+    from test_land_paths import plant_files_landing_refuses
+    from test_pii_everywhere import seed_pii
+
+    base = tmp_path_factory.mktemp("faulty_tiny")
+    data = base / "data"
+    generated = run_ccw(data, "generate", "--preset", "tiny")
+    assert generated.returncode == 0, generated.stdout[-3000:] + generated.stderr[-3000:]
+    needles = seed_pii(data / "raw")
+    plant_files_landing_refuses(data, base)
+    started = time.perf_counter()
+    result = run_ccw(data, "run")
+    return FaultyTinyRun(data=data, needles=needles, returncode=result.returncode,
+                         output=result.stdout + result.stderr, seconds=time.perf_counter() - started)

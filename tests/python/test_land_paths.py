@@ -27,7 +27,7 @@ from ccw.cli import main as ccw_main
 from ccw.land import ensure_raw_tables
 from ccw.land import readers as readers_module
 from ccw.land.paths import EARLIEST_EXPORT_DAY, describe, plausible_day, scan
-from conftest import run_ccw
+from conftest import FaultyTinyRun
 from test_land import (
     SURVEY_HEADER,
     TICKET_HEADER,
@@ -318,32 +318,33 @@ def test_a_line_over_the_bound_names_the_line_and_the_bound(ws: Workspace, monke
 
 
 # ------------------------------------------------------------------------------ one full run on the tiny preset
-def test_a_run_with_refused_files_builds_publishes_and_exits_3(tmp_path: Path) -> None:
-    """Before issue 21 a badly named file (or the record it left behind after it was deleted) failed the dbt
-    build on data_quality_daily's NOT NULL date_day, a link's target landed, and a file refused by landing let
-    ``ccw run`` exit 0."""
-    data = tmp_path / "data"
-    generated = run_ccw(data, "generate", "--preset", "tiny")
-    assert generated.returncode == 0, generated.stderr[-2000:]
+def plant_files_landing_refuses(data: Path, base: Path) -> None:
+    """Into a generated sample: a badly named copy, a UTF-8 survey file of a day before the sample, a link to a file
+    outside the raw root, a hidden half-written file, and the manifest record of a bad file deleted since
+    (conftest's ``faulty_tiny_run`` runs them with the PII test's sample)."""
     raw = data / "raw"
     shutil.copy(raw / "survey" / "responses" / "2026-10-26.csv", raw / "survey" / "responses" / "2026-10-26 (1).csv")
     write_csv(raw / "survey" / "responses" / "2026-10-06.csv", SURVEY_HEADER, [survey_row("r-x", "很好很好")],
               encoding="utf-8")  # a day before the sample, in UTF-8 where GB18030 is expected: quarantined
-    outside = _outside(tmp_path)
+    outside = _outside(base)
     (raw / "helpdesk" / "group" / "2026-10-27.csv").symlink_to(outside / "2024-03-06.csv")
     (raw / "crm" / "orders" / ".2026-10-26.parquet.part").write_bytes(b"half written")
     build = data / "build" / "warehouse.duckdb"
-    build.parent.mkdir()
+    build.parent.mkdir(exist_ok=True)
     with duckdb.connect(str(build)) as con:  # the record an older landing left of a since deleted bad file
         ensure_raw_tables(con)
         con.execute("insert into raw._landing_manifest (run_id, file_path, system, entity, export_date, checksum, "
                     "landed_at, outcome, reason) values ('old', 'helpdesk/ticket/tickets_march.csv', 'helpdesk', "
                     "'ticket', null, 'abc', now(), 'quarantined', 'bad file name')")
 
-    result = run_ccw(data, "run")
 
-    output = result.stdout + result.stderr
-    assert result.returncode == 3, output[-4000:]
+def test_a_run_with_refused_files_builds_publishes_and_exits_3(faulty_tiny_run: FaultyTinyRun) -> None:
+    """Before issue 21 a badly named file (or the record it left behind after it was deleted) failed the dbt
+    build on data_quality_daily's NOT NULL date_day, a link's target landed, and a file refused by landing let
+    ``ccw run`` exit 0."""
+    data, output = faulty_tiny_run.data, faulty_tiny_run.output
+
+    assert faulty_tiny_run.returncode == 3, output[-4000:]
     assert "Landing refused 3 file(s); the warehouse was built and published without them" in output
     for line in ("REFUSED survey/responses/2026-10-26 (1).csv: bad file name",
                  "QUARANTINED survey/responses/2026-10-06.csv: bad encoding",

@@ -44,7 +44,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ccw.exports import ENTITIES, Entity
-from conftest import run_ccw
+from conftest import FaultyTinyRun
 
 DOMAIN = "leak-test.example"
 
@@ -442,17 +442,13 @@ def test_the_generic_patterns_find_every_needle_and_its_normalised_variants() ->
     assert [t for t in harmless if GENERIC.search(t)] == []
 
 
-def test_no_seeded_pii_in_any_published_place(tmp_path: Path) -> None:
+def test_no_seeded_pii_in_any_published_place(faulty_tiny_run: FaultyTinyRun) -> None:
+    """The seeded sample also holds files landing refuses (test_land_paths): the run publishes and exits 3."""
     started = time.perf_counter()
-    data = tmp_path / "data"
-    generated = run_ccw(data, "generate", "--preset", "tiny")
-    assert generated.returncode == 0, generated.stdout[-3000:] + generated.stderr[-3000:]
-    nd = seed_pii(data / "raw")
+    data, nd, output = faulty_tiny_run.data, faulty_tiny_run.needles, faulty_tiny_run.output
     assert len(nd.origin) >= 60, "every kind of needle in many fields"
-
-    result = run_ccw(data, "run")
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"ccw run failed on the seeded sample (exit {result.returncode}):\n{output[-8000:]}"
+    assert faulty_tiny_run.returncode == 3, (
+        f"ccw run failed on the seeded sample (exit {faulty_tiny_run.returncode}):\n{output[-8000:]}")
     with duckdb.connect(str(data / "build" / "warehouse.duckdb"), read_only=True) as con:
         quarantined = con.execute("select raw_table, rule, cast(row_data as varchar) from quality.quarantined_rows")
         set_aside = [(t, rule) for t, rule, row in quarantined.fetchall() if GENERIC.search(row)]
@@ -471,7 +467,8 @@ def test_no_seeded_pii_in_any_published_place(tmp_path: Path) -> None:
 
     leaks = hits + parquet_hits + report_hits + docs_hits
     print(f"\n{len(nd.origin)} needles; scanned {tables} tables, {parquet_files} Parquet files, {report_files} report "
-          f"file(s), {docs_files} Data Docs files in {time.perf_counter() - started:.0f} s")
+          f"file(s), {docs_files} Data Docs files in {time.perf_counter() - started:.0f} s (the run: "
+          f"{faulty_tiny_run.seconds:.0f} s)")
     assert not leaks, f"{len(leaks)} clear PII value(s) published:\n" + "\n".join(
         str(h) for h in sorted(set(leaks), key=str)[:80]
     )
