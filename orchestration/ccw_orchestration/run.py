@@ -75,7 +75,16 @@ def failure_summary(result: dg.ExecuteInProcessResult) -> str:
     """One line per failed step, in the words ``ccw run`` has always used."""
     steps = failed_steps(result)
     lines = [STEP_MESSAGES.get(step, f"Step {step} failed (see above).") for step in steps]
+    full = [e.step_key for e in result.all_events if e.is_step_failure and e.step_failure_data
+            and _NO_SPACE in str(e.step_failure_data.error)]
+    if full:  # the cause first, once, however many times the tools printed it
+        lines.insert(0, f"Cause: no space left on device (step(s) {', '.join(full)}); nothing was published, the "
+                        "serving file is untouched. Free space under the data folder (or move CCW_BUILD_WAREHOUSE "
+                        "to a larger disk), then run again.")
     return "\n".join(lines) or "The run failed (see above)."
+
+
+_NO_SPACE = "No space left on device"
 
 
 def export_days(raw_root) -> tuple[date, date] | None:

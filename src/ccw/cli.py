@@ -120,6 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseLockedError as exc:
         print(f"ccw {args.command}: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full, read-only or forbidden place: one message, not a traceback
+        from ccw import preflight
+
+        if exc.errno not in preflight.NO_SPACE | preflight.CANT_WRITE:
+            raise
+        fault = preflight.describe_os_error(exc, f"ccw {args.command}", settings().warehouse)
+        print(f"ccw {args.command}: {fault.message}", file=sys.stderr)
+        return fault.exit_code
 
 
 def _locked(args: argparse.Namespace) -> int:
@@ -131,6 +139,18 @@ def _locked(args: argparse.Namespace) -> int:
 
     wait = None if args.wait < 0 else args.wait
     with run_lock(settings().data_dir, wait=wait, on_wait=waiting):
+        if args.command == "run":
+            from ccw.publish.core import heal_versions
+
+            if heal_versions(settings().warehouse):  # a kill between the serving rename and the Parquet swap
+                print("ccw run: the Parquet folder was one version behind the serving file (a publish was killed "
+                      "between the two renames): it now points at the serving file's version", file=sys.stderr)
+            from ccw import preflight
+
+            fault = preflight.check(settings())
+            if fault is not None:
+                print(f"ccw run: {fault.message}", file=sys.stderr)
+                return fault.exit_code
         return int(args.func(args))
 
 

@@ -427,3 +427,34 @@ def test_nothing_to_publish_keeps_the_serving_file(tmp_path: Path) -> None:
     with pytest.raises(NothingToPublish):
         publish(empty, tmp_path / "warehouse.duckdb")
     assert (tmp_path / "warehouse.duckdb").read_bytes() == before
+
+
+def test_a_kill_between_the_serving_rename_and_the_parquet_swap_heals_at_the_next_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: a kill after the serving file was replaced and before the Parquet link moved left them on two
+    versions until the next publish finished. The Parquet folder of the new version is promoted before the serving
+    rename, so the next start (``heal_versions``, called first by ``ccw run``, and every publish) realigns them."""
+    from ccw.publish import core as publish_core
+
+    build, serving, parquet = _small_build(tmp_path), tmp_path / "warehouse.duckdb", tmp_path / "parquet"
+    first = publish(build, serving, parquet)
+
+    def killed(*_args: object, **_kwargs: object) -> None:
+        raise SystemExit("killed between the serving rename and the link swap")
+
+    monkeypatch.setattr(publish_core, "swap_in", killed)
+    with pytest.raises(SystemExit):
+        publish(build, serving, parquet)
+    monkeypatch.undo()
+    second = _publish_table(serving)[0][0]
+    assert second != first.version_id
+    assert read_manifest(parquet)["version_id"] == first.version_id  # apart: the state a kill leaves
+
+    assert publish_core.heal_versions(serving, parquet) is True
+    manifest = read_manifest(parquet)
+    assert manifest["version_id"] == second
+    assert publish_core.heal_versions(serving, parquet) is False  # nothing to do the second time
+    # a reader taking its paths from the manifest reads that version's folder, whatever the link does next
+    for table in manifest["tables"]:
+        assert (tmp_path / table["versioned_path"]).is_file()
+        assert table["versioned_path"].startswith(manifest["version_folder"] + "/")

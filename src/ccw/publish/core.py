@@ -25,7 +25,7 @@ import duckdb
 
 from ccw.publish import files
 from ccw.publish.metrics import export_metrics
-from ccw.publish.parquet import export_parquet, swap_in
+from ccw.publish.parquet import export_parquet, promote, realign, swap_in
 from ccw.publish.serving import MART_SCHEMA, SERVING_ALIAS, STORAGE_VERSION, list_marts, write_serving_copy
 
 
@@ -74,6 +74,29 @@ def default_semantic_manifest(build_warehouse: Path) -> Path:
     return dbt_target_path(Path(build_warehouse)) / "semantic_manifest.json"
 
 
+def serving_version(serving: Path) -> str | None:
+    """The version id of the serving file (its ``_publish`` table); None when there is none or it is unreadable."""
+    if not serving.is_file():
+        return None
+    try:
+        with duckdb.connect(str(serving), read_only=True) as con:
+            row = con.execute("select version_id from _publish").fetchone()
+    except duckdb.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
+def heal_versions(serving: Path, parquet_dir: Path | None = None) -> bool:
+    """Put the Parquet link on the serving file's version when a kill left them apart (between the serving rename
+    and the link swap); True when it moved. Every run calls it at its start, before anything else."""
+    serving = Path(serving)
+    parquet_dir = Path(parquet_dir) if parquet_dir else serving.parent / "parquet"
+    if not serving.is_file():
+        return False
+    with files.publish_lock(serving):
+        return realign(parquet_dir, serving_version(serving))
+
+
 def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = None,
             semantic_manifest: Path | None = None) -> PublishResult:
     """Publish the marts of ``build_warehouse`` to ``serving`` (and Parquet under ``parquet_dir``, default
@@ -90,6 +113,7 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
     parquet_dir.parent.mkdir(parents=True, exist_ok=True)
 
     with files.publish_lock(serving):
+        realign(parquet_dir, serving_version(serving))
         removed = files.remove_leftovers(serving, parquet_dir)
         now = datetime.now(UTC)
         version_id, published_at = new_version_id(now), now.replace(tzinfo=None).isoformat(sep=" ")
@@ -122,8 +146,9 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
         con.close()
         files.fsync_path(temp)
         serving_bytes = temp.stat().st_size
+        version_dir = promote(staging, parquet_dir, version_id)
         files.replace_file(temp, serving)
-        export = swap_in(staging, parquet_dir, version_id)
+        export = swap_in(version_dir, parquet_dir, version_id)
 
     return PublishResult(
         version_id=version_id,

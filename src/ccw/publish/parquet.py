@@ -78,12 +78,16 @@ def export_parquet(
         tables.append({
             "table": table,
             "file": target.name,
+            # the same file by its versioned folder, relative to the link's parent: a reader that takes the paths
+            # from the manifest reads one version even when a publish swaps the link meanwhile
+            "versioned_path": f"{parquet_version_dir(parquet_dir, version_id).name}/{target.name}",
             "rows": rows,
             "bytes": target.stat().st_size,
             "sha256": sha256_file(target),
             "columns": _columns(con, catalog, schema, table),
         })
-    manifest = {"version_id": version_id, "published_at": published_at, "format": "parquet", "tables": tables}
+    manifest = {"version_id": version_id, "published_at": published_at, "format": "parquet",
+                "version_folder": parquet_version_dir(parquet_dir, version_id).name, "tables": tables}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     fsync_tree(staging)
     return staging
@@ -95,10 +99,17 @@ def _current_target(parquet_dir: Path) -> Path | None:
     return None
 
 
-def swap_in(staging: Path, parquet_dir: Path, version_id: str) -> ParquetExport:
-    """Rename the staging folder to its versioned name and point ``parquet_dir`` at it atomically."""
+def promote(staging: Path, parquet_dir: Path, version_id: str) -> Path:
+    """Rename the fsynced staging folder to its versioned name (before the serving file is replaced: a kill after
+    the serving rename then finds this version's folder and :func:`realign` points the link at it)."""
     version_dir = parquet_version_dir(parquet_dir, version_id)
     os.replace(staging, version_dir)
+    fsync_path(version_dir.parent)
+    return version_dir
+
+
+def swap_in(version_dir: Path, parquet_dir: Path, version_id: str) -> ParquetExport:
+    """Point ``parquet_dir`` at the promoted ``version_dir`` atomically; prune old versions."""
     if parquet_dir.exists() and not parquet_dir.is_symlink():
         # a plain folder from before versioned publishing: move it aside once (the only non-atomic moment)
         os.replace(parquet_dir, parquet_version_dir(parquet_dir, f"legacy-{version_id}"))
@@ -123,6 +134,25 @@ def _prune(parquet_dir: Path) -> None:
     for path in versions:
         if path.resolve() not in keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def current_version(parquet_dir: Path) -> str | None:
+    """The version id the Parquet link points at (None: no link yet)."""
+    target = _current_target(parquet_dir)
+    prefix = f".{parquet_dir.name}.{PARQUET_VERSION}"
+    return target.name[len(prefix):] if target is not None and target.name.startswith(prefix) else None
+
+
+def realign(parquet_dir: Path, serving_version: str | None) -> bool:
+    """After a kill between the serving rename and the link swap, point the link at the serving file's version
+    (its folder was promoted before the rename). True when the link moved. Call under the publish lock."""
+    if serving_version is None or current_version(parquet_dir) == serving_version:
+        return False
+    version_dir = parquet_version_dir(parquet_dir, serving_version)
+    if not (version_dir / MANIFEST).is_file():
+        return False
+    swap_in(version_dir, parquet_dir, serving_version)
+    return True
 
 
 def read_manifest(parquet_dir: Path) -> dict:
