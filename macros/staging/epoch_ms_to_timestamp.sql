@@ -1,8 +1,9 @@
 {#- Epoch milliseconds (text or number) -> UTC timestamp; null when not a whole number or outside
-    the plausible range [2000-01-01, 2100-01-01) (which also catches epoch seconds sent by mistake,
-    and values so large that the engine could not represent them). -#}
+    the range [2000-01-01, 2100-01-01) (which also catches epoch seconds sent by mistake,
+    and values so large that the engine could not represent them), or implausible (plausible_timestamp:
+    after the build time + 2 days). -#}
 {% macro epoch_ms_to_timestamp(expr) -%}
-    {{ return(adapter.dispatch('epoch_ms_to_timestamp')(expr)) }}
+    {{ return(plausible_timestamp(adapter.dispatch('epoch_ms_to_timestamp')(expr))) }}
 {%- endmacro %}
 
 {% macro epoch_ms_plausible_bounds() -%}
