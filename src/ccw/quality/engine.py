@@ -43,7 +43,8 @@ class BufferedExecutionContext(DefaultExecutionContext):
     def post_exec(self) -> None:
         super().post_exec()
         description = self.cursor.description
-        if description is not None and self.cursor_fetch_strategy is sa_cursor._DEFAULT_FETCH:
+        # the plain strategy (exactly CursorFetchStrategy: not one that already buffers or streams server-side)
+        if description is not None and type(self.cursor_fetch_strategy) is sa_cursor.CursorFetchStrategy:
             self.cursor_fetch_strategy = sa_cursor.FullyBufferedCursorFetchStrategy(
                 self.cursor, description, self.cursor.fetchall()
             )
