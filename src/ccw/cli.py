@@ -40,7 +40,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_land(args: argparse.Namespace) -> int:
     from ccw.land import land_all
 
-    report = land_all(settings().raw_root, settings().build_warehouse)
+    report = land_all(settings().raw_root, settings().build_warehouse, history=args.history)
     print(report.render())
     if not report.ok:
         print(f"ccw land: {len(report.quarantined) + len(report.refused)} file(s) refused or quarantined (listed "
@@ -78,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     gen.set_defaults(func=_cmd_generate)
 
     land = sub.add_parser("land", help="land new or changed export files")
+    land.add_argument(
+        "--history", action="store_true",
+        help="the files landed by this run are history dumps (a backfill of any span of time): the raw gates flag "
+        "only their records dated after the export day + 1 (the first file of each entity is one anyway)",
+    )
     land.set_defaults(func=_cmd_land)
     build = sub.add_parser("build", help="build the warehouse with dbt")
     build.add_argument(

@@ -7,8 +7,17 @@ column types, and the dbt sources describe the same tables.
 
 Raw columns keep the exports' own names. Scalars land as text (``VARCHAR``)
 exactly as exported, so a malformed value never stops a file from landing:
-staging casts and flags it. Nested JSON lands as ``STRUCT`` columns, Parquet
-keeps its native types.
+staging casts and flags it (a JSON number where text is expected lands as its
+text). Nested JSON lands as ``STRUCT`` columns, Parquet keeps its native types.
+
+Schema evolution: an entity's ``required_columns`` (its key and the few fields
+staging cannot do without) must be in every file, or the file is refused. Every
+other registry field is optional: absent, it lands as null (a warning names it).
+A field the registry does not know is kept, with the record, in the landing
+column ``_extra`` (a JSON object of the record's unknown fields; a warning names
+them). ``optional_columns`` are fields real exports carry beyond the sample's
+(e.g. Zendesk as the Fivetran connector writes it): they land in their own raw
+columns when present; the sample generator writes ``columns`` only.
 """
 
 from __future__ import annotations
@@ -23,7 +32,10 @@ LANDING_COLUMNS: dict[str, str] = {
     "_row_number": "BIGINT",  # 1-based position of the record in its file
     "_file_checksum": "VARCHAR",  # sha256 of the file's bytes
     "_landed_at": "TIMESTAMP",  # UTC
+    "_extra": "VARCHAR",  # JSON object of the record's fields the registry does not know (null: none)
 }
+#: The landing column that keeps the fields of a record the registry does not know.
+EXTRA_COLUMN = "_extra"
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,23 @@ class Entity:
     encoding: str = "utf-8"
     description: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: fields besides the key a file must carry (else it is refused); every other field is optional
+    required: tuple[str, ...] = ()
+    #: more fields of real exports, landed in their own raw columns when a file has them (never generated)
+    optional_columns: dict[str, str] = field(default_factory=dict)
+    #: False for an entity of real exports the sample generator does not write (its raw table stays empty)
+    generated: bool = True
+
+    @property
+    def raw_columns(self) -> dict[str, str]:
+        """Every registry field, as the raw table holds them: the sample's ``columns``, then ``optional_columns``."""
+        return {**self.columns, **self.optional_columns}
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        """The fields a file must carry: the key's export fields, then ``required``."""
+        keys = [k for k in self.key if not k.startswith("_")]
+        return tuple(dict.fromkeys([*keys, *self.required]))
 
     @property
     def extension(self) -> str:
@@ -59,6 +88,10 @@ class Entity:
 def _text(*names: str) -> dict[str, str]:
     return {n: "VARCHAR" for n in names}
 
+
+#: the columns the Fivetran connector adds to its tables: when it last synced a record, and whether the record was
+#: deleted in the source (true/false text)
+_FIVETRAN = ("_fivetran_synced", "_fivetran_deleted")
 
 _QUEUE = "STRUCT(Name VARCHAR, ARN VARCHAR, EnqueueTimestamp VARCHAR, DequeueTimestamp VARCHAR, Duration VARCHAR)"
 _AGENT = (
@@ -111,7 +144,16 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         key=("id",),
         version_by="updated_at",
-        description="Zendesk tickets, latest state as of the export day.",
+        required=("created_at", "updated_at", "status"),
+        optional_columns=_text(*_FIVETRAN, "brand_id", "organization_id", "submitter_id", "description", "due_at",
+                               "external_id", "is_public", "problem_id", "recipient", "ticket_form_id", "url",
+                               "has_incidents", "allow_channelback", "via_source_from_id", "via_source_from_title",
+                               "via_source_from_address", "via_source_rel", "via_source_to_address",
+                               "via_source_to_name", "merged_ticket_ids", "followup_ids"),
+        description=(
+            "Zendesk tickets, latest state as of the export day (the sample's columns, or the Fivetran connector's "
+            "ticket table: custom fields such as custom_issue_type are optional)."
+        ),
     ),
     Entity(
         "helpdesk",
@@ -119,6 +161,8 @@ ENTITIES: tuple[Entity, ...] = (
         "csv",
         _text("id", "ticket_id", "user_id", "created", "public", "body"),
         key=("id",),
+        required=("ticket_id", "created"),
+        optional_columns=_text(*_FIVETRAN, "call_duration", "call_id", "facebook_comment", "tweet", "voice_comment"),
         description="Zendesk ticket comments, public or internal.",
     ),
     Entity(
@@ -127,7 +171,9 @@ ENTITIES: tuple[Entity, ...] = (
         "csv",
         _text("ticket_id", "field_name", "value", "updated", "user_id"),
         key=("ticket_id", "field_name", "updated"),
-        description="Zendesk field history of status, priority, assignee_id and group_id.",
+        required=("value",),
+        optional_columns=_text("_fivetran_synced"),
+        description="Zendesk field history of status, priority, assignee_id and group_id (other fields pass).",
     ),
     Entity(
         "helpdesk",
@@ -135,6 +181,14 @@ ENTITIES: tuple[Entity, ...] = (
         "csv",
         _text("id", "name", "email", "phone", "role", "external_id", "created_at", "time_zone"),
         key=("id",),
+        required=("role",),
+        optional_columns=_text(*_FIVETRAN, "updated_at", "organization_id", "active", "suspended", "locale",
+                               "last_login_at", "alias", "details", "notes", "signature", "url", "verified",
+                               "restricted_agent", "moderator", "shared", "shared_agent", "chat_only",
+                               "only_private_comments", "ticket_restriction", "two_factor_auth_enabled",
+                               "remote_photo_url", "authenticity_token", "locale_id", "iana_time_zone",
+                               "default_group_id", "custom_role_id", "role_type", "report_csv",
+                               "shared_phone_number"),
         description="Zendesk users: end-users, agents and admins.",
     ),
     Entity(
@@ -143,7 +197,56 @@ ENTITIES: tuple[Entity, ...] = (
         "csv",
         _text("id", "name"),
         key=("id",),
+        optional_columns=_text(*_FIVETRAN, "created_at", "updated_at", "url"),
         description="Zendesk agent groups (the help desk's queues).",
+    ),
+    Entity(
+        "helpdesk",
+        "organization",
+        "csv",
+        _text("id", "name", "created_at", "updated_at"),
+        key=("id",),
+        optional_columns=_text(*_FIVETRAN, "details", "external_id", "group_id", "notes", "shared_comments",
+                               "shared_tickets", "url"),
+        generated=False,
+        description="Zendesk organizations (the companies end-users belong to); real exports only.",
+    ),
+    Entity(
+        "helpdesk",
+        "ticket_tag",
+        "csv",
+        _text("ticket_id", "tag"),
+        key=("ticket_id", "tag"),
+        optional_columns=_text(*_FIVETRAN),
+        generated=False,
+        description="Zendesk ticket tags, one row per ticket and tag; real exports only.",
+    ),
+    Entity(
+        "helpdesk",
+        "brand",
+        "csv",
+        _text("id", "name"),
+        key=("id",),
+        optional_columns=_text(*_FIVETRAN, "active", "brand_url", "default", "subdomain", "url", "has_help_center",
+                               "help_center_state"),
+        generated=False,
+        description="Zendesk brands (an account's customer-facing identities); real exports only.",
+    ),
+    Entity(
+        "helpdesk",
+        "satisfaction_rating",
+        "csv",
+        _text("id", "ticket_id", "score", "created_at", "updated_at"),
+        key=("id",),
+        required=("ticket_id", "score"),
+        version_by="updated_at",
+        optional_columns=_text(*_FIVETRAN, "assignee_id", "group_id", "requester_id", "comment", "reason",
+                               "reason_code", "reason_id", "url"),
+        generated=False,
+        description=(
+            "Zendesk ticket satisfaction ratings (CSAT: score offered, unoffered, good or bad, and the customer's "
+            "comment); real exports only."
+        ),
     ),
     Entity(
         "chat",
@@ -219,6 +322,8 @@ ENTITIES: tuple[Entity, ...] = (
 )
 
 BY_TABLE: dict[str, Entity] = {e.table: e for e in ENTITIES}
+#: the entities the sample generator writes
+GENERATED: tuple[Entity, ...] = tuple(e for e in ENTITIES if e.generated)
 
 
 def entity(system: str, name: str) -> Entity:
@@ -227,6 +332,6 @@ def entity(system: str, name: str) -> Entity:
 
 def raw_table_ddl(e: Entity, schema: str = "raw") -> str:
     """``CREATE TABLE IF NOT EXISTS`` for one raw table (export columns + landing columns)."""
-    cols = {**e.columns, **LANDING_COLUMNS}
+    cols = {**e.raw_columns, **LANDING_COLUMNS}
     body = ",\n  ".join(f'"{name}" {typ}' for name, typ in cols.items())
     return f'CREATE TABLE IF NOT EXISTS {schema}."{e.table}" (\n  {body}\n)'

@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from ccw.exports import BY_TABLE, ENTITIES
+from ccw.exports import BY_TABLE, GENERATED as ENTITIES
 from ccw.generate import GeneratorConfig, generate
 from ccw.generate import queue_sim as qs
 

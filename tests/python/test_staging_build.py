@@ -12,7 +12,7 @@ import duckdb
 import pytest
 import yaml
 
-from ccw.exports import ENTITIES
+from ccw.exports import GENERATED as ENTITIES
 from staging_fixture import prepare
 
 ROOT = Path(__file__).resolve().parents[2]

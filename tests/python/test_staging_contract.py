@@ -45,7 +45,7 @@ def test_every_raw_table_is_a_documented_source(entity) -> None:
     assert table is not None, f"no source {entity.system} with identifier {entity.table}"
     assert table["_source"]["schema"] == "raw"
     columns = [c["name"] for c in table["columns"]]
-    assert columns == [*entity.columns, *LANDING_COLUMNS]
+    assert columns == [*entity.raw_columns, *LANDING_COLUMNS]
     assert all(c.get("description") for c in table["columns"])
     config = table["_source"]["config"]
     assert config["loaded_at_field"] == "_landed_at"

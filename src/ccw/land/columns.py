@@ -1,14 +1,24 @@
-"""Check that a file carries exactly the registry's fields: no unknown extra, none missing.
+"""Compare a file's fields with the registry: schema evolution, not rejection.
 
-CSV: the header row. JSON lines: the union of keys over all records (a field absent from
-every record is missing; one absent from some records is an optional field left out) and of
-the keys of the registry's nested objects. Parquet: the schema.
-Each check raises ``Unreadable`` naming the fields.
+CSV: the header row. JSON lines: the union of keys over all records (a field absent from every record is missing;
+one absent from some records is an optional field left out) and of the keys of the registry's nested objects.
+Parquet: the schema.
+
+The rule (``ccw.exports``): only a missing *required* field (the entity's key and the few fields staging cannot do
+without) refuses the file, raising ``Unreadable`` with a reason naming the rule and the count; so do repeated CSV
+column names (the reader cannot tell them apart). Every other difference lands, as a :class:`Layout` that tells the
+reader what to do, with a warning for the landing report and the manifest:
+
+- an optional registry field missing from the file lands as null (a warning names those of the sample's format,
+  ``Entity.columns``; the ``optional_columns`` of real exports are absent from the sample without a warning);
+- a field the registry does not know (top level, or inside a registry STRUCT of a JSON record) is kept in the
+  landing column ``_extra``, a JSON object of the record's unknown fields.
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -17,6 +27,35 @@ from ccw.exports import Entity
 from ccw.land import readers
 from ccw.land.errors import Unreadable, short
 from ccw.land.sql import literal
+
+#: the rule named in a refusal for a missing required field
+REQUIRED_RULE = "required_columns_present"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How one file's fields relate to its entity's registry fields."""
+
+    missing: tuple[str, ...] = ()  # optional registry fields absent from the file: land as null
+    missing_reported: tuple[str, ...] = ()  # those of them the sample format has (a warning names them)
+    extra: tuple[str, ...] = ()  # top-level fields the registry does not know: kept in _extra
+    nested_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # STRUCT column -> unknown keys
+    header: tuple[str, ...] | None = None  # CSV: the header in file order
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per kind of drift, naming the fields (empty when the file has exactly the registry's)."""
+        out = []
+        if self.extra:
+            out.append(f"schema drift: {len(self.extra)} unknown extra column(s) kept in _extra: "
+                       + ", ".join(self.extra))
+        nested = [f"{name}.{key}" for name, keys in self.nested_extra.items() for key in keys]
+        if nested:
+            out.append(f"schema drift: {len(nested)} unknown nested field(s) kept in _extra: " + ", ".join(nested))
+        if self.missing_reported:
+            out.append(f"schema drift: {len(self.missing_reported)} optional column(s) missing, landed as null: "
+                       + ", ".join(self.missing_reported))
+        return out
 
 
 def struct_fields(raw_type: str) -> list[str] | None:
@@ -35,20 +74,26 @@ def struct_fields(raw_type: str) -> list[str] | None:
     return fields
 
 
-def compare(expected: list[str], found: list[str], what: str = "column") -> None:
-    """Raise ``Unreadable`` when ``found`` has unknown, missing or repeated names."""
-    extra = [n for n in dict.fromkeys(found) if n not in expected]
-    missing = [n for n in expected if n not in found]
+def compare(entity: Entity, found: list[str], what: str = "column", header: list[str] | None = None) -> Layout:
+    """The layout of a file with fields ``found``; ``Unreadable`` when a required field is missing or a name
+    repeats."""
+    expected = list(entity.raw_columns)
     repeated = sorted({n for n in found if found.count(n) > 1})
-    problems = []
-    if extra:
-        problems.append(f"unknown extra {what}(s) {', '.join(extra)}")
-    if missing:
-        problems.append(f"missing {what}(s) {', '.join(missing)}")
     if repeated:
-        problems.append(f"repeated {what}(s) {', '.join(repeated)}")
-    if problems:
-        raise Unreadable("wrong columns: " + "; ".join(problems))
+        raise Unreadable(f"wrong columns: repeated {what}(s) {', '.join(repeated)}")
+    required = entity.required_columns
+    absent = [n for n in required if n not in found]
+    if absent:
+        raise Unreadable(
+            f"wrong columns (rule {REQUIRED_RULE}): {len(absent)} of the {len(required)} required {what}(s) of "
+            f"{entity.table} missing: {', '.join(absent)} (required: {', '.join(required)})"
+        )
+    return Layout(
+        missing=tuple(n for n in expected if n not in found),
+        missing_reported=tuple(n for n in entity.columns if n not in found),
+        extra=tuple(n for n in dict.fromkeys(found) if n not in expected),
+        header=tuple(header) if header is not None else None,
+    )
 
 
 def csv_header(path: Path) -> list[str]:
@@ -65,11 +110,10 @@ def csv_header(path: Path) -> list[str]:
     return header
 
 
-def check_csv(entity: Entity, path: Path) -> list[str]:
-    """The header in file order, once it matches the registry."""
+def check_csv(entity: Entity, path: Path) -> Layout:
+    """The layout of a CSV file, from its header."""
     header = csv_header(path)
-    compare(list(entity.columns), header)
-    return header
+    return compare(entity, header, header=header)
 
 
 def _json_key_sets_sql(path: Path, struct_columns: list[str]) -> str:
@@ -81,13 +125,14 @@ def _json_key_sets_sql(path: Path, struct_columns: list[str]) -> str:
     paths = "[" + ", ".join(literal(p) for p in ["$", *(f"$.{c}" for c in struct_columns)]) + "]"
     return (
         f"select any_value(key_lists) from (select json_keys(json, {paths}) as key_lists "
-        f"from read_json_objects({literal(str(path))}, format = 'newline_delimited', "
+        f"from read_json_objects({literal(str(path))}, format = '{readers.JSON_FORMAT}', "
         f"maximum_object_size = {readers.MAX_RECORD_BYTES})) group by hash(key_lists)"
     )
 
 
-def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> None:
-    structs = {name: fields for name, t in entity.columns.items() if (fields := struct_fields(t)) is not None}
+def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> Layout:
+    """The layout of a JSON-lines file, from the keys of all its records."""
+    structs = {name: fields for name, t in entity.raw_columns.items() if (fields := struct_fields(t)) is not None}
     try:
         key_sets = [row[0] for row in con.execute(_json_key_sets_sql(path, list(structs))).fetchall()]
     except duckdb.Error as exc:
@@ -96,24 +141,22 @@ def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> No
         raise Unreadable("empty file: no JSON records")
     if any(not lists[0] for lists in key_sets):
         raise Unreadable("corrupt JSON: a record is not an object with fields (null, {}, an array or a scalar)")
-    top = {key for lists in key_sets for key in lists[0]}
-    compare(list(entity.columns), sorted(top), "field")
-    nested_extra = sorted(
-        {
-            f"{name}.{key}"
-            for lists in key_sets
-            for (name, fields), keys in zip(structs.items(), lists[1:], strict=True)
-            for key in keys or []
-            if key not in fields
-        }
-    )
-    if nested_extra:
-        raise Unreadable(f"wrong columns: unknown extra nested field(s) {', '.join(nested_extra)}")
+    top = sorted({key for lists in key_sets for key in lists[0]})
+    layout = compare(entity, top, "field")
+    nested: dict[str, set[str]] = {}
+    for lists in key_sets:
+        for (name, fields), keys in zip(structs.items(), lists[1:], strict=True):
+            for key in keys or []:
+                if key not in fields:
+                    nested.setdefault(name, set()).add(key)
+    return Layout(missing=layout.missing, missing_reported=layout.missing_reported, extra=layout.extra,
+                  nested_extra={name: tuple(sorted(keys)) for name, keys in nested.items()})
 
 
-def check_parquet(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> None:
+def check_parquet(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> Layout:
+    """The layout of a Parquet file, from its schema."""
     try:
         names = [row[0] for row in con.execute(f"describe select * from read_parquet({literal(str(path))})").fetchall()]
     except duckdb.Error as exc:
         raise Unreadable(f"unreadable Parquet: {short(str(exc))}") from exc
-    compare(list(entity.columns), names)
+    return compare(entity, names)

@@ -1,12 +1,14 @@
 """Land one export file: check it, then delete its earlier rows and insert its rows in one transaction.
 
 Either every row of the file lands together with its manifest entry, or nothing does and the
-file is reported ``Unreadable`` (the caller quarantines it).
+file is reported ``Unreadable`` (the caller quarantines it). A file whose fields differ from the registry's
+without missing a required one lands (``ccw.land.columns``): its warnings go to the manifest's ``reason``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import duckdb
 
 from ccw.exports import Entity
 from ccw.land import readers
-from ccw.land.columns import check_csv, check_json, check_parquet
+from ccw.land.columns import Layout, check_csv, check_json, check_parquet
 from ccw.land.errors import Unreadable, short
 from ccw.land.fingerprint import Fingerprint
 from ccw.land.manifest import record_attempt
@@ -66,15 +68,19 @@ def readable_copy(entity: Entity, file: ExportFile, workdir: Path) -> Path:
     return target
 
 
-def check_columns(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> list[str] | None:
-    """Raise ``Unreadable`` unless the file has exactly the registry's fields; CSV: return the header."""
+def check_columns(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> Layout:
+    """The file's layout against the registry; ``Unreadable`` when a required field is missing."""
     if entity.file_format == "csv":
         return check_csv(entity, path)
     if entity.file_format == "jsonl":
-        check_json(con, entity, path)
-    else:
-        check_parquet(con, entity, path)
-    return None
+        return check_json(con, entity, path)
+    return check_parquet(con, entity, path)
+
+
+@dataclass(frozen=True)
+class Landed:
+    rows: int
+    warnings: tuple[str, ...] = ()  # schema drift: unknown fields kept in _extra, optional fields missing
 
 
 def land_file(
@@ -85,8 +91,12 @@ def land_file(
     run_id: str,
     at: datetime,
     workdir: Path,
-) -> int:
-    """Land ``file`` (replacing its earlier rows when ``replaces``); the number of rows landed."""
+    export_kind: str = "daily",
+) -> Landed:
+    """Land ``file`` (replacing its earlier rows when ``replaces``): the rows landed and the warnings.
+
+    ``export_kind`` (``daily`` | ``history``) is recorded in the manifest: the raw gates judge the record time of
+    daily files only against their export day (``ccw.quality.raw_rules``)."""
     entity = file.entity
     if file.problem or entity is None or file.export_date is None:
         raise Unreadable(file.problem or "not a registered export file")
@@ -94,7 +104,8 @@ def land_file(
         raise Unreadable("empty file: 0 bytes, no header or records")
     source = readable_copy(entity, file, workdir)
     try:
-        header = check_columns(con, entity, source)
+        layout = check_columns(con, entity, source)
+        header = list(layout.header) if layout.header is not None else None
         table = f"{SCHEMA}.{ident(entity.table)}"
         con.begin()
         try:
@@ -107,10 +118,13 @@ def land_file(
                 "landed_at": at,
             }
             inserted = con.execute(
-                f"insert into {table} ({insert_columns(entity)}) {select_sql(entity, source, header)}", params
+                f"insert into {table} ({insert_columns(entity)}) {select_sql(entity, source, header, layout)}",
+                params,
             ).fetchone()
             rows = int(inserted[0]) if inserted else 0
-            record_attempt(con, run_id, file, fp, rows, at, "replaced" if replaces else "landed")
+            warnings = tuple(layout.warnings)
+            record_attempt(con, run_id, file, fp, rows, at, "replaced" if replaces else "landed",
+                           "; ".join(warnings) or None, export_kind)
             con.commit()
         except BaseException:
             con.rollback()
@@ -126,4 +140,4 @@ def land_file(
     finally:
         if source != file.path:
             source.unlink(missing_ok=True)
-    return rows
+    return Landed(rows, warnings)

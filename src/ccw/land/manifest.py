@@ -28,11 +28,13 @@ class PriorState:
     last_reason: str | None
     landed_checksum: str | None  # the version whose rows are in the raw table, if any
     landed_rows: int | None
+    export_kind: str | None = None  # of the version in the raw table: daily | history
 
 
 def load_state(con: duckdb.DuckDBPyConnection) -> dict[str, PriorState]:
     rows = con.execute(
-        f"select file_path, checksum, last_outcome, last_reason, landed_checksum, landed_rows from {FILES_VIEW}"
+        f"select file_path, checksum, last_outcome, last_reason, landed_checksum, landed_rows, export_kind "
+        f"from {FILES_VIEW}"
     ).fetchall()
     return {r[0]: PriorState(*r[1:]) for r in rows}
 
@@ -46,12 +48,15 @@ def record_attempt(
     at: datetime,
     outcome: str,
     reason: str | None = None,
+    export_kind: str | None = None,
 ) -> None:
+    """One attempt; ``reason`` is why a file was quarantined, or the warnings of one that landed; ``export_kind``
+    (``daily`` | ``history``) is set for an attempt that landed rows."""
     con.execute(
         f"""
         insert into {MANIFEST} (run_id, file_path, system, entity, export_date, checksum, bytes, rows,
-                                file_modified_at, landed_at, outcome, reason)
-        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                file_modified_at, landed_at, outcome, reason, export_kind)
+        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             run_id,
@@ -66,6 +71,7 @@ def record_attempt(
             at,
             outcome,
             reason,
+            export_kind,
         ],
     )
 
@@ -90,7 +96,7 @@ def retire_missing(con: duckdb.DuckDBPyConnection, landable: set[str], at: datet
         con.execute("create temporary table _ccw_gone (file_path varchar)")
         con.executemany("insert into _ccw_gone values (?)", [[p] for p in gone])
         con.execute(
-            f"insert into {MANIFEST_RETIRED} select m.*, ?, ? from {MANIFEST} as m "
+            f"insert into {MANIFEST_RETIRED} select m.* exclude (export_kind), ?, ? from {MANIFEST} as m "
             "where m.outcome = 'quarantined' and m.file_path in (select file_path from _ccw_gone)",
             [at, RETIRED_REASON],
         )

@@ -28,6 +28,8 @@ class FileResult:
     bytes: int | None = None
     seconds: float = 0.0
     quarantine_path: Path | None = None
+    warnings: tuple[str, ...] = ()  # a file that landed: schema drift (unknown fields kept in _extra, missing ones)
+    export_kind: str | None = None  # a file that landed: daily | history (its record times judged by the gates)
 
 
 @dataclass
@@ -73,6 +75,11 @@ class LandingReport:
         return not self.quarantined and not self.refused
 
     @property
+    def warned(self) -> list[FileResult]:
+        """Files that landed with warnings (schema drift): not a finding for the exit code."""
+        return [f for f in self.files if f.warnings]
+
+    @property
     def rows_landed(self) -> int:
         return sum(f.rows or 0 for f in self.landed + self.replaced)
 
@@ -91,6 +98,9 @@ class LandingReport:
             f"  {len(self.files)} file(s) in {self.seconds:.1f} s: {counts}; {self.rows_landed:,} rows landed{rate}",
         ]
         lines += [f"  {table:<36} {rows:>12,} rows" for table, rows in self.rows_per_table().items()]
+        lines += [f"  WARNING {shown(f.path)}: {w}" for f in self.warned for w in f.warnings]
+        lines += [f"  HISTORY {shown(f.path)}: landed as a history dump (record times judged only against the "
+                  "future)" for f in self.landed + self.replaced if f.export_kind == "history"]
         lines += [f"  QUARANTINED {shown(f.path)}: {f.reason}" for f in self.quarantined]
         lines += [f"  REFUSED {shown(f.path)}: {f.reason}" for f in self.refused]
         lines += [f"  IGNORED {shown(f.path)}: {f.reason}" for f in self.ignored]

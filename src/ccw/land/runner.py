@@ -4,6 +4,12 @@ The path is judged first (``ccw.land.paths``): a file whose path is wrong is ref
 a row in ``raw._refused_paths``) and never reaches a raw table, the manifest or a model; a symbolic link, hidden
 or special file is listed there too and never opened. Quarantine records of files no longer under the raw root
 are retired before anything lands, so a deleted or renamed bad file stops counting at the next run.
+
+History dumps: a file lands as ``export_kind = 'history'`` (a dump of any span of time; the raw gates flag only
+record times after its export day + 1) when ``history=True`` (``ccw land --history``), when it already landed as
+one (a re-sent dump stays a dump), or when it is the first file of its entity: nothing of that entity has landed
+before and no file of it in this run has an earlier export day. Every other file is ``daily``: its record times
+must lie within its export day - 7 .. + 1.
 """
 
 from __future__ import annotations
@@ -110,6 +116,7 @@ def _land_one(
     qdir: Path,
     workdir: Path,
     raw_root: Path,
+    export_kind: str = "daily",
 ) -> FileResult:
     if file.problem is not None:
         return _refuse_path(con, file, run_id, qdir, raw_root)
@@ -126,17 +133,46 @@ def _land_one(
         record_attempt(con, run_id, file, fp, prior.landed_rows, utc_now(), "unchanged")
         return _result(file, fp, prior.landed_rows, "unchanged", started)
     replaces = prior is not None and prior.landed_checksum is not None
+    if prior is not None and prior.export_kind == "history":
+        export_kind = "history"
     try:
-        rows = land_file(con, file, fp, replaces, run_id, utc_now(), workdir)
+        landed = land_file(con, file, fp, replaces, run_id, utc_now(), workdir, export_kind)
     except Unreadable as exc:
         copy = _quarantine(con, file, fp, exc.reason, run_id, qdir)
         return _result(file, fp, None, "quarantined", started, reason=exc.reason, quarantine_path=copy)
-    return _result(file, fp, rows, "replaced" if replaces else "landed", started)
+    return _result(file, fp, landed.rows, "replaced" if replaces else "landed", started,
+                   warnings=landed.warnings, export_kind=export_kind)
 
 
-def land_all(raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None) -> LandingReport:
+def first_files(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> set[str]:
+    """The files (relative paths) that are the first of their entity: the earliest export day among this run's
+    files of an entity none of whose files has landed rows before."""
+    landed = {
+        (r[0], r[1])
+        for r in con.execute(
+            "select distinct system, entity from raw._landing_files where has_rows_in_raw"
+        ).fetchall()
+    }
+    earliest: dict[tuple[str, str], ExportFile] = {}
+    for file in files:
+        if file.problem is not None or file.export_date is None or file.entity is None:
+            continue
+        key = (file.system, file.entity_name)
+        if key in landed:
+            continue
+        if key not in earliest or file.export_date < earliest[key].export_date:
+            earliest[key] = file
+    return {f.relative for f in earliest.values()}
+
+
+def land_all(
+    raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None, history: bool = False
+) -> LandingReport:
     """Land every new or changed file under ``raw_root`` into ``warehouse``; quarantine unreadable ones, refuse
     wrong paths, links, hidden and special files (listed in the report, never landed).
+
+    ``history``: every file landed in this run is a history dump (see the module's description); without it only
+    the first file of each entity is.
 
     ``quarantine_dir`` defaults to ``<data dir>/quarantine`` (``ccw.config``). Raises
     ``WarehouseLockedError`` when another process holds the warehouse.
@@ -154,12 +190,14 @@ def land_all(raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None
         if raw_root.is_dir():  # a missing raw root (a mount not there) retires nothing
             report.retired = retire_missing(con, {f.relative for f in found.landable}, utc_now())
         state = load_state(con)
+        firsts = first_files(con, found.files)
         for entry in found.refused:
             report.files.append(_refuse_entry(con, entry, report.run_id))
         with tempfile.TemporaryDirectory(prefix="ccw-land-") as workdir:
             for file in found.files:
+                kind = "history" if history or file.relative in firsts else "daily"
                 result = _land_one(con, file, state.get(file.relative), report.run_id, quarantine_dir, Path(workdir),
-                                   raw_root)
+                                   raw_root, kind)
                 report.files.append(result)
         report.files.sort(key=lambda f: f.path)
     finally:

@@ -1,7 +1,10 @@
 """The landing tables: every raw entity table, the manifest, the quarantine log, the per-file view.
 
 ``ensure_raw_tables`` is idempotent and runs at the start of every landing, so the dbt sources
-exist even for an entity no file has arrived for yet.
+exist even for an entity no file has arrived for yet. It also migrates a build database an older
+landing wrote: a registry column a raw table lacks (the registry gained a field, or ``_extra``) is
+added (``ALTER TABLE ... ADD COLUMN``, null in the rows already there), and so is the manifest's
+``export_kind``.
 
 Three more tables are landing's own bookkeeping and are **not** dbt sources (no model reads them):
 ``raw._refused_paths`` lists every path refused by its path alone (a bad name or place, a symbolic
@@ -14,7 +17,8 @@ from __future__ import annotations
 
 import duckdb
 
-from ccw.exports import ENTITIES, raw_table_ddl
+from ccw.exports import ENTITIES, LANDING_COLUMNS, raw_table_ddl
+from ccw.land.sql import ident
 
 SCHEMA = "raw"
 MANIFEST = f"{SCHEMA}._landing_manifest"
@@ -39,7 +43,8 @@ create table if not exists {MANIFEST} (
   file_modified_at timestamp,          -- the file's mtime, UTC
   landed_at timestamp not null,        -- when this attempt ran, UTC
   outcome varchar not null,            -- landed | replaced | unchanged | quarantined
-  reason varchar
+  reason varchar,                      -- why it was quarantined, or the warnings of a file that landed
+  export_kind varchar                  -- daily | history (a landing attempt): the record-time rule's judgement
 )
 """
 
@@ -110,7 +115,7 @@ with attempts as (
   from {MANIFEST}
 ),
 landings as (
-  select file_path, checksum, rows, landed_at,
+  select file_path, checksum, rows, landed_at, export_kind,
          row_number() over (partition by file_path order by attempt_id desc) as landing_rank
   from {MANIFEST}
   where outcome in ('landed', 'replaced')
@@ -131,7 +136,8 @@ select
   l.landed_at,
   l.checksum is not null as has_rows_in_raw,
   coalesce(l.checksum = a.checksum, false) as is_current,
-  a.outcome = 'quarantined' as is_quarantined
+  a.outcome = 'quarantined' as is_quarantined,
+  coalesce(l.export_kind, 'daily') as export_kind
 from attempts as a
 left join landings as l
   on l.file_path = a.file_path and l.landing_rank = 1
@@ -145,10 +151,27 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {SCHEMA}")
     for entity in ENTITIES:
         con.execute(raw_table_ddl(entity, SCHEMA))
+        migrate_raw_table(con, entity.table, {**entity.raw_columns, **LANDING_COLUMNS})
     con.execute(f"create sequence if not exists {_ATTEMPT_SEQUENCE}")
     con.execute(_MANIFEST_DDL)
+    con.execute(f"alter table {MANIFEST} add column if not exists export_kind varchar")
     con.execute(_QUARANTINE_DDL)
     con.execute(_REFUSED_PATHS_DDL)
     con.execute(_MANIFEST_RETIRED_DDL)
     con.execute(_QUARANTINE_RETIRED_DDL)
     con.execute(_FILES_VIEW_DDL)
+
+
+def migrate_raw_table(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> list[str]:
+    """Add the ``columns`` a raw table lacks (in registry order, at its end); the names added."""
+    present = {
+        row[0]
+        for row in con.execute(
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [SCHEMA, table],
+        ).fetchall()
+    }
+    added = [name for name in columns if name not in present]
+    for name in added:
+        con.execute(f"alter table {SCHEMA}.{ident(table)} add column {ident(name)} {columns[name]}")
+    return added

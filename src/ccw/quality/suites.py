@@ -38,7 +38,7 @@ def _rule_expectation(rule: Rule) -> ExpectNoFailingRows:
 
 def raw_suite(spec: raw_rules.RawSpec, accepted: dict, queues: dict) -> gx.ExpectationSuite:
     entity = spec.entity
-    columns = {**entity.columns, **LANDING_COLUMNS}
+    columns = {**entity.raw_columns, **LANDING_COLUMNS}
     suite = gx.ExpectationSuite(
         name=suite_name(RAW_PREFIX, spec.table),
         meta={"notes": f"Raw gate of {entity.system}/{entity.name} exports ({entity.description}) before dbt."},
