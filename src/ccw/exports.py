@@ -93,14 +93,50 @@ def _text(*names: str) -> dict[str, str]:
 #: deleted in the source (true/false text)
 _FIVETRAN = ("_fivetran_synced", "_fivetran_deleted")
 
+# Amazon Connect contact trace records (CTR) as Kinesis Data Firehose delivers them, field names as in AWS's
+# "Data model for Amazon Connect contact records". The sample writes a subset (the first fields of Agent, Queue,
+# CustomerEndpoint, Attributes and the top-level ``columns``); the rest of the documented model is declared here so a
+# real export lands it in its own columns. Deep, rarely used objects (hierarchy groups, device, recordings, media
+# streams, references, tags, Contact Lens ...) land whole as JSON text; scalars land as text (a duration is a JSON
+# number in a real record: it lands as its text). Fields AWS adds later go to ``_extra``.
 _QUEUE = "STRUCT(Name VARCHAR, ARN VARCHAR, EnqueueTimestamp VARCHAR, DequeueTimestamp VARCHAR, Duration VARCHAR)"
 _AGENT = (
     "STRUCT(Username VARCHAR, ConnectedToAgentTimestamp VARCHAR, AgentInteractionDuration VARCHAR, "
     "CustomerHoldDuration VARCHAR, NumberOfHolds VARCHAR, AfterContactWorkDuration VARCHAR, "
-    "AfterContactWorkStartTimestamp VARCHAR, AfterContactWorkEndTimestamp VARCHAR)"
+    "AfterContactWorkStartTimestamp VARCHAR, AfterContactWorkEndTimestamp VARCHAR, "
+    "ARN VARCHAR, LongestHoldDuration VARCHAR, AgentPauseDuration VARCHAR, "
+    "RoutingProfile STRUCT(ARN VARCHAR, Name VARCHAR), HierarchyGroups JSON, DeviceInfo JSON, Capabilities JSON, "
+    "StateTransitions JSON)"
 )
 _ENDPOINT = "STRUCT(Address VARCHAR, Type VARCHAR)"
 _ATTRIBUTES = "STRUCT(customer_id VARCHAR, issue_type VARCHAR, ivr_path VARCHAR)"
+#: the documented CTR fields beyond the sample's (a real export carries most of them)
+_CTR_MORE: dict[str, str] = {
+    **_text(
+        "AWSAccountId", "AWSContactTraceRecordFormatVersion", "InstanceARN", "InitialContactId", "RelatedContactId",
+        "ConnectedToSystemTimestamp", "TransferCompletedTimestamp", "ScheduledTimestamp", "AgentConnectionAttempts",
+        "AnsweringMachineDetectionStatus", "LastPausedTimestamp", "LastResumedTimestamp", "TotalPauseCount",
+        "TotalPauseDurationInSeconds",
+    ),
+    "SystemEndpoint": _ENDPOINT,
+    "TransferredToEndpoint": _ENDPOINT,
+    **dict.fromkeys(
+        (
+            "Recording", "Recordings", "MediaStreams", "References", "Tags", "ContactDetails", "Campaign",
+            "ContactLens", "DisconnectDetails", "QualityMetrics", "SegmentAttributes", "CustomerVoiceActivity",
+            "VoiceIdResult", "TaskTemplateInfo", "ContactEvaluations",
+        ),
+        "JSON",
+    ),
+}
+#: the real agent event stream's fields (AWS's "Agent event streams data model"); the agent snapshots land whole
+#: as JSON text (AgentStatus, Configuration with the agent's FirstName/LastName, Contacts[]): staging reads the few
+#: paths it needs, and never the names
+_AGENT_EVENT_STREAM: dict[str, str] = {
+    **_text("AWSAccountId", "AgentARN", "EventType", "InstanceARN", "Version"),
+    "CurrentAgentSnapshot": "JSON",
+    "PreviousAgentSnapshot": "JSON",
+}
 
 ENTITIES: tuple[Entity, ...] = (
     Entity(
@@ -124,7 +160,12 @@ ENTITIES: tuple[Entity, ...] = (
         },
         key=("ContactId",),
         version_by="LastUpdateTimestamp",
-        description="Amazon Connect-style contact trace records, one call leg each.",
+        description=(
+            "Amazon Connect contact trace records (the sample's subset, or the full data model as Kinesis Data "
+            "Firehose delivers it: records one after another, gzip or not), one call leg each."
+        ),
+        required=("InitiationMethod", "InitiationTimestamp"),
+        optional_columns=_CTR_MORE,
     ),
     Entity(
         "telephony",
@@ -132,7 +173,12 @@ ENTITIES: tuple[Entity, ...] = (
         "jsonl",
         _text("EventId", "Username", "EventTimestamp", "State"),
         key=("EventId",),
-        description="Amazon Connect-style agent event stream, one state change each.",
+        description=(
+            "Agent state changes: the sample's flat events (Username, State), or Amazon Connect's real agent event "
+            "stream (EventType, CurrentAgentSnapshot, PreviousAgentSnapshot ...); staging maps both to one state."
+        ),
+        required=("EventTimestamp",),
+        optional_columns=_AGENT_EVENT_STREAM,
     ),
     Entity(
         "helpdesk",

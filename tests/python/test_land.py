@@ -532,7 +532,9 @@ def test_transcoding_keeps_characters_split_across_chunks(tmp_path: Path, monkey
 def test_struct_fields_reads_registry_struct_types() -> None:
     assert struct_fields("STRUCT(Address VARCHAR, Type VARCHAR)") == ["Address", "Type"]
     assert struct_fields("VARCHAR") is None
-    assert struct_fields(entity("telephony", "contact_records").columns["Agent"])[-1] == "AfterContactWorkEndTimestamp"
+    agent = struct_fields(entity("telephony", "contact_records").columns["Agent"])
+    assert agent[7] == "AfterContactWorkEndTimestamp" and agent[-1] == "StateTransitions"
+    assert "RoutingProfile" in agent and "Name" not in agent, "a nested STRUCT is one field"
 
 
 def test_locked_warehouse_gives_a_clear_error(ws: Workspace) -> None:

@@ -16,18 +16,62 @@ source as (
 
 ),
 
+{#- Amazon Connect's real agent event stream: the canonical state of each snapshot (mapping in the model's docs) -#}
+snapshots as (
+
+    select
+        *,
+        {{ agent_snapshot_state('CurrentAgentSnapshot') }} as current_state,
+        {{ agent_snapshot_on_hold('CurrentAgentSnapshot') }} as current_on_hold,
+        {{ agent_snapshot_state('PreviousAgentSnapshot') }} as previous_state,
+        {{ agent_snapshot_on_hold('PreviousAgentSnapshot') }} as previous_on_hold,
+        upper({{ clean_text('EventType') }}) as event_type_text,
+        json_extract_string(CurrentAgentSnapshot, '$.Configuration.Username') as snapshot_username,
+        json_extract_string(CurrentAgentSnapshot, '$.AgentStatus.Name') as snapshot_status_name
+    from source
+
+),
+
 renamed as (
 
     select
         {{ clean_text('EventId') }} as event_id,
-        {{ clean_text('Username') }} as agent_username,
+        coalesce(
+            {{ clean_text('Username') }},
+            {{ clean_text('snapshot_username') }}
+        ) as agent_username,
         {{ clean_text('EventTimestamp') }} as event_timestamp,
-        upper({{ clean_text('State') }}) as state,
+        coalesce(
+            upper({{ clean_text('State') }}),
+            case
+                when event_type_text in ('LOGIN', 'LOGOUT') then event_type_text
+                else current_state
+            end
+        ) as state,
+        event_type_text as event_type,
+        {{ clean_text('snapshot_status_name') }} as agent_status_name,
+        coalesce(current_on_hold, false) as is_on_hold,
+        {#- a record of the real stream is a state change when it logs in or out, or its snapshot's state (or hold)
+            differs from the previous snapshot's; a heart beat without a previous snapshot, or a configuration change,
+            carries no new state. A sample event (State) always is one. -#}
+        (
+            {{ clean_text('State') }} is not null
+            or CurrentAgentSnapshot is null
+            or event_type_text in ('LOGIN', 'LOGOUT')
+            or (PreviousAgentSnapshot is null and coalesce(event_type_text, '') <> 'HEART_BEAT')
+            or (
+                PreviousAgentSnapshot is not null
+                and (
+                    current_state is distinct from previous_state
+                    or current_on_hold is distinct from previous_on_hold
+                )
+            )
+        ) as is_state_change,
         _source_file,
         _export_date,
         _landed_at,
         _row_number
-    from source
+    from snapshots
 
 ),
 
@@ -37,6 +81,7 @@ typed as (
         *,
         {{ parse_iso_timestamp('event_timestamp') }} as event_at
     from renamed
+    where is_state_change
 
 ),
 
@@ -63,6 +108,9 @@ candidates as (
             'agent_username',
             'event_at',
             'state',
+            'event_type',
+            'agent_status_name',
+            'is_on_hold',
             'has_invalid_timestamp',
             '_source_file',
             '_export_date',
@@ -84,6 +132,9 @@ final as (
         agent_username,
         event_at,
         state,
+        event_type,
+        agent_status_name,
+        is_on_hold,
         has_invalid_timestamp,
         versions_merged,
         _source_file,

@@ -24,7 +24,7 @@ from ccw.land.paths import ExportFile
 from ccw.land.readers import insert_columns, select_sql
 from ccw.land.sql import ident
 from ccw.land.tables import SCHEMA
-from ccw.land.transcode import transcode_to_utf8
+from ccw.land.transcode import gunzip_to, is_gzip, transcode_to_utf8
 
 #: Errors about the engine, the warehouse or this code, never about the file: they stop the run.
 _NOT_THE_FILE = (
@@ -56,15 +56,27 @@ def reason_of(file_format: str, message: str) -> str:
 
 
 def readable_copy(entity: Entity, file: ExportFile, workdir: Path) -> Path:
-    """The path DuckDB should read: the file itself, or a UTF-8 copy of a non-UTF-8 file."""
+    """The path DuckDB should read: the file itself, or a decompressed copy of a gzip file (known by its first bytes,
+    ``ccw.land.transcode``), or a UTF-8 copy of a non-UTF-8 file."""
+    source = file.path
+    if entity.file_format != "parquet" and is_gzip(source):
+        source = workdir / f"{entity.table}.{file.path.name}.plain"
+        try:
+            gunzip_to(file.path, source)
+        except BaseException:
+            source.unlink(missing_ok=True)
+            raise
     if entity.encoding.lower().replace("-", "") in ("utf8", "utf8sig"):
-        return file.path
+        return source
     target = workdir / f"{entity.table}.{file.path.name}.utf8"
     try:
-        transcode_to_utf8(file.path, target, entity.encoding)
+        transcode_to_utf8(source, target, entity.encoding)
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+    finally:
+        if source != file.path:
+            source.unlink(missing_ok=True)
     return target
 
 

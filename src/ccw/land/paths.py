@@ -1,8 +1,10 @@
 """Find export files under the raw root and judge what their paths say, before any byte is read.
 
 A landable file is a **regular file** at ``<raw root>/<system>/<entity>/<YYYY-MM-DD>.<ext>`` of a registered
-entity, with that entity's extension and a plausible export day (:func:`plausible_day`). Anything else is
-returned too, never silently skipped:
+entity, with one of that entity's extensions (:func:`extensions`: its own, and gzip-compressed ``.<ext>.gz`` for
+text formats) and a plausible export day (:func:`plausible_day`). A JSON entity also takes the layout Amazon Kinesis
+Data Firehose writes to S3, ``<system>/<entity>/<YYYY>/<MM>/<DD>/[<HH>/]<object name>`` (any number of objects per
+day, gzip or not; the export day comes from the folders). Anything else is returned too, never silently skipped:
 
 - a regular file whose path is wrong (misplaced, unknown entity folder, bad name, impossible or implausible day)
   is an :class:`ExportFile` with ``problem`` set: landing refuses it by name (a copy is set aside, it never
@@ -96,10 +98,59 @@ def plausible_day(day: date, today: date | None = None) -> str | None:
     return None
 
 
+#: The suffix of a gzip-compressed export (``2026-10-26.jsonl.gz``); landing reads the bytes, not the name, to decide.
+GZIP_SUFFIX = ".gz"
+#: Extra extensions a JSON-lines entity accepts besides ``.jsonl`` (records one after another, newline or not).
+_JSON_ALIASES = ("json",)
+#: An object name as Kinesis Data Firehose writes it (``<stream>-<version>-<YYYY-MM-DD-HH-MM-SS>-<uuid>[.gz]``):
+#: ASCII letters, digits, ``.``, ``_``, ``-`` (a copy suffix such as `` (1)`` is refused).
+_OBJECT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*", re.ASCII)
+_TWO_DIGITS = re.compile(r"[0-9]{2}", re.ASCII)
+
+
+def extensions(entity: Entity) -> tuple[str, ...]:
+    """The file extensions ``entity`` lands from, its own first: ``jsonl``, ``jsonl.gz``, ``json``, ``json.gz`` for
+    JSON lines; ``csv``, ``csv.gz`` for CSV; ``parquet`` only (Parquet compresses inside the file)."""
+    if entity.file_format == "parquet":
+        return (entity.extension,)
+    own = (entity.extension, *(_JSON_ALIASES if entity.file_format == "jsonl" else ()))
+    return tuple(e for ext in own for e in (ext, ext + GZIP_SUFFIX))
+
+
+def _firehose_day(folders: list[str]) -> date | None:
+    """The day of Firehose's ``YYYY/MM/DD[/HH]`` prefix folders (UTC), None when they are not one."""
+    if len(folders) not in (3, 4) or not all(_TWO_DIGITS.fullmatch(f) for f in folders[1:]):
+        return None
+    if len(folders) == 4 and int(folders[3]) > 23:
+        return None
+    return parse_day("-".join(folders[:3]))
+
+
+def _describe_firehose(path: Path, relative: str, parts: list[str], today: date | None) -> ExportFile:
+    system, name, *folders, filename = parts
+    entity = BY_TABLE.get(f"{system}__{name}")
+    day = _firehose_day(folders)
+    if entity is None:
+        problem = f"unknown entity folder: {system}/{name} is not a registered export"
+    elif entity.file_format != "jsonl":
+        problem = (f"misplaced file: {system}/{name} is a {entity.file_format} export, only at "
+                   f"<system>/<entity>/<YYYY-MM-DD>.{entity.extension} (the Firehose layout is for JSON records)")
+    elif day is None:
+        problem = ("misplaced file: not at <system>/<entity>/<file> nor in Firehose's <system>/<entity>/YYYY/MM/DD/"
+                   "[HH/]<object> folders of a real day")
+    elif not _OBJECT_NAME.fullmatch(filename):
+        problem = f"bad file name: {filename!r} is not a Firehose object name (ASCII letters, digits, '.', '_', '-')"
+    else:
+        problem = plausible_day(day, today)
+    return ExportFile(path, relative, system, name, entity, day, problem)
+
+
 def describe(path: Path, raw_root: Path, today: date | None = None) -> ExportFile:
     """What the path of one file says: entity, export date, or why it cannot be landed."""
     relative = path.relative_to(raw_root).as_posix()
     parts = relative.split("/")
+    if len(parts) in (6, 7):
+        return _describe_firehose(path, relative, parts, today)
     if len(parts) != 3:
         return ExportFile(path, relative, None, None, None, None, "misplaced file: not at <system>/<entity>/<file>")
     system, name, filename = parts
@@ -111,8 +162,9 @@ def describe(path: Path, raw_root: Path, today: date | None = None) -> ExportFil
         problem = f"unknown entity folder: {system}/{name} is not a registered export"
     elif day is None:
         problem = f"bad file name: {filename!r} is not <YYYY-MM-DD>.{entity.extension} of a real day"
-    elif not dot or ext != entity.extension:
-        problem = f"bad file name: {filename!r} should have the extension .{entity.extension}"
+    elif not dot or ext not in extensions(entity):
+        problem = (f"bad file name: {filename!r} should have the extension "
+                   + " or ".join(f".{e}" for e in extensions(entity)))
     else:
         problem = plausible_day(day, today)
     return ExportFile(path, relative, system, name, entity, day, problem)

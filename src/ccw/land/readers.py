@@ -70,8 +70,10 @@ def _column_expr(entity: Entity, name: str, layout: Layout | None) -> str:
         return f"cast(null as {raw_type}) as {ident(name)}"
     if layout is not None and name in layout.nested_extra:
         cleaned = _without_keys(name, layout.nested_extra[name])
-        return (f"case when json_type({ident(name)}) = 'OBJECT' then cast({cleaned} as {raw_type}) end "
-                f"as {ident(name)}")
+        # json_transform, not a cast: a cast to STRUCT refuses an object lacking one of the struct's keys (DuckDB 2.0,
+        # "does not have key"), and real records leave keys out (an IVR-only call's Attributes, a leg without ACW)
+        return (f"case when json_type({ident(name)}) = 'OBJECT' then "
+                f"json_transform({cleaned}, {literal(json_structure(raw_type))}) end as {ident(name)}")
     if entity.file_format == "parquet":
         return f"cast({ident(name)} as {raw_type}) as {ident(name)}"
     return ident(name)
@@ -88,6 +90,39 @@ def _extra_expr(entity: Entity, layout: Layout | None) -> str:
         return f"cast(null as varchar) as {ident(EXTRA_COLUMN)}"
     obj = "json_object(" + ", ".join(f"{literal(n)}, {expr}" for n, expr in pairs) + ")"
     return f"nullif(cast(json_merge_patch('{{}}', {obj}) as varchar), '{{}}') as {ident(EXTRA_COLUMN)}"
+
+
+def _split_top_level(body: str) -> list[str]:
+    """``a T, b STRUCT(c U, d V)`` -> ``['a T', 'b STRUCT(c U, d V)']`` (commas inside parentheses stay)."""
+    parts, depth, current = [], 0, ""
+    for char in body + ",":
+        if char == "," and depth == 0:
+            parts.append(current.strip())
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        current += char
+    return [p for p in parts if p]
+
+
+def json_structure(raw_type: str) -> str:
+    """The ``json_transform`` structure of a registry type: ``STRUCT(a VARCHAR, b STRUCT(c JSON))`` ->
+    ``{"a":"VARCHAR","b":{"c":"JSON"}}``; a list ``T[]`` -> ``[T]``; any other type as itself."""
+    import json
+
+    def structure(text: str):
+        text = text.strip()
+        if text.endswith("[]"):
+            return [structure(text[:-2])]
+        if text.upper().startswith("STRUCT(") and text.endswith(")"):
+            fields = {}
+            for part in _split_top_level(text[len("STRUCT("):-1]):
+                name, _, field_type = part.partition(" ")
+                fields[name.strip('"')] = structure(field_type)
+            return fields
+        return text.upper()
+
+    return json.dumps(structure(raw_type), separators=(",", ":"))
 
 
 def _struct_names(raw_type: str) -> list[str]:

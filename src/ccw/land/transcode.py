@@ -1,5 +1,12 @@
-"""GB18030 -> UTF-8, streamed in chunks with strict errors, so DuckDB can read the result.
+"""GB18030 -> UTF-8, and gzip -> plain bytes, streamed in chunks, so DuckDB can read the result.
 
+**gzip**: an export compressed with gzip (``2026-10-26.jsonl.gz``, a Kinesis Data Firehose object with GZIP
+compression) is recognised by its first two bytes (``1f 8b``), whatever its name says, and decompressed into a
+temporary copy that landing reads like any uncompressed file (the CSV header check, GB18030 decoding and DuckDB's
+readers all see plain bytes). Concatenated gzip members (as ``cat a.gz b.gz`` makes) are read in full. A file named
+``.gz`` that is not gzip, or a truncated or corrupt stream, makes the file unreadable.
+
+**GB18030**:
 DuckDB cannot read GB18030 here (its encodings extension cannot be installed offline), so the
 file is decoded in Python into a temporary UTF-8 copy. A byte sequence that is not GB18030 makes
 the file unreadable. A file that is valid UTF-8 with several multi-byte characters is refused too:
@@ -10,11 +17,32 @@ GB18030 Chinese text is practically never valid UTF-8.
 from __future__ import annotations
 
 import codecs
+import gzip
+import zlib
 from pathlib import Path
 
 from ccw.land.errors import Unreadable
 
 _CHUNK = 1024 * 1024
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    """True when the file starts with the gzip magic bytes."""
+    with path.open("rb") as handle:
+        return handle.read(2) == GZIP_MAGIC
+
+
+def gunzip_to(source: Path, target: Path) -> None:
+    """Write the decompressed bytes of the gzip file ``source`` to ``target``; ``Unreadable`` when it is not a
+    complete gzip stream."""
+    try:
+        with gzip.open(source, "rb") as packed, target.open("wb") as out:
+            while chunk := packed.read(_CHUNK):
+                out.write(chunk)
+    except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError; a truncated stream an EOFError
+        target.unlink(missing_ok=True)
+        raise Unreadable(f"corrupt gzip: {exc or type(exc).__name__}") from exc
 #: UTF-8 bytes beyond one per character (a CJK character adds 2) from which a file is taken for UTF-8.
 UTF8_EVIDENCE_BYTES = 8
 
