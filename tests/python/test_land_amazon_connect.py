@@ -299,3 +299,37 @@ def test_a_gzip_csv_lands_like_its_plain_twin(tmp_path: Path) -> None:
         by_day = con.execute("select _export_date, list(name order by _row_number) from raw.helpdesk__group "
                              "group by 1 order by 1").fetchall()
     assert [names for _, names in by_day] == [["Billing", "Orders, returns"]] * 2
+
+
+# ------------------------------------------------------------------------------------------- many objects per day
+def test_the_volume_band_judges_a_firehose_day_as_a_whole() -> None:
+    """Five Mondays of 120 records, each delivered as 24 hourly objects of 5; then a Monday whose quiet night hour
+    holds 1 record (the day: 116, not a half-empty export), and a Monday of 40 records (a third of the band: each of
+    its objects is named)."""
+    from ccw.quality import raw_rules
+
+    mondays = ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02", "2026-11-09"]
+    with duckdb.connect() as con:
+        con.execute("create table batch (_source_file varchar, _export_date varchar)")
+
+        def deliver(day: str, per_hour: list[int]) -> None:
+            for hour, n in enumerate(per_hour):
+                folder = day.replace("-", "/")
+                con.execute(f"insert into batch select 'telephony/agent_events/{folder}/{hour:02d}/obj', '{day}' "
+                            f"from range({n})")
+
+        for day in mondays[:5]:
+            deliver(day, [5] * 24)
+        deliver(mondays[5], [1] + [5] * 23)
+        low = next(r for r in raw_rules.volume_rules([]) if r.name == "rows_vs_same_weekday_low")
+
+        def flagged() -> list[tuple]:
+            return sorted(con.execute(low.sql.replace(raw_rules.BATCH, "batch")).fetchall())
+
+        assert flagged() == [], "one object of 1 record among 23 of 5 is a quiet hour, not a half-empty day"
+        con.execute("delete from batch where _export_date = ?", [mondays[5]])
+        deliver(mondays[5], [20, 20])
+        assert flagged() == [
+            ("telephony/agent_events/2026/11/09/00/obj", 40, 120.0),
+            ("telephony/agent_events/2026/11/09/01/obj", 40, 120.0),
+        ]

@@ -94,7 +94,8 @@ def test_durations_within_zero_and_the_ceiling(con, text: str | None, invalid: b
 def test_enumerations_come_from_the_staging_accepted_values() -> None:
     accepted = raw_rules.staging_accepted_values()
     assert accepted[("stg_telephony__agent_events", "state")] == (
-        ["LOGIN", "AVAILABLE", "ON_CONTACT", "AFTER_CONTACT_WORK", "BREAK", "LUNCH", "TRAINING", "MEETING", "LOGOUT"],
+        ["LOGIN", "AVAILABLE", "ON_CONTACT", "AFTER_CONTACT_WORK", "BREAK", "LUNCH", "TRAINING", "MEETING", "LOGOUT",
+         "NOT_READY", "OTHER"],
         "error",
     )
     assert accepted[("stg_chat__sessions", "device")][1] == "warn"

@@ -459,35 +459,43 @@ def holiday_dates(project_root: Path = PROJECT_ROOT) -> list[str]:
 
 
 def volume_rules(holidays: list[str] | None = None) -> list[Rule]:
-    """Row count of a file against the previous same-weekday files. Holidays (seeds/holidays.csv, any site) are
-    neither judged nor part of the band: their volume is low by design (at the scale preset New Year's Day and
-    the spring holidays otherwise stopped the run as half-empty exports)."""
+    """Rows of an export day (all its files) against the previous same-weekday days; a failing day names each of its
+    files. One file per day (the usual layout) is judged alone; a day Kinesis Data Firehose delivered as many
+    objects is judged as a whole (a quiet hour's small object is no half-empty export). Holidays
+    (seeds/holidays.csv, any site) are neither judged nor part of the band: their volume is low by design (at the
+    scale preset New Year's Day and the spring holidays otherwise stopped the run as half-empty exports)."""
     holidays = holiday_dates() if holidays is None else holidays
     not_holiday = (
         "where cast(_export_date as date) not in (" + ", ".join(f"date '{d}'" for d in holidays) + ") "
         if holidays else ""
     )
-    per_file = (
-        "select _source_file, cast(_export_date as date) as export_date, count(*) as file_rows "
-        f"from __BATCH__ {not_holiday}group by _source_file, _export_date"
+    per_day = (
+        "select cast(_export_date as date) as export_date, count(*) as day_rows "
+        f"from __BATCH__ {not_holiday}group by cast(_export_date as date)"
     )
     same_weekday = "partition by dayofweek(export_date) order by export_date rows between"
     banded = (
-        "select _source_file, file_rows, "
-        f"median(file_rows) over ({same_weekday} 4 preceding and 1 preceding) as same_weekday_median, "
-        f"count(*) over ({same_weekday} unbounded preceding and 1 preceding) as same_weekday_files from per_file"
+        "select export_date, day_rows, "
+        f"median(day_rows) over ({same_weekday} 4 preceding and 1 preceding) as same_weekday_median, "
+        f"count(*) over ({same_weekday} unbounded preceding and 1 preceding) as same_weekday_days from per_day"
     )
+    files = "select distinct _source_file, cast(_export_date as date) as export_date from __BATCH__"
     judged = (
-        f"with per_file as ({per_file}), banded as ({banded}) select _source_file, file_rows, same_weekday_median "
-        f"from banded where same_weekday_files >= {VOLUME_MIN_HISTORY} and same_weekday_median >= {VOLUME_MIN_MEDIAN}"
+        f"with per_day as ({per_day}), banded as ({banded}), files as ({files}) "
+        "select files._source_file, banded.day_rows, banded.same_weekday_median "
+        "from banded join files on files.export_date = banded.export_date "
+        f"where banded.same_weekday_days >= {VOLUME_MIN_HISTORY} "
+        f"and banded.same_weekday_median >= {VOLUME_MIN_MEDIAN}"
     )
     return [
         Rule("rows_vs_same_weekday_low",
-             f"a file has at least {VOLUME_LOW_SHARE:.0%} of the median rows of the previous 4 same-weekday files",
-             f"{judged} and file_rows < {VOLUME_LOW_SHARE} * same_weekday_median", CRITICAL, FILE),
+             f"an export day (its files together) has at least {VOLUME_LOW_SHARE:.0%} of the median rows of the "
+             "previous 4 same-weekday days",
+             f"{judged} and banded.day_rows < {VOLUME_LOW_SHARE} * banded.same_weekday_median", CRITICAL, FILE),
         Rule("rows_vs_same_weekday_high",
-             f"a file has at most {VOLUME_HIGH_RATIO:g} x the median rows of the previous 4 same-weekday files",
-             f"{judged} and file_rows > {VOLUME_HIGH_RATIO} * same_weekday_median", WARNING, FILE),
+             f"an export day (its files together) has at most {VOLUME_HIGH_RATIO:g} x the median rows of the "
+             "previous 4 same-weekday days",
+             f"{judged} and banded.day_rows > {VOLUME_HIGH_RATIO} * banded.same_weekday_median", WARNING, FILE),
     ]
 
 
