@@ -333,3 +333,30 @@ def test_the_volume_band_judges_a_firehose_day_as_a_whole() -> None:
             ("telephony/agent_events/2026/11/09/00/obj", 40, 120.0),
             ("telephony/agent_events/2026/11/09/01/obj", 40, 120.0),
         ]
+
+
+def test_a_build_file_of_the_sample_registry_is_migrated_to_the_wider_agent(tmp_path: Path) -> None:
+    """A raw table an older landing created with the sample's 8-field Agent STRUCT takes a real record's Agent once
+    landing has widened the column: the old row keeps its values, the new fields are null for it."""
+    warehouse = tmp_path / "w.duckdb"
+    old_agent = ("STRUCT(Username VARCHAR, ConnectedToAgentTimestamp VARCHAR, AgentInteractionDuration VARCHAR, "
+                 "CustomerHoldDuration VARCHAR, NumberOfHolds VARCHAR, AfterContactWorkDuration VARCHAR, "
+                 "AfterContactWorkStartTimestamp VARCHAR, AfterContactWorkEndTimestamp VARCHAR)")
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema raw")
+        con.execute(f'create table raw.telephony__contact_records ("ContactId" varchar, "Agent" {old_agent})')
+        con.execute("insert into raw.telephony__contact_records values ('old', {'Username': 'zhao.lei', "
+                    "'ConnectedToAgentTimestamp': null, 'AgentInteractionDuration': '61', "
+                    "'CustomerHoldDuration': null, 'NumberOfHolds': null, 'AfterContactWorkDuration': null, "
+                    "'AfterContactWorkStartTimestamp': null, 'AfterContactWorkEndTimestamp': null})")
+    raw = tmp_path / "raw"
+    write(raw, f"telephony/contact_records/2026/11/02/09/{STREAM_OBJECT}.gz",
+          firehose_bytes(fixture("ctr_2026-11-02_09.json"), "concatenated"), True)
+    report = land_all(raw, warehouse, quarantine_dir=tmp_path / "q")
+    assert report.ok and [f.rows for f in report.landed] == [3], report.render()
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        agents = con.execute('select ContactId, "Agent".Username, "Agent".AgentInteractionDuration, '
+                             '"Agent".RoutingProfile.Name from raw.telephony__contact_records '
+                             "where \"Agent\" is not null order by ContactId").fetchall()
+    assert agents == [(CTR_A, "li.na", "215", "Billing"), (CTR_B, "wang.wei", "288", "International"),
+                      ("old", "zhao.lei", "61", None)]

@@ -21,6 +21,7 @@ renamed as (
     select
         {{ clean_text('id') }} as group_id,
         {{ redact_free_text(clean_text('name')) }} as group_name,
+        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
         _source_file,
         _export_date,
         _landed_at,
@@ -41,6 +42,7 @@ candidates as (
     {{ with_current_versions('keyed', ['group_id'], [
             'group_id',
             'group_name',
+            'is_deleted',
             '_source_file',
             '_export_date',
             '_landed_at'
@@ -59,6 +61,7 @@ final as (
     select
         group_id,
         group_name,
+        is_deleted,
         versions_merged,
         _source_file,
         _export_date,

@@ -25,6 +25,7 @@ renamed as (
         {{ clean_text('created') }} as created_text,
         {{ clean_text('public') }} as public_text,
         {{ clean_text('body') }} as body,
+        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
         _source_file,
         _export_date,
         _landed_at,
@@ -74,6 +75,7 @@ candidates as (
             'body_length',
             'has_invalid_timestamp',
             'has_invalid_value',
+            'is_deleted',
             '_source_file',
             '_export_date',
             '_landed_at'
@@ -99,6 +101,7 @@ final as (
         body_length,
         has_invalid_timestamp,
         has_invalid_value,
+        is_deleted,
         versions_merged,
         _source_file,
         _export_date,

@@ -31,6 +31,10 @@ renamed as (
         {{ clean_text('assignee_id') }} as assignee_id,
         {{ clean_text('group_id') }} as group_id,
         lower({{ clean_text('custom_issue_type') }}) as issue_type,
+        {{ clean_text('brand_id') }} as brand_id,
+        {{ clean_text('organization_id') }} as organization_id,
+        {{ clean_text('_fivetran_synced') }} as synced_at_text,
+        {{ clean_text('_fivetran_deleted') }} as deleted_text,
         _source_file,
         _export_date,
         _landed_at,
@@ -45,6 +49,8 @@ typed as (
         *,
         {{ parse_iso_timestamp('created_at_text') }} as created_at,
         {{ parse_iso_timestamp('updated_at_text') }} as updated_at,
+        {{ parse_iso_timestamp('synced_at_text') }} as synced_at,
+        {{ safe_to_boolean('deleted_text') }} as is_deleted_in_source,
         {{ redact_free_text('subject') }} as subject_redacted
     from renamed
 
@@ -57,7 +63,9 @@ flagged as (
         (
             {{ invalid_if_unparsed('created_at_text', 'created_at') }}
             or {{ invalid_if_unparsed('updated_at_text', 'updated_at') }}
-        ) as has_invalid_timestamp
+        ) as has_invalid_timestamp,
+        {#- deleted in Zendesk: Fivetran's _fivetran_deleted, or the status deleted; kept and flagged, never dropped -#}
+        (coalesce(is_deleted_in_source, false) or coalesce(status = 'deleted', false)) as is_deleted
     from typed
 
 ),
@@ -84,6 +92,10 @@ candidates as (
             'assignee_id',
             'group_id',
             'issue_type',
+            'brand_id',
+            'organization_id',
+            'synced_at',
+            'is_deleted',
             'has_invalid_timestamp',
             '_source_file',
             '_export_date',
@@ -94,7 +106,8 @@ candidates as (
 
 ranked as (
 
-    {{ rank_versions('candidates', ['ticket_id'], ['updated_at desc nulls last']) }}
+    {#- the record's own time; Fivetran's sync time breaks a tie of updated_at -#}
+    {{ rank_versions('candidates', ['ticket_id'], ['updated_at desc nulls last', 'synced_at desc nulls last']) }}
 
 ),
 
@@ -113,6 +126,10 @@ final as (
         assignee_id,
         group_id,
         issue_type,
+        brand_id,
+        organization_id,
+        synced_at,
+        is_deleted,
         has_invalid_timestamp,
         versions_merged,
         _source_file,

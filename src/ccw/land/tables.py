@@ -163,15 +163,25 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def migrate_raw_table(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> list[str]:
-    """Add the ``columns`` a raw table lacks (in registry order, at its end); the names added."""
+    """Add the ``columns`` a raw table lacks (in registry order, at its end); the names added. A STRUCT column the
+    registry widened (new fields, e.g. more of Amazon Connect's Agent object) is altered to the registry's type: the
+    rows already there keep their values, the new fields are null."""
     present = {
-        row[0]
+        row[0]: row[1]
         for row in con.execute(
-            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ?",
             [SCHEMA, table],
         ).fetchall()
     }
     added = [name for name in columns if name not in present]
     for name in added:
         con.execute(f"alter table {SCHEMA}.{ident(table)} add column {ident(name)} {columns[name]}")
+    for name, raw_type in columns.items():
+        if name in present and raw_type.upper().startswith("STRUCT(") and _spelled(present[name]) != _spelled(raw_type):
+            con.execute(f"alter table {SCHEMA}.{ident(table)} alter column {ident(name)} type {raw_type}")
     return added
+
+
+def _spelled(duckdb_type: str) -> str:
+    """A type as the registry and ``information_schema`` both spell it, once quotes and spaces are gone."""
+    return duckdb_type.replace('"', "").replace(" ", "").upper()

@@ -1,0 +1,107 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='organization_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
+{#- Zendesk organizations (Fivetran's organization table; the sample has none). The newest version by updated_at
+    wins, then Fivetran's sync time. Names keep no contact details (redact_free_text); notes and details are not
+    read. Deleted organizations are flagged, not dropped. -#}
+
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'organization') }}
+    {{ new_landings_only() }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('id') }} as organization_id,
+        {{ redact_free_text(clean_text('name')) }} as organization_name,
+        {{ clean_text('created_at') }} as created_at_text,
+        {{ clean_text('updated_at') }} as updated_at_text,
+        {{ clean_text('_fivetran_synced') }} as synced_at_text,
+        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
+    from source
+
+),
+
+typed as (
+
+    select
+        *,
+        {{ parse_iso_timestamp('created_at_text') }} as created_at,
+        {{ parse_iso_timestamp('updated_at_text') }} as updated_at,
+        {{ parse_iso_timestamp('synced_at_text') }} as synced_at
+    from renamed
+
+),
+
+keyed as (
+
+    select
+        *,
+        (
+            {{ invalid_if_unparsed('created_at_text', 'created_at') }}
+            or {{ invalid_if_unparsed('updated_at_text', 'updated_at') }}
+        ) as has_invalid_timestamp
+    from typed
+    where organization_id is not null
+
+),
+
+candidates as (
+
+    {{ with_current_versions('keyed', ['organization_id'], [
+            'organization_id',
+            'organization_name',
+            'created_at',
+            'updated_at',
+            'synced_at',
+            'is_deleted',
+            'has_invalid_timestamp',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
+ranked as (
+
+    {{ rank_versions('candidates', ['organization_id'], ['updated_at desc nulls last', 'synced_at desc nulls last']) }}
+
+),
+
+final as (
+
+    select
+        organization_id,
+        organization_name,
+        created_at,
+        updated_at,
+        synced_at,
+        is_deleted,
+        has_invalid_timestamp,
+        versions_merged,
+        _source_file,
+        _export_date,
+        _landed_at,
+        _landed_watermark
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final

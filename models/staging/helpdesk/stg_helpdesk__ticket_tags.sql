@@ -1,0 +1,87 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='ticket_tag_id',
+        incremental_strategy=staging_incremental_strategy(),
+        on_schema_change='fail'
+    )
+}}
+
+{#- Zendesk ticket tags (Fivetran's ticket_tag table; the sample has none): one row per ticket and tag, tags lower
+    case. The latest export wins; a tag Fivetran marks deleted is flagged, not dropped. -#}
+
+with
+
+source as (
+
+    select * from {{ source('helpdesk', 'ticket_tag') }}
+    {{ new_landings_only() }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('ticket_id') }} as ticket_id,
+        lower({{ redact_free_text(clean_text('tag')) }}) as tag,
+        {{ clean_text('_fivetran_synced') }} as synced_at_text,
+        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
+        _source_file,
+        _export_date,
+        _landed_at,
+        _row_number
+    from source
+
+),
+
+keyed as (
+
+    select
+        *,
+        {{ dbt.hash(dbt.concat(['ticket_id', "'|'", 'tag'])) }} as ticket_tag_id,
+        {{ parse_iso_timestamp('synced_at_text') }} as synced_at
+    from renamed
+    where ticket_id is not null and tag is not null
+
+),
+
+candidates as (
+
+    {{ with_current_versions('keyed', ['ticket_tag_id'], [
+            'ticket_tag_id',
+            'ticket_id',
+            'tag',
+            'synced_at',
+            'is_deleted',
+            '_source_file',
+            '_export_date',
+            '_landed_at'
+        ]) }}
+
+),
+
+ranked as (
+
+    {{ rank_versions('candidates', ['ticket_tag_id'], ['synced_at desc nulls last']) }}
+
+),
+
+final as (
+
+    select
+        ticket_tag_id,
+        ticket_id,
+        tag,
+        synced_at,
+        is_deleted,
+        versions_merged,
+        _source_file,
+        _export_date,
+        _landed_at,
+        _landed_watermark
+    from ranked
+    where version_rank = 1
+
+)
+
+select * from final
