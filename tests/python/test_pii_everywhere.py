@@ -43,7 +43,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ccw.exports import GENERATED as ENTITIES, Entity
+from ccw.exports import GENERATED as ENTITIES
+from ccw.exports import Entity
 from conftest import FaultyTinyRun
 
 DOMAIN = "leak-test.example"
