@@ -9,12 +9,14 @@ that removed 5 tickets left them in fct_contacts: incremental staging cannot see
 contains.
 
 The sample lands up to the day before its newest day D (plus D's ticket file) and the ticket staging table is built.
-Then D arrives incomplete: two files missing, one file of each kind landing refuses (truncated, renamed field,
-garbage, extra column, empty, missing column), the survey file of D - 1 refused, and D's ticket file re-sent without
-5 tickets. ``ccw run`` publishes what landed (exit 3), flags D and D - 1 incomplete (data_completeness_daily,
-data_quality_daily, kpi_service_daily, kpi_agent_daily, the summary, the report), reconciles every mart, warns about
-the surveys whose contact did not land (naming the survey file and the sources missing that day), and the 5 tickets
-are gone without a manual full refresh. Putting the good files back heals: landing exits 0 and every day is complete.
+Then D arrives incomplete: two files missing, one file of each kind landing refuses (truncated, renamed key field,
+garbage, renamed key column, empty, missing key column), the survey file of D - 1 refused (an extra column alone would
+land, with a warning: schema evolution, tests/python/test_land_real_exports.py; its renamed key refuses it), and D's
+ticket file re-sent without 5 tickets. ``ccw run`` publishes what landed (exit 3), flags D and D - 1 incomplete
+(data_completeness_daily, data_quality_daily, kpi_service_daily, kpi_agent_daily, the summary, the report), reconciles
+every mart, warns about the surveys whose contact did not land (naming the survey file and the sources missing that
+day), and the 5 tickets are gone without a manual full refresh. Putting the good files back heals: landing exits 0 and
+every day is complete.
 
 One full run (about 2 minutes on the tiny preset) keeps the suite's time down; the heal is checked with landing and
 the completeness mart alone.
@@ -60,10 +62,12 @@ def _truncate(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])  # mid-record: the last line is cut
 
 
-def _rename_first_field(path: Path) -> None:
+def _rename_key_field(path: Path) -> None:
+    """The record's key renamed (a required field: the file is refused; any other field would land as null)."""
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    first = sorted(lines[0])[0]
-    path.write_text("".join(json.dumps({(k + "_renamed" if k == first else k): v for k, v in r.items()}) + "\n"
+    key = "session_id"
+    assert key in lines[0], sorted(lines[0])
+    path.write_text("".join(json.dumps({(k + "_renamed" if k == key else k): v for k, v in r.items()}) + "\n"
                             for r in lines), encoding="utf-8")
 
 
@@ -84,21 +88,23 @@ BAD = {
     "telephony/agent_events": ("missing", None),
     "workforce/agents": ("missing", None),
     "telephony/contact_records": ("truncated", "corrupt JSON"),
-    "chat/sessions": ("renamed field", "wrong columns"),
+    "chat/sessions": ("renamed key field", "wrong columns"),
     "helpdesk/user": ("garbage", "bad encoding"),
-    "helpdesk/ticket_field_history": ("extra column", "wrong columns"),
+    "helpdesk/ticket_field_history": ("renamed key column", "wrong columns"),
     "helpdesk/ticket_comment": ("empty", "empty file"),
-    "crm/customers": ("missing column", "wrong columns"),
-    "survey/responses@D-1": ("extra column", "wrong columns"),
+    "crm/customers": ("missing key column", "wrong columns"),
+    "survey/responses@D-1": ("extra column, renamed key", "wrong columns"),
 }
 CHANGES = {
     "truncated": _truncate,
-    "renamed field": _rename_first_field,
+    "renamed key field": _rename_key_field,
     "garbage": _garbage,
-    "extra column": lambda p: _rewrite_csv(p, lambda rows: [r + (["surprise"] if i == 0 else ["x"])
-                                                             for i, r in enumerate(rows)]),
+    # the first CSV column is the key of these exports (ticket_id of the field history, response_id of surveys)
+    "renamed key column": lambda p: _rewrite_csv(p, lambda rows: [[rows[0][0] + "_renamed", *rows[0][1:]], *rows[1:]]),
+    "extra column, renamed key": lambda p: _rewrite_csv(p, lambda rows: [
+        [rows[0][0] + "_renamed", *rows[0][1:], "surprise"], *(r + ["x"] for r in rows[1:])]),
     "empty": lambda p: p.write_bytes(b""),
-    "missing column": lambda p: _rewrite_csv(p, lambda rows: [r[1:] for r in rows]),
+    "missing key column": lambda p: _rewrite_csv(p, lambda rows: [r[1:] for r in rows]),  # customer_id
 }
 
 
