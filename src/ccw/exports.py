@@ -55,6 +55,10 @@ class Entity:
     required: tuple[str, ...] = ()
     #: more fields of real exports, landed in their own raw columns when a file has them (never generated)
     optional_columns: dict[str, str] = field(default_factory=dict)
+    #: a sample field another shape of the same export carries elsewhere -> the fields of that shape: a file with one
+    #: of them does not lack it (no "missing" warning; e.g. Amazon Connect's real agent events hold Username and
+    #: State in CurrentAgentSnapshot)
+    covered_by: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: False for an entity of real exports the sample generator does not write (its raw table stays empty)
     generated: bool = True
 
@@ -179,6 +183,7 @@ ENTITIES: tuple[Entity, ...] = (
         ),
         required=("EventTimestamp",),
         optional_columns=_AGENT_EVENT_STREAM,
+        covered_by={"Username": ("CurrentAgentSnapshot",), "State": ("CurrentAgentSnapshot",)},
     ),
     Entity(
         "helpdesk",

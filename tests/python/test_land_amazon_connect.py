@@ -161,6 +161,9 @@ def test_firehose_batches_land_with_warnings_only(centre: ConnectCentre) -> None
                         "where _source_file like '%/2026/11/02/%'") == [(date(2026, 11, 2),)], "the day of the folders"
     # the hour-10 batch carries fields the registry does not know: kept in _extra, named in a warning
     drift = " ".join(w for f in report.landed for w in f.warnings)
+    warned = {f.path: f.warnings for f in report.landed}
+    assert warned[EVENTS_FILE] == (), "the real stream carries Username and State in its snapshot: nothing missing"
+    assert warned[FLAT_EVENTS_FILE] == (), "the sample's flat event lacks nothing it needs"
     assert "Customer" in drift and "Agent.AgentInitiatedHoldDuration" in drift, drift
     a_v2 = centre.query('select _extra, "Agent".AfterContactWorkDuration, "Agent".RoutingProfile.Name, '
                         '"Queue".Duration, AgentConnectionAttempts, "SystemEndpoint".Address '

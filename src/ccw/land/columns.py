@@ -90,7 +90,10 @@ def compare(entity: Entity, found: list[str], what: str = "column", header: list
         )
     return Layout(
         missing=tuple(n for n in expected if n not in found),
-        missing_reported=tuple(n for n in entity.columns if n not in found),
+        missing_reported=tuple(
+            n for n in entity.columns
+            if n not in found and not any(other in found for other in entity.covered_by.get(n, ()))
+        ),
         extra=tuple(n for n in dict.fromkeys(found) if n not in expected),
         header=tuple(header) if header is not None else None,
     )
