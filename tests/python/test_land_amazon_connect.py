@@ -165,6 +165,7 @@ def test_firehose_batches_land_with_warnings_only(centre: ConnectCentre) -> None
     assert warned[EVENTS_FILE] == (), "the real stream carries Username and State in its snapshot: nothing missing"
     assert warned[FLAT_EVENTS_FILE] == (), "the sample's flat event lacks nothing it needs"
     assert "Customer" in drift and "Agent.AgentInitiatedHoldDuration" in drift, drift
+    assert "Attributes." not in drift, "a flow's own contact attributes are expected: kept in _extra, no warning"
     a_v2 = centre.query('select _extra, "Agent".AfterContactWorkDuration, "Agent".RoutingProfile.Name, '
                         '"Queue".Duration, AgentConnectionAttempts, "SystemEndpoint".Address '
                         "from raw.telephony__contact_records where ContactId = ? and LastUpdateTimestamp like "

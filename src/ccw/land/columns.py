@@ -41,6 +41,7 @@ class Layout:
     extra: tuple[str, ...] = ()  # top-level fields the registry does not know: kept in _extra
     nested_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # STRUCT column -> unknown keys
     header: tuple[str, ...] | None = None  # CSV: the header in file order
+    open_structs: tuple[str, ...] = ()  # STRUCT columns whose other keys are expected: kept, no warning
 
     @property
     def warnings(self) -> list[str]:
@@ -49,7 +50,9 @@ class Layout:
         if self.extra:
             out.append(f"schema drift: {len(self.extra)} unknown extra column(s) kept in _extra: "
                        + ", ".join(self.extra))
-        nested = [f"{name}.{key}" for name, keys in self.nested_extra.items() for key in keys]
+        nested = [
+            f"{name}.{key}" for name, keys in self.nested_extra.items() if name not in self.open_structs for key in keys
+        ]
         if nested:
             out.append(f"schema drift: {len(nested)} unknown nested field(s) kept in _extra: " + ", ".join(nested))
         if self.missing_reported:
@@ -153,7 +156,8 @@ def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> La
                 if key not in fields:
                     nested.setdefault(name, set()).add(key)
     return Layout(missing=layout.missing, missing_reported=layout.missing_reported, extra=layout.extra,
-                  nested_extra={name: tuple(sorted(keys)) for name, keys in nested.items()})
+                  nested_extra={name: tuple(sorted(keys)) for name, keys in nested.items()},
+                  open_structs=entity.open_structs)
 
 
 def check_parquet(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> Layout:
