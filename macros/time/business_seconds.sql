@@ -20,7 +20,7 @@
     One output row per input row. business_seconds is null when start or end is null, when end < start
     (clock skew: the calendar duration is negative, no business duration is defined), when the queue is
     unknown (null or not in seeds/queues.csv), or when a timestamp's local date lies outside the calendar
-    (vars calendar_start / calendar_end): never a silent 0.
+    (int_calendar__bounds: whole years around the data): never a silent 0.
 -#}
 {% macro business_seconds(intervals, key_column='key', queue_column='queue_id', start_column='start_at',
                           end_column='end_at') -%}

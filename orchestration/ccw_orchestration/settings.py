@@ -5,7 +5,8 @@ Every value can be moved with an environment variable (read when the definitions
 | variable                    | default        | what                                                           |
 |-----------------------------|----------------|----------------------------------------------------------------|
 | CCW_TIMEZONE                | Asia/Shanghai  | the centre's time zone: partition days and the schedule        |
-| CCW_PARTITION_START         | 2025-11-01     | the first daily partition (first export day kept)              |
+| CCW_PARTITION_START         | (the data)     | the first daily partition; unset: the earliest export day      |
+|                             |                | under the raw root (2025-11-01 when there is none)             |
 | CCW_SCHEDULE_TIME           | 06:00          | when the daily build runs (local time, builds yesterday)       |
 | CCW_SENSOR_INTERVAL_SECONDS | 60             | how often the raw-file sensor looks for new or changed files   |
 | CCW_FILE_SETTLE_SECONDS     | 30             | a file modified more recently than this is still being written |
@@ -72,6 +73,23 @@ def _date(name: str, default: str) -> date:
         raise ValueError(f"{name}={raw!r} is not an ISO date YYYY-MM-DD") from None
 
 
+def first_export_day() -> date | None:
+    """The earliest export day of the landable files under the raw root (CCW_RAW_ROOT / CCW_DATA_DIR), None when
+    there is none: where the daily partitions start when CCW_PARTITION_START is not set, so a help desk of 2020 runs
+    without moving a variable. Files landing refuses by their path do not count (an implausible day, a bad name)."""
+    from ccw.config import settings
+    from ccw.land.paths import discover
+
+    days = [f.export_date for f in discover(settings().raw_root) if f.problem is None and f.export_date is not None]
+    return min(days) if days else None
+
+
+def _partition_start(default: date) -> date:
+    if os.environ.get("CCW_PARTITION_START", "").strip():
+        return _date("CCW_PARTITION_START", default.isoformat())
+    return first_export_day() or default
+
+
 @dataclass(frozen=True)
 class OrchestrationSettings:
     timezone: str = "Asia/Shanghai"
@@ -91,7 +109,7 @@ class OrchestrationSettings:
     def from_env(cls) -> "OrchestrationSettings":
         return cls(
             timezone=_zone("CCW_TIMEZONE", cls.timezone),
-            partition_start=_date("CCW_PARTITION_START", cls.partition_start.isoformat()),
+            partition_start=_partition_start(cls.partition_start),
             schedule_time=_time("CCW_SCHEDULE_TIME", cls.schedule_time.strftime("%H:%M")),
             sensor_interval_seconds=_int("CCW_SENSOR_INTERVAL_SECONDS", cls.sensor_interval_seconds),
             file_settle_seconds=_int("CCW_FILE_SETTLE_SECONDS", cls.file_settle_seconds),

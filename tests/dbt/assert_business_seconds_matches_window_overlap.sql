@@ -1,14 +1,21 @@
 -- Cross-checks the business_seconds macro (running totals per queue day) against the direct definition: the sum,
 -- over the queue's business-hours windows overlapping [start, end), of least(end, closes) - greatest(start, opens).
--- 2,000 intervals per queue with starts spread over the times of day (every 7 h 17 min from 1 Nov 2025) and
--- lengths from 0 to about 14 days cover nights, weekends, holidays and both DST changes of 2026.
--- Returns one row per interval where the two disagree.
+-- 2,000 intervals per queue with starts spread over the times of day (every 7 h 17 min from the calendar's second
+-- day) and lengths from 0 to about 14 days (about 621 days in all, inside the calendar's two or more whole years)
+-- cover nights, weekends, holidays and the DST changes of the data's years. Returns one row per interval where the
+-- two disagree.
 {% set interval_count = 2000 %}
-{% set origin = "cast('2025-11-01 00:00:00' as " ~ dbt.type_timestamp() ~ ")" %}
+{% set origin = "cast(" ~ dbt.dateadd('day', 1, 'bounds.calendar_start_date') ~ " as " ~ dbt.type_timestamp() ~ ")" %}
 
 with numbers as (
 
     {{ dbt.generate_series(interval_count) }}
+
+),
+
+bounds as (
+
+    select * from {{ ref('int_calendar__bounds') }}
 
 ),
 
@@ -36,6 +43,7 @@ intervals as (
         ) }} as end_at
     from numbers
     cross join queues
+    cross join bounds
 
 ),
 

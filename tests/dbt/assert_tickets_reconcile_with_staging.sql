@@ -1,6 +1,6 @@
 -- Every staged ticket is either kept in int_tickets__tickets or excluded as a test-account ticket (its
--- requester is flagged in stg_helpdesk__users); int_contacts__tickets and int_tickets__metrics have one row
--- per kept ticket. Returns a row when a count disagrees.
+-- requester is flagged in stg_helpdesk__users); int_tickets__metrics has one row per kept ticket and
+-- int_contacts__tickets one per kept ticket that is not deleted. Returns a row when a count disagrees.
 with staged as (
 
     select
@@ -21,6 +21,10 @@ counts as (
             where is_test_account
         ) as test_account_tickets,
         (select count(*) from {{ ref('int_tickets__tickets') }}) as kept_tickets,
+        (
+            select count(*) from {{ ref('int_tickets__tickets') }}
+            where is_deleted
+        ) as deleted_tickets,
         (select count(*) from {{ ref('int_tickets__metrics') }}) as metric_rows,
         (select count(*) from {{ ref('int_contacts__tickets') }}) as contact_rows
 
@@ -32,7 +36,7 @@ final as (
     where
         staged_tickets <> kept_tickets + test_account_tickets
         or metric_rows <> kept_tickets
-        or contact_rows <> kept_tickets
+        or contact_rows <> kept_tickets - deleted_tickets
 
 )
 

@@ -30,7 +30,10 @@ def to_pandas(relation, columns):
 
 
 def standardise_within_month(frame: pd.DataFrame) -> pd.DataFrame:
-    """z-scores per month (population sd); a feature without spread or value in a month scores 0 (the mean)."""
+    """z-scores per month (population sd); a feature without spread or value in a month scores 0 (the mean). No
+    eligible agent (e.g. a centre whose agents handle too few contacts, or none with agents at all): no scores."""
+    if frame.empty:
+        return pd.DataFrame(columns=list(FEATURES), dtype=float)
     grouped = frame.groupby("month")[list(FEATURES)]
     mean = grouped.transform("mean")
     sd = grouped.transform(lambda column: column.std(ddof=0))

@@ -1,23 +1,24 @@
-{#- One row per local date from var calendar_start to var calendar_end (inclusive). The generator needs no query
-    while compiling (so the model can be unit tested): it numbers enough days to cover every calendar year of the
-    range (366 per year) and keeps those up to calendar_end. ISO fields are derived portably from the week's
-    Thursday: the ISO year is the Thursday's year, the ISO week counts Thursdays from 1 January of that year. -#}
-{%- set calendar_start = var('calendar_start', '2025-01-01') | string -%}
-{%- set calendar_end = var('calendar_end', '2027-12-31') | string -%}
-{%- set day_budget = ((calendar_end[:4] | int) - (calendar_start[:4] | int) + 1) * 366 -%}
-{%- if calendar_end < calendar_start -%}
-    {{ exceptions.raise_compiler_error(
-        'calendar_end ' ~ calendar_end ~ ' is before calendar_start ' ~ calendar_start) }}
-{%- endif -%}
+{#- One row per local date from calendar_start_date to calendar_end_date of int_calendar__bounds (inclusive): the
+    whole years the data covers, or the vars calendar_start / calendar_end when set. The generator needs no query
+    while compiling: it numbers a fixed budget of days (max_calendar_days, 400 years) and keeps those up to the
+    end date. ISO fields are derived portably from the week's Thursday: the ISO year is the Thursday's year, the
+    ISO week counts Thursdays from 1 January of that year. -#}
+{%- set max_calendar_days = 400 * 366 -%}
 {#- 2024-01-01 was a Monday: the ISO weekday is the distance to it modulo 7, plus 1. -#}
 {%- set a_monday = "cast('2024-01-01' as date)" -%}
 {%- set month_names = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
     'October', 'November', 'December'] -%}
 {%- set weekday_names = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] -%}
 
-with day_numbers as (
+with bounds as (
 
-    {{ dbt.generate_series(day_budget) }}
+    select * from {{ ref('int_calendar__bounds') }}
+
+),
+
+day_numbers as (
+
+    {{ dbt.generate_series(max_calendar_days) }}
 
 ),
 
@@ -25,9 +26,11 @@ candidate_dates as (
 
     select
         cast(
-            {{ dbt.dateadd('day', 'generated_number - 1', "cast('" ~ calendar_start ~ "' as date)") }} as date
-        ) as date_day
+            {{ dbt.dateadd('day', 'day_numbers.generated_number - 1', 'bounds.calendar_start_date') }} as date
+        ) as date_day,
+        bounds.calendar_end_date
     from day_numbers
+    cross join bounds
 
 ),
 
@@ -35,7 +38,7 @@ dates as (
 
     select date_day
     from candidate_dates
-    where date_day <= cast('{{ calendar_end }}' as date)
+    where date_day <= calendar_end_date
 
 ),
 

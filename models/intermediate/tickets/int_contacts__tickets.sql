@@ -1,8 +1,17 @@
 {#- The canonical contact columns (shared with int_contacts__calls and int_contacts__chats) for help-desk tickets:
     one contact per ticket, channel email or web_form. -#}
-with tickets as (
+with all_tickets as (
 
     select * from {{ ref('int_tickets__tickets') }}
+
+),
+
+{# Deleted tickets (status deleted) stay out of every KPI: a deleted ticket is no contact (data_quality_daily
+    counts them per day as deleted_tickets; kpi_ticket_backlog_daily counts the day one was deleted). #}
+tickets as (
+
+    select * from all_tickets
+    where not coalesce(is_deleted, false)
 
 ),
 

@@ -1,6 +1,7 @@
 {#- One row per status interval of a ticket, from the status changes of the field history. Consecutive
-    changes to the same status are one interval (re-setting "open" on an open ticket does not split it). -#}
-{%- set status_order = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] -%}
+    changes to the same status are one interval (re-setting "open" on an open ticket does not split it). Statuses
+    are canonical (macro canonical_ticket_status: on-hold is hold, a value outside the mapping is other). -#}
+{%- set status_order = ['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted', 'other'] -%}
 
 with field_history as (
 
@@ -21,7 +22,7 @@ status_changes as (
         field_history.changed_at,
         field_history.changed_by_user_id,
         field_history.field_change_id,
-        lower(field_history.new_value) as status
+        {{ canonical_ticket_status('field_history.new_value') }} as status
     from field_history
     inner join tickets
         on field_history.ticket_id = tickets.ticket_id

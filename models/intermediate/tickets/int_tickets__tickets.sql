@@ -98,30 +98,43 @@ with_channel as (
 
 ),
 
+{# The help desk's status text mapped to the canonical status (macro canonical_ticket_status): on-hold is hold, a
+    value outside the mapping is other (counted in data_quality_daily). #}
+with_status as (
+
+    select
+        *,
+        {{ canonical_ticket_status('status') }} as canonical_status
+    from with_channel
+
+),
+
 final as (
 
     select
-        with_channel.ticket_id,
-        with_channel.created_at,
-        with_channel.updated_at,
-        with_channel.status,
-        with_channel.priority,
-        with_channel.ticket_type,
-        with_channel.via_channel,
-        with_channel.channel,
-        with_channel.group_id,
-        with_channel.issue_type,
-        with_channel.requester_id,
-        with_channel.requester_customer_id,
-        with_channel.requester_email_hash,
-        with_channel.requester_phone_hash,
-        with_channel.assignee_id,
-        with_channel.has_invalid_timestamp,
-        coalesce(with_channel.group_queue_id, channel_default_queues.queue_id) as queue_id,
-        with_channel.group_queue_id is null and channel_default_queues.queue_id is not null as is_queue_from_channel
-    from with_channel
+        with_status.ticket_id,
+        with_status.created_at,
+        with_status.updated_at,
+        with_status.canonical_status as status,
+        with_status.status as source_status,
+        with_status.canonical_status = 'deleted' as is_deleted,
+        with_status.priority,
+        with_status.ticket_type,
+        with_status.via_channel,
+        with_status.channel,
+        with_status.group_id,
+        with_status.issue_type,
+        with_status.requester_id,
+        with_status.requester_customer_id,
+        with_status.requester_email_hash,
+        with_status.requester_phone_hash,
+        with_status.assignee_id,
+        with_status.has_invalid_timestamp,
+        coalesce(with_status.group_queue_id, channel_default_queues.queue_id) as queue_id,
+        with_status.group_queue_id is null and channel_default_queues.queue_id is not null as is_queue_from_channel
+    from with_status
     left join channel_default_queues
-        on with_channel.channel = channel_default_queues.channel
+        on with_status.channel = channel_default_queues.channel
 
 )
 

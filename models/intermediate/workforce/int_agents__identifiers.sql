@@ -1,5 +1,6 @@
 {#- One row per (identifier_type, identifier_value): the workforce agent_id behind a telephony username, a
-    help-desk user id or a chat-tool id, from every roster version. Rules in _int_workforce__models.yml. -#}
+    help-desk user id or a chat-tool id, from every roster version; identifiers no roster holds come from the
+    sources' own agents (int_agents__unrostered: agents of unknown team). Rules in _int_workforce__models.yml. -#}
 {%- set identifier_columns = [
     ('telephony_username', 'username'),
     ('helpdesk_user_id', 'helpdesk_user_id'),
@@ -9,6 +10,12 @@
 with islands as (
 
     select * from {{ ref('int_agents__roster_islands') }}
+
+),
+
+unrostered as (
+
+    select * from {{ ref('int_agents__unrostered') }}
 
 ),
 
@@ -67,7 +74,7 @@ ranked as (
 
 ),
 
-final as (
+rostered as (
 
     select
         ranked.identifier_type,
@@ -75,11 +82,28 @@ final as (
         ranked.agent_id,
         ranked.held_until_date,
         ranked.held_until_date = latest_roster_day.agent_last_seen_date as is_current_identifier,
-        ranked.candidate_agent_count
+        ranked.candidate_agent_count,
+        true as is_rostered
     from ranked
     inner join latest_roster_day
         on ranked.agent_id = latest_roster_day.agent_id
     where ranked.holder_rank = 1
+
+),
+
+final as (
+
+    select * from rostered
+    union all
+    select
+        identifier_type,
+        identifier_value,
+        agent_id,
+        cast(null as date) as held_until_date,
+        true as is_current_identifier,
+        cast(1 as {{ dbt.type_bigint() }}) as candidate_agent_count,
+        false as is_rostered
+    from unrostered
 
 )
 

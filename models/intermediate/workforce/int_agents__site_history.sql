@@ -1,9 +1,16 @@
 {#- One row per agent and period at one site: the time zone every workforce model reads local times in.
-    Periods are local dates, the first open to the past and the last to the future. -#}
+    Periods are local dates, the first open to the past and the last to the future. An agent no roster knows
+    (int_agents__unrostered) has one period of unknown site in the default time zone. -#}
 
 with islands as (
 
     select * from {{ ref('int_agents__roster_islands') }}
+
+),
+
+unrostered as (
+
+    select * from {{ ref('int_agents__unrostered') }}
 
 ),
 
@@ -47,7 +54,7 @@ bounded as (
 
 ),
 
-final as (
+rostered_periods as (
 
     select
         agent_id,
@@ -61,6 +68,28 @@ final as (
         end as valid_from_date,
         coalesce(next_site_start_date, cast('9999-12-31' as date)) as valid_to_date
     from bounded
+
+),
+
+unrostered_periods as (
+
+    select
+        agent_id,
+        cast(null as {{ dbt.type_string() }}) as site,
+        site_time_zone,
+        cast(1 as {{ dbt.type_bigint() }}) as site_period_number,
+        cast('1900-01-01' as date) as site_start_date,
+        cast('1900-01-01' as date) as valid_from_date,
+        cast('9999-12-31' as date) as valid_to_date
+    from unrostered
+
+),
+
+final as (
+
+    select * from rostered_periods
+    union all
+    select * from unrostered_periods
 
 )
 

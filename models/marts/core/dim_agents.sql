@@ -1,8 +1,15 @@
-{#- One row per agent version (SCD type 2) from the roster snapshot. Rules in _core__dim_agents.yml. -#}
+{#- One row per agent version (SCD type 2) from the roster snapshot, plus one row per agent no roster knows (agents of
+    unknown team built from the sources' own users: int_agents__unrostered). Rules in _core__dim_agents.yml. -#}
 
 with snapshot as (
 
     select * from {{ ref('snp_workforce__agents') }}
+
+),
+
+unrostered as (
+
+    select * from {{ ref('int_agents__unrostered') }}
 
 ),
 
@@ -54,7 +61,7 @@ tenure as (
 
 ),
 
-final as (
+rostered_versions as (
 
     select
         agent_key,
@@ -76,8 +83,46 @@ final as (
         coalesce(next_valid_from, cast('9999-12-31 00:00:00' as {{ dbt.type_timestamp() }})) as valid_to,
         valid_from_date,
         coalesce(next_valid_from_date, cast('9999-12-31' as date)) as valid_to_date,
-        next_valid_from is null as is_current
+        next_valid_from is null as is_current,
+        true as is_rostered
     from tenure
+
+),
+
+{# An agent no roster knows: one version valid for all time, team and site unknown (null), the default time zone. #}
+unrostered_versions as (
+
+    select
+        {{ dbt.hash('agent_id') }} as agent_key,
+        agent_id,
+        cast(1 as {{ dbt.type_bigint() }}) as version_number,
+        cast(null as {{ dbt.type_string() }}) as team,
+        cast(null as {{ dbt.type_string() }}) as site,
+        site_time_zone,
+        cast(null as {{ dbt.type_string() }}) as supervisor_id,
+        cast(null as date) as hire_date,
+        'unknown' as tenure_band,
+        cast(null as {{ dbt.type_string() }}) as employment_status,
+        cast(null as {{ dbt.type_boolean() }}) as is_active,
+        case when identifier_type = 'helpdesk_user_id' then identifier_value end as helpdesk_user_id,
+        cast(null as {{ dbt.type_string() }}) as chat_agent_id,
+        cast(null as {{ dbt.type_string() }}) as full_name_hash,
+        cast(null as {{ dbt.type_string() }}) as email_domain,
+        cast('1900-01-01 00:00:00' as {{ dbt.type_timestamp() }}) as valid_from,
+        cast('9999-12-31 00:00:00' as {{ dbt.type_timestamp() }}) as valid_to,
+        cast('1900-01-01' as date) as valid_from_date,
+        cast('9999-12-31' as date) as valid_to_date,
+        true as is_current,
+        false as is_rostered
+    from unrostered
+
+),
+
+final as (
+
+    select * from rostered_versions
+    union all
+    select * from unrostered_versions
 
 )
 

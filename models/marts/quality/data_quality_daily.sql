@@ -328,6 +328,62 @@ check_unknown_issue_types as (
 
 ),
 
+{# Ticket statuses outside the mapping (macro canonical_ticket_status: other in int_tickets__tickets and the status
+    timeline; the value is listed in the reason) and deleted tickets (kept out of the KPIs), per export day of the
+    ticket's current version / of the status change. #}
+ticket_statuses as (
+
+    select
+        _export_date as date_day,
+        'helpdesk__ticket' as raw_table,
+        _source_file,
+        status as source_status,
+        {{ canonical_ticket_status('status') }} as canonical_status
+    from stg_helpdesk__tickets
+
+    union all
+
+    select
+        _export_date as date_day,
+        'helpdesk__ticket_field_history' as raw_table,
+        _source_file,
+        lower(trim(new_value)) as source_status,
+        {{ canonical_ticket_status('new_value') }} as canonical_status
+    from stg_helpdesk__ticket_field_history
+    where field_name = 'status' and new_value is not null
+
+),
+
+check_ticket_statuses as (
+
+    select
+        date_day,
+        raw_table,
+        case
+            when canonical_status = 'deleted' then 'deleted_tickets'
+            else 'unknown_ticket_status'
+        end as check_name,
+        case
+            when canonical_status = 'deleted' and raw_table = 'helpdesk__ticket'
+                then 'deleted tickets, kept out of the KPIs (fct_contacts, fct_tickets)'
+            when canonical_status = 'deleted' then 'status changes to deleted'
+            else {{ dbt.concat([
+                "'ticket status not in the mapping, counted as other: '", 'source_status'
+            ]) }}
+        end as reason,
+        case when canonical_status = 'deleted' then 'info' else 'warning' end as severity,
+        count(*) as rows_affected,
+        count(distinct _source_file) as files_affected
+    from ticket_statuses
+    where canonical_status in ('deleted', 'other')
+    group by
+        date_day,
+        raw_table,
+        canonical_status,
+        source_status
+
+),
+
 checks as (
 
     select * from check_landed
@@ -343,6 +399,8 @@ checks as (
     select * from check_staging
     union all
     select * from check_unknown_issue_types
+    union all
+    select * from check_ticket_statuses
 
 ),
 

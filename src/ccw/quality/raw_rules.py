@@ -102,6 +102,8 @@ class Reference:
     column: str
     what: str  # "agent" | "queue"
     roster_column: str | None = None  # agents: the raw.workforce__agents column holding the same id
+    # agents: the source's own agent directory (SQL selecting the ids), known even when missing from the roster
+    directory: str | None = None
     queue_system: str | None = None  # queues: the source_system of seeds/queues.csv
 
 
@@ -125,6 +127,9 @@ class RawSpec:
 def _iso(*columns: str) -> tuple[Timestamp, ...]:
     return tuple(Timestamp(c, "iso") for c in columns)
 
+
+#: the help desk's own agents: users with role agent or admin (an assignee missing from the roster is one of them)
+HELPDESK_AGENTS = "select id from raw.helpdesk__user where lower(trim(role)) in ('agent', 'admin')"
 
 SPECS: tuple[RawSpec, ...] = (
     RawSpec(
@@ -168,7 +173,7 @@ SPECS: tuple[RawSpec, ...] = (
             Enum("via_channel", "stg_helpdesk__tickets", "via_channel", "lower"),
         ),
         references=(
-            Reference("assignee_id", "agent", roster_column="helpdesk_user_id"),
+            Reference("assignee_id", "agent", roster_column="helpdesk_user_id", directory=HELPDESK_AGENTS),
             Reference("group_id", "queue", queue_system="helpdesk"),
         ),
     ),
@@ -414,14 +419,26 @@ def enum_rules(spec: RawSpec, accepted: dict[tuple[str, str], tuple[list[str], s
     return rules
 
 
-def _unknown(ref: Reference, queues: dict[str, list[str]]) -> str:
-    """True when ``value`` is not a known agent / queue: the exact text first, then the cleaned one."""
+def _unknown(ref: Reference, queues: dict[str, list[str]], severity: str = WARNING) -> str:
+    """True when ``value`` is not a known agent / queue: the exact text first, then the cleaned one.
+
+    Agents are judged against the roster only when one is deployed (a centre without a workforce roster has every
+    agent from its sources' own user tables: none is unknown). An agent missing from the roster is a warning; it
+    stops the run (critical share) only when the source's own agent directory does not know it either: such an
+    agent becomes an agent of unknown team in the models."""
     if ref.what == "agent":
         roster = sql.quote(ref.roster_column or "")
-        return (
-            f"value not in (select distinct {roster} from raw.workforce__agents) and {sql.clean('value')} not in "
+        unknown = (
+            "exists (select 1 from raw.workforce__agents) "
+            f"and value not in (select distinct {roster} from raw.workforce__agents) and {sql.clean('value')} not in "
             f"(select distinct {sql.clean(roster)} from raw.workforce__agents)"
         )
+        if severity == CRITICAL and ref.directory:
+            unknown += (
+                f" and value not in ({ref.directory}) and {sql.clean('value')} not in "
+                f"(select {sql.clean('id')} from ({ref.directory}) as directory)"
+            )
+        return unknown
     known = sql.in_list(queues.get(ref.queue_system or "", []))
     return f"value not in {known} and {sql.clean('value')} not in {known}"
 
@@ -435,12 +452,12 @@ def reference_rules(spec: RawSpec, queues: dict[str, list[str]]) -> list[Rule]:
             f"select _source_file, {sql.quote(ref.column)} as value, count(*) as value_rows from {BATCH} "
             f"group by _source_file, {sql.quote(ref.column)}"
         )
-        shares = (
-            f"select _source_file, sum(value_rows) as rows_with_{ref.what}, "
-            f"coalesce(sum(value_rows) filter (where {_unknown(ref, queues)}), 0) as unknown_rows "
-            f"from ({values}) as per_value where not {sql.blank('value')} group by _source_file"
-        )
         for severity, share in ((WARNING, UNKNOWN_WARNING_SHARE), (CRITICAL, UNKNOWN_CRITICAL_SHARE)):
+            shares = (
+                f"select _source_file, sum(value_rows) as rows_with_{ref.what}, "
+                f"coalesce(sum(value_rows) filter (where {_unknown(ref, queues, severity)}), 0) as unknown_rows "
+                f"from ({values}) as per_value where not {sql.blank('value')} group by _source_file"
+            )
             rules.append(Rule(
                 f"{label}_unknown_{ref.what}_share_{'warn' if severity == WARNING else 'max'}",
                 f"share of rows per file whose {label} is an unknown {ref.what} is at most {share:.0%}",

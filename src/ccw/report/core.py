@@ -16,7 +16,7 @@ from ccw.metrics import (
 )
 from ccw.publish.files import sql_identifier, sql_literal
 from ccw.report import queries
-from ccw.report.sections import SECTIONS, Context
+from ccw.report.sections import SECTIONS, Context, empty
 from ccw.report.template import page
 
 INDEX = "index.html"
@@ -63,7 +63,9 @@ def write_report(serving: Path, out_dir: Path, data_docs: Path | None = None, ma
         metrics = queries.Metrics(con, manifest_text)
         ctx = Context(con=con, meta=meta, data_docs=Path(data_docs) if data_docs else None, out_dir=out_dir,
                       metrics=metrics)
-        html = page(meta, [(key, build(ctx)) for key, build in SECTIONS])
+        built = [(key, build(ctx)) for key, build in SECTIONS]
+        # a section without data (a system the centre does not have: no phone, no surveys, no CRM ...) is left out
+        html = page(meta, [(key, section) for key, section in built if section.body != empty()])
     finally:
         con.close()
     target = out_dir / INDEX

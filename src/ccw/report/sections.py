@@ -1,8 +1,10 @@
 """One function per section of the report: query (``queries``), chart (``charts``), a little HTML.
 
 Each returns a :class:`Section`; ``template`` lays them out. A section with no rows in the marts says so instead
-of drawing an empty chart. KPI figures come from the semantic layer's metrics (``queries.Metrics``); the daily
-series and the headline windows are read once per report (``Context.daily``, ``Context.headline_windows``).
+of drawing an empty chart, and ``core.write_report`` leaves a section that is only that out of the page (a centre
+without a phone system, surveys or a CRM gets no empty agent, retention or source sections). KPI figures come
+from the semantic layer's metrics (``queries.Metrics``); the daily series and the headline windows are read once
+per report (``Context.daily``, ``Context.headline_windows``).
 """
 
 from __future__ import annotations

@@ -3,9 +3,17 @@
     (src/ccw/snapshots.py) or a daily run was missed: a warning, the history is still usable but coarser. -#}
 {{ config(severity='warn') }}
 
-with agents as (
+with all_agents as (
 
     select * from {{ ref('dim_agents') }}
+
+),
+
+{# agents no roster knows (is_rostered false) have no roster history to match #}
+agents as (
+
+    select * from all_agents
+    where is_rostered
 
 ),
 
