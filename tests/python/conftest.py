@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,12 +111,68 @@ def _uses_shared_run(item: pytest.Item) -> bool:
     return bool(SHARED_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+class _Background:
+    """A fixture's slow set-up (its own tiny `ccw run` and the steps around it), run in a thread from session start
+    when a selected test uses the fixture: the child processes it waits for use the core the foreground tests leave
+    idle (pytest alone kept 1.25 of the 2 cores busy). The fixture then only waits for the result."""
+
+    def __init__(self, build: Callable[[Path], Any]) -> None:
+        self.build = build
+        self.thread: threading.Thread | None = None
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def start(self, base: Path) -> None:
+        self.thread = threading.Thread(target=self._run, args=(base,), name=self.build.__name__, daemon=True)
+        self.thread.start()
+
+    def _run(self, base: Path) -> None:
+        try:
+            self.value = self.build(base)
+        except BaseException as exc:  # re-raised in the fixture, so the test that needs it reports it
+            self.error = exc
+
+    def result(self, factory: pytest.TempPathFactory, timeout: float = 1800) -> Any:
+        if self.thread is None:  # selected by a fixture pytest found late: build it now, in the foreground
+            self._run(factory.mktemp(self.build.__name__))
+        else:
+            self.thread.join(timeout)
+            if self.thread.is_alive():
+                raise TimeoutError(f"{self.build.__name__} still running after {timeout:.0f} s")
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+_BACKGROUND: dict[str, _Background] = {}
+
+
+def built_in_background(fixture_name: str) -> Callable[[Callable[[Path], Any]], Callable[[Path], Any]]:
+    """Register ``build(base_folder)`` as the set-up of fixture ``fixture_name``, started at session start when a
+    selected test uses that fixture; the fixture returns ``background_result(fixture_name, tmp_path_factory)``."""
+    def register(build: Callable[[Path], Any]) -> Callable[[Path], Any]:
+        _BACKGROUND[fixture_name] = _Background(build)
+        return build
+    return register
+
+
+def background_result(fixture_name: str, factory: pytest.TempPathFactory) -> Any:
+    return _BACKGROUND[fixture_name].result(factory)
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests on the shared run go last (stable order otherwise); the run starts now if any of them is selected."""
+    """Tests on the shared run go last (stable order otherwise); the run starts now if any of them is selected, and
+    so do the background set-ups the selected tests use."""
     items.sort(key=_uses_shared_run)
-    if any(_uses_shared_run(item) for item in items) and not config.getoption("collectonly"):
-        factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+    if config.getoption("collectonly"):
+        return
+    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+    if any(_uses_shared_run(item) for item in items):
         _SHARED.start(factory.mktemp(f"pipeline_{PRESET}"))
+    used = {name for item in items for name in getattr(item, "fixturenames", ())}
+    for name, background in _BACKGROUND.items():
+        if name in used:
+            background.start(factory.mktemp(name))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -162,12 +219,11 @@ class FaultyTinyRun:
     seconds: float
 
 
-@pytest.fixture(scope="session")
-def faulty_tiny_run(tmp_path_factory: pytest.TempPathFactory) -> FaultyTinyRun:
+@built_in_background("faulty_tiny_run")
+def build_faulty_tiny_run(base: Path) -> FaultyTinyRun:
     from test_land_paths import plant_files_landing_refuses
     from test_pii_everywhere import seed_pii
 
-    base = tmp_path_factory.mktemp("faulty_tiny")
     data = base / "data"
     generated = run_ccw(data, "generate", "--preset", "tiny")
     assert generated.returncode == 0, generated.stdout[-3000:] + generated.stderr[-3000:]
@@ -177,3 +233,8 @@ def faulty_tiny_run(tmp_path_factory: pytest.TempPathFactory) -> FaultyTinyRun:
     result = run_ccw(data, "run")
     return FaultyTinyRun(data=data, needles=needles, returncode=result.returncode,
                          output=result.stdout + result.stderr, seconds=time.perf_counter() - started)
+
+
+@pytest.fixture(scope="session")
+def faulty_tiny_run(tmp_path_factory: pytest.TempPathFactory) -> FaultyTinyRun:
+    return background_result("faulty_tiny_run", tmp_path_factory)

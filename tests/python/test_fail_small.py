@@ -31,7 +31,6 @@ import json
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,7 +38,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, pipeline_env, run_ccw
+from conftest import ROOT, background_result, built_in_background, pipeline_env, run_ccw
 
 DBT = Path(sys.executable).with_name("dbt")
 SURVEY_ENCODING = "gb18030"
@@ -217,9 +216,9 @@ def _surveyed_tickets(raw: Path) -> set[str]:
     return refs
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
-    base = tmp_path_factory.mktemp("fail_small")
+@built_in_background("runs")
+def build_runs(base: Path) -> Runs:
+    """Run A (the bad day) and the heal, started at session start in a background thread (conftest)."""
     data = base / "data"
     generated = run_ccw(data, "generate", "--preset", "tiny")
     assert generated.returncode == 0, generated.stderr[-2000:]
@@ -271,8 +270,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
                 bad_landing=_bad_landing(data, bad_files),
                 report=report.read_text(encoding="utf-8") if report.exists() else "")
     if run.returncode not in (0, 3):
-        yield runs
-        return
+        return runs
 
     # the heal: the good files come back (the missing ones late); landing takes them, the completeness mart follows
     for relative, original in good_files.items():
@@ -285,7 +283,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
         runs.heal_status = dict(con.execute(
             "select raw_table || '@' || strftime(date_day, '%Y-%m-%d'), file_status "
             "from marts.data_completeness_daily where file_status <> 'landed'").fetchall())
-    yield runs
+    return runs
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
+    return background_result("runs", tmp_path_factory)
 
 
 def _incomplete(runs: Runs) -> dict[str, str]:
