@@ -229,3 +229,22 @@ def test_an_older_build_database_is_migrated(tmp_path: Path) -> None:
                                                                 "_file_checksum", "_landed_at", "_extra"}
     assert set(columns) == expected and len(columns) == len(expected)
     assert kept == [("g1", "Billing", None, None)]
+
+
+def test_a_nameless_csv_column_and_an_empty_json_key_never_stop_landing(tmp_path: Path) -> None:
+    group = tmp_path / "raw" / "helpdesk" / "group"
+    group.mkdir(parents=True)
+    (group / "2021-01-01.csv").write_text("id,name,\ng1,Billing,\ng2,VIP,x\n", encoding="utf-8")  # trailing comma
+    events = tmp_path / "raw" / "telephony" / "agent_events"
+    events.mkdir(parents=True)
+    record = {"EventId": "e1", "Username": "u", "EventTimestamp": "2021-01-01T00:00:00Z", "State": "AVAILABLE",
+              "": 1, 'a"b': 2}
+    (events / "2021-01-01.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    report = land_all(tmp_path / "raw", tmp_path / "w.duckdb", quarantine_dir=tmp_path / "q")
+    assert report.ok, report.render()
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        groups = con.execute('select id, _extra from raw."helpdesk__group" order by id').fetchall()
+        extra = con.execute('select _extra from raw."telephony__agent_events"').fetchone()[0]
+    assert groups == [("g1", None), ("g2", '{"_column_3":"x"}')]  # the third column, named after its position
+    assert json.loads(extra) == {'a"b': 2}
+    assert any("1 field(s) with an empty name not kept" in w for f in report.files for w in f.warnings)

@@ -41,6 +41,7 @@ class Layout:
     extra: tuple[str, ...] = ()  # top-level fields the registry does not know: kept in _extra
     nested_extra: dict[str, tuple[str, ...]] = field(default_factory=dict)  # STRUCT column -> unknown keys
     header: tuple[str, ...] | None = None  # CSV: the header in file order
+    dropped: tuple[str, ...] = ()  # JSON: top-level keys no reader can address (an empty name): not kept
     open_structs: tuple[str, ...] = ()  # STRUCT columns whose other keys are expected: kept, no warning
 
     @property
@@ -55,6 +56,8 @@ class Layout:
         ]
         if nested:
             out.append(f"schema drift: {len(nested)} unknown nested field(s) kept in _extra: " + ", ".join(nested))
+        if self.dropped:
+            out.append(f"schema drift: {len(self.dropped)} field(s) with an empty name not kept")
         if self.missing_reported:
             out.append(f"schema drift: {len(self.missing_reported)} optional column(s) missing, landed as null: "
                        + ", ".join(self.missing_reported))
@@ -117,8 +120,9 @@ def csv_header(path: Path) -> list[str]:
 
 
 def check_csv(entity: Entity, path: Path) -> Layout:
-    """The layout of a CSV file, from its header."""
-    header = csv_header(path)
+    """The layout of a CSV file, from its header. A column without a name (a trailing comma) is named after its
+    position, ``_column_<n>`` (1-based), and kept in ``_extra`` like any unknown column."""
+    header = [name if name.strip() else f"_column_{n}" for n, name in enumerate(csv_header(path), start=1)]
     return compare(entity, header, header=header)
 
 
@@ -155,7 +159,9 @@ def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> La
             for key in keys or []:
                 if key not in fields:
                     nested.setdefault(name, set()).add(key)
-    return Layout(missing=layout.missing, missing_reported=layout.missing_reported, extra=layout.extra,
+    return Layout(missing=layout.missing, missing_reported=layout.missing_reported,
+                  extra=tuple(k for k in layout.extra if k.strip()),
+                  dropped=tuple(k for k in layout.extra if not k.strip()),
                   nested_extra={name: tuple(sorted(keys)) for name, keys in nested.items()},
                   open_structs=entity.open_structs)
 
