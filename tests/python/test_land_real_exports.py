@@ -248,3 +248,11 @@ def test_a_nameless_csv_column_and_an_empty_json_key_never_stop_landing(tmp_path
     assert groups == [("g1", None), ("g2", '{"_column_3":"x"}')]  # the third column, named after its position
     assert json.loads(extra) == {'a"b': 2}
     assert any("1 field(s) with an empty name not kept" in w for f in report.files for w in f.warnings)
+
+
+def test_columns_differing_only_in_case_refuse_the_file_not_the_run(tmp_path: Path) -> None:
+    group = tmp_path / "raw" / "helpdesk" / "group"
+    group.mkdir(parents=True)
+    (group / "2021-01-01.csv").write_text("id,name,Name\ng1,Billing,x\n", encoding="utf-8")
+    report = land_all(tmp_path / "raw", tmp_path / "w.duckdb", quarantine_dir=tmp_path / "q")
+    assert [f.reason for f in report.quarantined] == ["wrong columns: repeated column(s) Name, name"]

@@ -84,7 +84,8 @@ def compare(entity: Entity, found: list[str], what: str = "column", header: list
     """The layout of a file with fields ``found``; ``Unreadable`` when a required field is missing or a name
     repeats."""
     expected = list(entity.raw_columns)
-    repeated = sorted({n for n in found if found.count(n) > 1})
+    folded = [n.lower() for n in found]  # DuckDB names are case-insensitive: "Id" and "id" are one column
+    repeated = sorted({n for n in found if folded.count(n.lower()) > 1})
     if repeated:
         raise Unreadable(f"wrong columns: repeated {what}(s) {', '.join(repeated)}")
     required = entity.required_columns
