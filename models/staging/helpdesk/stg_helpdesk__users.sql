@@ -26,7 +26,8 @@ renamed as (
         lower({{ clean_text('role') }}) as user_role,
         {{ clean_text('external_id') }} as customer_id,
         {{ clean_text('created_at') }} as created_at_text,
-        {{ clean_text('time_zone') }} as time_zone,
+        {#- Fivetran's iana_time_zone when exported (time_zone holds Zendesk's display name there) -#}
+        coalesce({{ clean_text('iana_time_zone') }}, {{ clean_text('time_zone') }}) as time_zone,
         {{ clean_text('organization_id') }} as organization_id,
         coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
         _source_file,
