@@ -36,7 +36,7 @@ ENTITIES = ("ticket", "ticket_comment", "ticket_field_history", "user", "group")
 NEW_STATUSES = ("on-hold", "deleted", "archived", "On-Hold", "deleted")
 CANONICAL = {"new": "new", "open": "open", "pending": "pending", "hold": "hold", "on-hold": "hold",
              "solved": "solved", "closed": "closed", "deleted": "deleted"}
-DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+DAY = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 TEST_PREFIX, TEST_DOMAIN = "TEST", "@example.test"  # dbt vars test_account_prefix / test_account_email_domain
 
 
