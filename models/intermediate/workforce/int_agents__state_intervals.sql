@@ -53,18 +53,38 @@ agent_events_mapped as (
 
 ),
 
+{# A state outside the canonical list (a flat event's unknown State, or an aux status the staging model could not
+    name) is OTHER: counted as unknown_agent_state in data_quality_daily, never a failed test; it is not available
+    time (state_class not_available). #}
+canonical_events as (
+
+    select
+        event_id,
+        agent_id,
+        event_at,
+        case
+            when state in (
+                'LOGIN', 'AVAILABLE', 'ON_CONTACT', 'AFTER_CONTACT_WORK', 'BREAK', 'LUNCH', 'TRAINING', 'MEETING',
+                'NOT_READY', 'LOGOUT'
+            ) then state
+            else 'OTHER'
+        end as state
+    from agent_events_mapped
+
+),
+
 with_time_zone as (
 
     select
-        agent_events_mapped.*,
+        canonical_events.*,
         site_history.site,
         site_history.site_time_zone
-    from agent_events_mapped
+    from canonical_events
     inner join site_history
         on
-            agent_events_mapped.agent_id = site_history.agent_id
-            and cast(agent_events_mapped.event_at as date) >= site_history.valid_from_date
-            and cast(agent_events_mapped.event_at as date) < site_history.valid_to_date
+            canonical_events.agent_id = site_history.agent_id
+            and cast(canonical_events.event_at as date) >= site_history.valid_from_date
+            and cast(canonical_events.event_at as date) < site_history.valid_to_date
 
 ),
 

@@ -384,6 +384,48 @@ check_ticket_statuses as (
 
 ),
 
+{# Agent events whose state is outside the canonical list (OTHER in int_agents__state_intervals) and tickets whose
+    channel the help desk names in a way the mapping does not know (int_tickets__tickets then takes the group's
+    queue channel, else email), each value listed in the reason. #}
+check_unknown_values as (
+
+    select
+        _export_date as date_day,
+        'telephony__agent_events' as raw_table,
+        'unknown_agent_state' as check_name,
+        {{ dbt.concat(["'agent state not in the mapping, counted as OTHER: '", 'state']) }} as reason,
+        'warning' as severity,
+        count(*) as rows_affected,
+        count(distinct _source_file) as files_affected
+    from stg_telephony__agent_events
+    where state not in (
+        'LOGIN', 'AVAILABLE', 'ON_CONTACT', 'AFTER_CONTACT_WORK', 'BREAK', 'LUNCH', 'TRAINING', 'MEETING',
+        'NOT_READY', 'LOGOUT'
+    )
+    group by
+        _export_date,
+        state
+
+    union all
+
+    select
+        _export_date as date_day,
+        'helpdesk__ticket' as raw_table,
+        'unknown_ticket_channel' as check_name,
+        {{ dbt.concat([
+            "'ticket channel not in the mapping, the group''s queue channel or email: '", 'via_channel'
+        ]) }} as reason,
+        'warning' as severity,
+        count(*) as rows_affected,
+        count(distinct _source_file) as files_affected
+    from stg_helpdesk__tickets
+    where via_channel not in ('email', 'web', 'web_form')
+    group by
+        _export_date,
+        via_channel
+
+),
+
 checks as (
 
     select * from check_landed
@@ -401,6 +443,8 @@ checks as (
     select * from check_unknown_issue_types
     union all
     select * from check_ticket_statuses
+    union all
+    select * from check_unknown_values
 
 ),
 
