@@ -16,12 +16,11 @@
 {%- endmacro %}
 
 {% macro canonical_ticket_status(expr) -%}
-    {%- set value = "lower(trim(" ~ expr ~ "))" -%}
     case
         when {{ expr }} is null then null
-        {%- for source_value, status in ticket_status_synonyms().items() %}
-        when {{ value }} = '{{ source_value }}' then '{{ status }}'
-        {%- endfor %}
+        {% for source_value, status in ticket_status_synonyms().items() -%}
+            when lower(trim({{ expr }})) = '{{ source_value }}' then '{{ status }}'
+        {% endfor -%}
         else 'other'
     end
 {%- endmacro %}

@@ -61,23 +61,66 @@ business_hours_examples as (
     of business_seconds (int_business_hours__example_results). #}
 data_dates as (
 
-    select min(export_date) as first_date, max(export_date) as last_date from manifest
+    select
+        min(export_date) as first_date,
+        max(export_date) as last_date
+    from manifest
+
     union all
-    select min(cast(initiated_at as date)), max(cast(disconnected_at as date)) from contact_records
+
+    select
+        min(cast(initiated_at as date)) as first_date,
+        max(cast(disconnected_at as date)) as last_date
+    from contact_records
+
     union all
-    select min(cast(event_at as date)), max(cast(event_at as date)) from agent_events
+
+    select
+        min(cast(event_at as date)) as first_date,
+        max(cast(event_at as date)) as last_date
+    from agent_events
+
     union all
-    select min(cast(created_at as date)), max(cast(updated_at as date)) from tickets
+
+    select
+        min(cast(created_at as date)) as first_date,
+        max(cast(updated_at as date)) as last_date
+    from tickets
+
     union all
-    select min(cast(changed_at as date)), max(cast(changed_at as date)) from field_history
+
+    select
+        min(cast(changed_at as date)) as first_date,
+        max(cast(changed_at as date)) as last_date
+    from field_history
+
     union all
-    select min(cast(requested_at as date)), max(cast(ended_at as date)) from chat_sessions
+
+    select
+        min(cast(requested_at as date)) as first_date,
+        max(cast(ended_at as date)) as last_date
+    from chat_sessions
+
     union all
-    select min(cast(sent_at as date)), max(cast(responded_at as date)) from survey_responses
+
+    select
+        min(cast(sent_at as date)) as first_date,
+        max(cast(responded_at as date)) as last_date
+    from survey_responses
+
     union all
-    select min(schedule_date), max(schedule_date) from schedules
+
+    select
+        min(schedule_date) as first_date,
+        max(schedule_date) as last_date
+    from schedules
+
     union all
-    select min(cast(start_at as date)), max(cast(end_at as date)) from business_hours_examples
+
+    select
+        min(cast(start_at as date)) as first_date,
+        max(cast(end_at as date)) as last_date
+    from business_hours_examples
 
 ),
 

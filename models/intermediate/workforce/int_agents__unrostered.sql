@@ -92,13 +92,26 @@ source_agents as (
 
 roster_identifiers as (
 
-    select 'helpdesk_user_id' as identifier_type, helpdesk_user_id as identifier_value from roster_islands
+    select
+        'helpdesk_user_id' as identifier_type,
+        helpdesk_user_id as identifier_value
+    from roster_islands
     where helpdesk_user_id is not null
+
     union all
-    select 'telephony_username' as identifier_type, lower(username) as identifier_value from roster_islands
+
+    select
+        'telephony_username' as identifier_type,
+        lower(username) as identifier_value
+    from roster_islands
     where username is not null
+
     union all
-    select 'chat_agent_id' as identifier_type, lower(chat_agent_id) as identifier_value from roster_islands
+
+    select
+        'chat_agent_id' as identifier_type,
+        lower(chat_agent_id) as identifier_value
+    from roster_islands
     where chat_agent_id is not null
 
 ),

@@ -398,10 +398,11 @@ check_unknown_values as (
         count(*) as rows_affected,
         count(distinct _source_file) as files_affected
     from stg_telephony__agent_events
-    where state not in (
-        'LOGIN', 'AVAILABLE', 'ON_CONTACT', 'AFTER_CONTACT_WORK', 'BREAK', 'LUNCH', 'TRAINING', 'MEETING',
-        'NOT_READY', 'LOGOUT'
-    )
+    where
+        state not in (
+            'LOGIN', 'AVAILABLE', 'ON_CONTACT', 'AFTER_CONTACT_WORK', 'BREAK', 'LUNCH', 'TRAINING', 'MEETING',
+            'NOT_READY', 'LOGOUT'
+        )
     group by
         _export_date,
         state
