@@ -4,8 +4,15 @@
     {{ return(adapter.dispatch('correlation', 'contact_center')(x, y)) }}
 {%- endmacro %}
 
+{#- Null, not NaN, when either side of the pairs has no variance (one pair, or a constant): DuckDB's corr of one pair
+    is NaN, which no range test or reader expects. -#}
 {% macro default__correlation(x, y) -%}
-    corr({{ x }}, {{ y }})
+    case
+        when
+            var_samp(case when {{ y }} is not null then {{ x }} end) > 0
+            and var_samp(case when {{ x }} is not null then {{ y }} end) > 0
+            then corr({{ x }}, {{ y }})
+    end
 {%- endmacro %}
 
 {#- Fisher z-transform confidence bound of a correlation r from n pairs: tanh(atanh(r) + z / sqrt(n - 3)), written

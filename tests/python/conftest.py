@@ -160,10 +160,17 @@ def background_result(fixture_name: str, factory: pytest.TempPathFactory) -> Any
     return _BACKGROUND[fixture_name].result(factory)
 
 
+def _order(item: pytest.Item) -> int:
+    """0: tests with no slow set-up; 1: tests on a background set-up; 2: tests on the shared run."""
+    if _uses_shared_run(item):
+        return 2
+    return int(bool(set(_BACKGROUND) & set(getattr(item, "fixturenames", ()))))
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests on the shared run go last (stable order otherwise); the run starts now if any of them is selected, and
-    so do the background set-ups the selected tests use."""
-    items.sort(key=_uses_shared_run)
+    """Tests on a background set-up, then tests on the shared run go last (stable order otherwise), so the foreground
+    runs the quick tests while the background builds; the runs start now if a selected test needs them."""
+    items.sort(key=_order)
     if config.getoption("collectonly"):
         return
     factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
