@@ -5,7 +5,10 @@
 
 with contact_records as (
 
+    {# calls only: Amazon Connect also writes CHAT, TASK and EMAIL contacts (counted in data_quality_daily); a record
+        without a channel is the phone system's call #}
     select * from {{ ref('stg_telephony__contact_records') }}
+    where coalesce(channel, 'VOICE') = 'VOICE'
 
 ),
 

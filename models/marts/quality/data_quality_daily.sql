@@ -425,6 +425,23 @@ check_unknown_values as (
         _export_date,
         via_channel
 
+    union all
+
+    select
+        _export_date as date_day,
+        'telephony__contact_records' as raw_table,
+        'non_voice_contact_record' as check_name,
+        {{ dbt.concat(["'contact records of a channel other than VOICE, left out of the calls: '", 'channel']) }}
+            as reason,
+        'warning' as severity,
+        count(*) as rows_affected,
+        count(distinct _source_file) as files_affected
+    from stg_telephony__contact_records
+    where channel <> 'VOICE'
+    group by
+        _export_date,
+        channel
+
 ),
 
 checks as (
