@@ -264,6 +264,10 @@ def _stopping(land: Landing) -> None:
     # a file where 30 of 100 events come from usernames the roster does not know
     land.file("telephony__agent_events", wednesday,
               [event(n, wednesday, user="ghost" if n < 30 else "ann") for n in range(100)])
+    thursday = wednesday + timedelta(days=1)
+    # at-least-once delivery (Kinesis, Firehose): 20 of 100 records are exact copies of records of the same file
+    unique = [event(n, thursday) for n in range(80)]
+    land.file("telephony__agent_events", thursday, unique + unique[:20])
     land.con.execute("alter table raw.crm__orders alter amount type varchar")  # not the registry's DECIMAL
     land.con.execute("alter table raw.helpdesk__group add column region varchar")  # not in the registry
 
@@ -285,6 +289,20 @@ def test_a_file_over_the_threshold_is_not_trusted_and_stops_the_run(stopping) ->
     assert text.startswith("Raw quality gates: STOPPED")
     assert ("CRITICAL telephony/agent_events/2026-11-03.jsonl: file not trusted: 10 of 100 rows (10.0%) failed "
             "critical rules (EventTimestamp_valid_record_time 10); threshold 1.0%") in text
+
+
+def test_exact_copies_in_one_file_are_set_aside_and_never_make_it_untrusted(stopping) -> None:
+    """20 % of Thursday's file are exact copies (a retried delivery): set aside and counted, but the file is
+    trusted (no record is lost: its first copy stays), unlike Tuesday's 10 % of broken timestamps."""
+    report, con = stopping
+    thursday = (MONDAYS[-1] + timedelta(days=3)).isoformat()
+    source = f"telephony/agent_events/{thursday}.jsonl"
+    assert source not in [f.source_file for f in report.untrusted_files]
+    copies = con.execute("select rule, count(*) from quality.quarantined_rows where source_file = ? group by rule",
+                         [source]).fetchall()
+    assert copies == [("EventId_unique_per_version", 20)]
+    assert con.execute(f"select count(*) from raw.telephony__agent_events where _source_file = '{source}'"
+                       ).fetchone() == (80,)
 
 
 def test_a_half_empty_export_stops_the_run(stopping) -> None:
