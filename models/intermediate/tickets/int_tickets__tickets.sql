@@ -131,7 +131,7 @@ final as (
         with_status.has_invalid_timestamp,
         coalesce(with_status.group_queue_id, channel_default_queues.queue_id) as queue_id,
         with_status.group_queue_id is null and channel_default_queues.queue_id is not null as is_queue_from_channel,
-        with_status.canonical_status = 'deleted' as is_deleted
+        with_status.canonical_status = 'deleted' or coalesce(with_status.is_deleted, false) as is_deleted
     from with_status
     left join channel_default_queues
         on with_status.channel = channel_default_queues.channel
