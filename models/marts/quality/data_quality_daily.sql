@@ -337,8 +337,12 @@ ticket_statuses as (
         _export_date as date_day,
         'helpdesk__ticket' as raw_table,
         _source_file,
-        status as source_status,
-        {{ canonical_ticket_status('status') }} as canonical_status
+        {# a ticket the source deleted (Fivetran's _fivetran_deleted) counts as deleted whatever its last status #}
+        case when coalesce(is_deleted, false) then 'deleted' else status end as source_status,
+        case
+            when coalesce(is_deleted, false) then 'deleted'
+            else {{ canonical_ticket_status('status') }}
+        end as canonical_status
     from stg_helpdesk__tickets
 
     union all
