@@ -116,6 +116,11 @@ def subset_tests(context: dg.AssetExecutionContext, manifest: Mapping[str, Any])
     return sorted(manifest["nodes"][uid]["name"] for uid in unique_ids if uid in manifest["nodes"])
 
 
+#: "1": the dbt build leaves out the unit tests (they test the SQL on fixed rows, not the data): the test suite's
+#: extra runs of small samples set it; the shared run, `make run` and production never do
+SKIP_UNIT_TESTS_ENV = "CCW_DBT_SKIP_UNIT_TESTS"
+
+
 def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
     manifest = load_manifest(DBT_PROJECT.manifest_path)
 
@@ -146,6 +151,8 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
             args += ["--select", " ".join(tests)]
         if dbt_vars is not None:
             args += ["--vars", dbt_vars]
+        if os.environ.get(SKIP_UNIT_TESTS_ENV) == "1":  # unit tests do not read the data: once per test session
+            args += ["--exclude-resource-type", "unit_test"]
         materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = dbt_target_path(build)
