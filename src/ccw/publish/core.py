@@ -26,7 +26,14 @@ import duckdb
 from ccw.publish import files
 from ccw.publish.metrics import export_metrics
 from ccw.publish.parquet import export_parquet, promote, realign, swap_in
-from ccw.publish.serving import MART_SCHEMA, SERVING_ALIAS, STORAGE_VERSION, list_marts, write_serving_copy
+from ccw.publish.serving import (
+    MART_SCHEMA,
+    PUBLISH_TABLE,
+    SERVING_ALIAS,
+    STORAGE_VERSION,
+    list_marts,
+    write_serving_copy,
+)
 
 
 @dataclass(frozen=True)
@@ -80,10 +87,10 @@ def serving_version(serving: Path) -> str | None:
         return None
     try:
         with duckdb.connect(str(serving), read_only=True) as con:
-            row = con.execute("select version_id from _publish").fetchone()
+            (version,) = con.execute(f"select max(version_id) from main.{PUBLISH_TABLE}").fetchone()
     except duckdb.Error:
         return None
-    return None if row is None else str(row[0])
+    return None if version is None else str(version)
 
 
 def heal_versions(serving: Path, parquet_dir: Path | None = None) -> bool:
