@@ -3,18 +3,16 @@ them, and the real agent event stream.
 
 The records are hand-written in AWS's published data models (``tests/fixtures/amazon_connect/``, README there); the
 test writes them the way Firehose delivers them to S3: JSON objects one after another with **no** delimiter, gzip or
-not, in Firehose's ``YYYY/MM/DD/HH/<object>`` folders, and one day as a flat ``<YYYY-MM-DD>.jsonl.gz`` file. They land
-(schema drift kept in ``_extra`` with warnings), pass the raw gates, and the two telephony staging models (built with
-dbt into a scratch build file) give the values worked out by hand below.
+not, in Firehose's ``YYYY/MM/DD/HH/<object>`` folders, and one day as a flat ``<YYYY-MM-DD>.jsonl.gz`` file
+(``real_exports``). They land (schema drift kept in ``_extra`` with warnings), pass the raw gates, and the two
+telephony staging models (built by the centre's `ccw run`) give the values worked out by hand below. The marts built
+from them: ``test_real_exports_end_to_end``.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -22,47 +20,26 @@ import duckdb
 import pytest
 
 from ccw.exports import entity
-from ccw.land import LandingReport, land_all
+from ccw.land import land_all
 from ccw.land.paths import describe, extensions
+from conftest import background_result
+from real_exports import (
+    CTR_A,
+    CTR_B,
+    CTR_C,
+    CTR_D,
+    CTR_FILES,
+    EVENTS_FILE,
+    FLAT_EVENTS_FILE,
+    REDELIVERED_FILE,
+    STREAM_OBJECT,
+    RealCentre,
+    firehose_bytes,
+    fixture,
+    write,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "amazon_connect"
-DBT = Path(sys.executable).with_name("dbt")
 TODAY = date(2026, 12, 3)
-
-CTR_A, CTR_B, CTR_C, CTR_D = (f"5f1c0a11-aaaa-4bbb-8ccc-00000000000{n}" for n in range(1, 5))
-STREAM_OBJECT = "ccw-ctr-stream-1-2026-11-02-09-05-00-3f0c9a1e-2b7d-4c55-9e0a-7d1f0c2b9a10"
-
-#: where the test puts each fixture: (relative path under the raw root, fixture, how Firehose wrote it)
-CTR_FILES = {
-    f"telephony/contact_records/2026/11/02/09/{STREAM_OBJECT}.gz": ("ctr_2026-11-02_09.json", "concatenated", True),
-    "telephony/contact_records/2026/11/02/10/ccw-ctr-stream-1-2026-11-02-10-00-00-8e2f4b6a-1c3d-4e5f-a6b7-c8d9e0f1a2b3":
-        ("ctr_2026-11-02_10.json", "concatenated", False),
-    "telephony/contact_records/2026-11-03.jsonl.gz": ("ctr_2026-11-03.json", "lines", True),
-}
-EVENTS_FILE = ("telephony/agent_events/2026/11/02/09/"
-               "ccw-agent-events-1-2026-11-02-09-00-00-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0.gz")
-#: Kinesis delivers at least once: the fixture's second copy of e-03 comes again in the next batch
-REDELIVERED_FILE = ("telephony/agent_events/2026/11/02/10/"
-                    "ccw-agent-events-1-2026-11-02-10-00-00-1c2d3e4f-5061-7283-94a5-b6c7d8e9f0a1.gz")
-FLAT_EVENTS_FILE = "telephony/agent_events/2026-11-03.jsonl"
-
-
-def fixture(name: str) -> list[dict]:
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-
-
-def firehose_bytes(records: list[dict], how: str) -> bytes:
-    """Records as Firehose concatenates them (no delimiter), or one per line."""
-    compact = [json.dumps(r, separators=(",", ":"), ensure_ascii=False) for r in records]
-    return ("".join(compact) if how == "concatenated" else "".join(c + "\n" for c in compact)).encode("utf-8")
-
-
-def write(raw: Path, relative: str, data: bytes, compress: bool) -> Path:
-    path = raw / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(data, mtime=0) if compress else data)
-    return path
 
 
 # ------------------------------------------------------------------------------------------------------ the paths
@@ -101,56 +78,22 @@ def test_paths_take_gzip_day_files_and_firehose_folders() -> None:
 
 
 # ------------------------------------------------------------------------------------------- land, gate, stage
-class ConnectCentre:
-    """A scratch data folder with the Amazon Connect fixtures landed, gated and staged once for the module."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.raw = data_dir / "raw"
-        self.build = data_dir / "build" / "warehouse.duckdb"
-        self.quarantine = data_dir / "quarantine"
-        self.build.parent.mkdir(parents=True)
-        self.report: LandingReport | None = None
-        self.gates = None
-        self.dbt: subprocess.CompletedProcess[str] | None = None
-
-    def query(self, sql: str, params: list | None = None) -> list[tuple]:
-        with duckdb.connect(str(self.build), read_only=True) as con:
-            return con.execute(sql, params or []).fetchall()
+@pytest.fixture(scope="module")
+def real_centre(tmp_path_factory: pytest.TempPathFactory) -> RealCentre:
+    return background_result("real_centre", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def centre(tmp_path_factory: pytest.TempPathFactory) -> ConnectCentre:
-    c = ConnectCentre(tmp_path_factory.mktemp("amazon_connect"))
-    for relative, (name, how, compress) in CTR_FILES.items():
-        write(c.raw, relative, firehose_bytes(fixture(name), how), compress)
-    events = fixture("agent_events_2026-11-02.json")
-    assert events[2] == events[3], "the fixture's e-03 is delivered twice"
-    write(c.raw, EVENTS_FILE, firehose_bytes(events[:3] + events[4:], "concatenated"), True)
-    write(c.raw, REDELIVERED_FILE, firehose_bytes(events[3:4], "concatenated"), True)
-    flat = {"EventId": "S-1", "Username": " li.na ", "EventTimestamp": "2026-11-03T01:00:00Z", "State": "available"}
-    write(c.raw, FLAT_EVENTS_FILE, firehose_bytes([flat], "lines"), False)
-    c.report = land_all(c.raw, c.build, quarantine_dir=c.quarantine)
-
-    from ccw.quality import run_raw_gates
-
-    c.gates = run_raw_gates(c.build, c.data_dir)
-    env = {**os.environ, "CCW_BUILD_WAREHOUSE": str(c.build), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.pop("CCW_PII_SALT", None)
-    c.dbt = subprocess.run(
-        [str(DBT), "build", "--select", "stg_telephony__contact_records", "stg_telephony__agent_events",
-         "--indirect-selection", "cautious",  # leave out tests that also read models not built here
-         "--project-dir", str(ROOT), "--profiles-dir", str(ROOT),
-         "--target-path", str(c.data_dir / "target"), "--log-path", str(c.data_dir / "logs")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )
-    return c
+def centre(real_centre: RealCentre) -> RealCentre:
+    """The Connect fixtures (with the Zendesk ones) landed, gated, built and published by `ccw run`
+    (``real_exports``); the landing report and gate result are of the first landing."""
+    return real_centre
 
 
-def test_firehose_batches_land_with_warnings_only(centre: ConnectCentre) -> None:
+def test_firehose_batches_land_with_warnings_only(centre: RealCentre) -> None:
     report = centre.report
     assert report is not None and report.ok, report.render()
-    landed = {f.path: f.rows for f in report.landed}
+    landed = {f.path: f.rows for f in report.landed if f.path.startswith("telephony/")}
     assert landed == {
         **{relative: len(fixture(name)) for relative, (name, _, _) in CTR_FILES.items()},
         EVENTS_FILE: 15,
@@ -160,7 +103,7 @@ def test_firehose_batches_land_with_warnings_only(centre: ConnectCentre) -> None
     assert centre.query("select distinct _export_date from raw.telephony__contact_records "
                         "where _source_file like '%/2026/11/02/%'") == [(date(2026, 11, 2),)], "the day of the folders"
     # the hour-10 batch carries fields the registry does not know: kept in _extra, named in a warning
-    drift = " ".join(w for f in report.landed for w in f.warnings)
+    drift = " ".join(w for f in report.landed for w in f.warnings if f.path.startswith("telephony/"))
     warned = {f.path: f.warnings for f in report.landed}
     assert warned[EVENTS_FILE] == (), "the real stream carries Username and State in its snapshot: nothing missing"
     assert warned[FLAT_EVENTS_FILE] == (), "the sample's flat event lacks nothing it needs"
@@ -182,20 +125,20 @@ def test_firehose_batches_land_with_warnings_only(centre: ConnectCentre) -> None
     assert centre.query("select count(*) from raw._quarantine") == [(0,)]
 
 
-def test_raw_gates_pass_without_a_critical_finding(centre: ConnectCentre) -> None:
+def test_raw_gates_pass_without_a_critical_finding(centre: RealCentre) -> None:
     gates = centre.gates
     assert gates is not None and gates.ok, gates.render()
     assert not gates.failures
     assert centre.query("select count(*) from quality.quarantined_rows") == [(0,)]
 
 
-def _staged(centre: ConnectCentre, model: str, key: str, columns: list[str]) -> dict[str, dict]:
-    assert centre.dbt is not None and centre.dbt.returncode == 0, centre.dbt.stdout[-6000:]
+def _staged(centre: RealCentre, model: str, key: str, columns: list[str]) -> dict[str, dict]:
+    assert centre.run is not None and centre.run.returncode == 0, centre.output[-6000:]
     rows = centre.query(f"select {key}, {', '.join(columns)} from staging.{model} order by {key}")
     return {r[0]: dict(zip(columns, r[1:], strict=True)) for r in rows}
 
 
-def test_contact_records_stage_to_the_values_worked_out_by_hand(centre: ConnectCentre) -> None:
+def test_contact_records_stage_to_the_values_worked_out_by_hand(centre: RealCentre) -> None:
     columns = ["initiation_method", "previous_contact_id", "next_contact_id", "queue_ref", "queue_seconds",
                "agent_username", "agent_interaction_seconds", "customer_hold_seconds", "number_of_holds",
                "acw_seconds", "customer_id", "issue_type", "is_ivr_only", "versions_merged",
@@ -232,13 +175,13 @@ def test_contact_records_stage_to_the_values_worked_out_by_hand(centre: ConnectC
     }
 
 
-def test_contact_records_hash_the_caller_of_a_transfer_once(centre: ConnectCentre) -> None:
+def test_contact_records_hash_the_caller_of_a_transfer_once(centre: RealCentre) -> None:
     hashes = centre.query("select contact_id, customer_phone_hash from staging.stg_telephony__contact_records "
                           "where contact_id in (?, ?, ?) order by contact_id", [CTR_A, CTR_B, CTR_D])
     assert hashes[0][1] is not None and hashes[0][1] == hashes[1][1] != hashes[2][1]
 
 
-def test_agent_events_map_the_real_stream_onto_the_canonical_states(centre: ConnectCentre) -> None:
+def test_agent_events_map_the_real_stream_onto_the_canonical_states(centre: RealCentre) -> None:
     staged = _staged(centre, "stg_telephony__agent_events", "event_id",
                      ["agent_username", "event_at", "state", "event_type", "agent_status_name", "is_on_hold",
                       "versions_merged"])
@@ -266,7 +209,7 @@ def test_agent_events_map_the_real_stream_onto_the_canonical_states(centre: Conn
     assert on_contact == ["e-06", "e-07", "e-08", "e-09"]
 
 
-def test_agent_names_never_pass_staging(centre: ConnectCentre) -> None:
+def test_agent_names_never_pass_staging(centre: RealCentre) -> None:
     assert centre.query("select count(*) from raw.telephony__agent_events "
                         "where CurrentAgentSnapshot->>'$.Configuration.FirstName' = 'Na'") == [(16,)]
     _staged(centre, "stg_telephony__agent_events", "event_id", ["state"])  # the build ran

@@ -4,7 +4,7 @@
 {%- set summed_columns = [
     'logged_in_seconds', 'on_contact_seconds', 'acw_seconds', 'handling_seconds', 'available_seconds',
     'not_available_seconds', 'break_seconds', 'lunch_seconds', 'training_seconds', 'meeting_seconds',
-    'login_seconds', 'scheduled_seconds', 'scheduled_productive_seconds', 'scheduled_non_productive_seconds',
+    'login_seconds', 'not_ready_seconds', 'scheduled_seconds', 'scheduled_productive_seconds', 'scheduled_non_productive_seconds',
     'scheduled_absence_seconds', 'scheduled_unavailable_seconds', 'adherence_scheduled_seconds',
     'adherent_seconds', 'overtime_seconds',
 ] -%}

@@ -29,6 +29,7 @@ actual_by_interval as (
         {%- for state in ['break', 'lunch', 'training', 'meeting', 'login'] %}
         sum(case when state = '{{ state | upper }}' then seconds else 0 end) as {{ state }}_seconds,
         {%- endfor %}
+        sum(case when state in ('NOT_READY', 'OTHER') then seconds else 0 end) as not_ready_seconds,
         max(case when is_closed_at_day_end then 1 else 0 end) as has_closed_at_day_end
     from state_segments
     group by
@@ -121,7 +122,7 @@ combined as (
         coalesce(actual_by_interval.acw_seconds, 0) as acw_seconds,
         coalesce(actual_by_interval.available_seconds, 0) as available_seconds,
         coalesce(actual_by_interval.not_available_seconds, 0) as not_available_seconds,
-        {%- for state in ['break', 'lunch', 'training', 'meeting', 'login'] %}
+        {%- for state in ['break', 'lunch', 'training', 'meeting', 'login', 'not_ready'] %}
         coalesce(actual_by_interval.{{ state }}_seconds, 0) as {{ state }}_seconds,
         {%- endfor %}
         coalesce(planned_by_interval.scheduled_seconds, 0) as scheduled_seconds,
@@ -171,6 +172,7 @@ final as (
         training_seconds,
         meeting_seconds,
         login_seconds,
+        not_ready_seconds,
         scheduled_seconds,
         scheduled_productive_seconds,
         scheduled_non_productive_seconds,

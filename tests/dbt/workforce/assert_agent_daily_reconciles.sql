@@ -44,7 +44,10 @@ daily_failures as (
     where
         abs(logged_in_seconds - (on_contact_seconds + acw_seconds + available_seconds + not_available_seconds)) > 0.001
         or abs(not_available_seconds
-            - (break_seconds + lunch_seconds + training_seconds + meeting_seconds + login_seconds)) > 0.001
+            - (
+                break_seconds + lunch_seconds + training_seconds + meeting_seconds + login_seconds
+                + not_ready_seconds
+            )) > 0.001
         or abs(handling_seconds - (on_contact_seconds + acw_seconds)) > 0.001
         or abs(scheduled_seconds
             - (scheduled_productive_seconds + scheduled_non_productive_seconds + scheduled_absence_seconds)) > 0.001
