@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 # Share of a site's arrivals per queue (all channels; phone includes IVR-only calls).
 QUEUE_SHARE: dict[str, float] = {
     "phone_cn_general": 0.42, "phone_cn_billing": 0.16, "chat_cn": 0.24, "email_cn": 0.18,
@@ -41,6 +43,12 @@ SECOND_TRANSFER_P = 0.18
 CALLBACK_ACCEPT_P = 0.35  # callers offered a callback after a long wait who take it
 CALLBACK_OFFER_WAIT = 120
 OUTBOUND_SHARE = 0.012
+# Improvement initiatives the sample plants (seeds/initiatives.csv registers the same, with a placebo that has no
+# effect here): from the pilot's first day (local time), callers of the pilot queue who are about to abandon take a
+# callback with this probability, a relative cut of the abandon probability (queue_sim._serve).
+CALLBACK_PILOT_QUEUE = "phone_cn_general"
+CALLBACK_PILOT_START = date(2026, 9, 16)
+CALLBACK_PILOT_SAVE = 0.20
 ISSUE_MIX: dict[str, dict[str, float]] = {
     "billing": {"billing_question": 0.42, "refund_request": 0.28, "payment_failed": 0.22, "other": 0.08},
     "general": {"order_status": 0.22, "delivery_delay": 0.14, "return_exchange": 0.12, "account_access": 0.1,

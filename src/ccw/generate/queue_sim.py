@@ -137,8 +137,11 @@ def skill_groups(skills: np.ndarray, channel: list[str], realtime: list[int]) ->
 
 
 def simulate_day(c: Contacts, setup: QueueSetup, agents: AgentState, blk_agent: np.ndarray, blk_start: np.ndarray,
-                 blk_end: np.ndarray, d0: int, rng: np.random.Generator, patience_mean: np.ndarray) -> None:
-    """Serve the queued legs in ``c`` (arrivals already filled); results are written into ``c``."""
+                 blk_end: np.ndarray, d0: int, rng: np.random.Generator, patience_mean: np.ndarray,
+                 callback_save: np.ndarray | None = None) -> None:
+    """Serve the queued legs in ``c`` (arrivals already filled); results are written into ``c``. ``callback_save``
+    (per site queue, or None): the share of first-leg callers about to abandon who take a callback instead (the
+    callback pilot of params.CALLBACK_PILOT_*)."""
     n_base = c.n
     last = max(int(blk_end.max()) if len(blk_end) else d0, int(c.arr[:n_base].max()) if n_base else d0)
     n_windows = int((last - d0) // W) + 3
@@ -161,7 +164,7 @@ def simulate_day(c: Contacts, setup: QueueSetup, agents: AgentState, blk_agent: 
     own = [np.isin(agents.primary, qs) for qs in groups]
     phone = [setup.channel[qs[0]] == "phone" for qs in groups]
     ng = len(groups)
-    ctx = _Ctx(c, setup, agents, rng, injected, d0, patience_mean, group_of, blk_start, blk_end)
+    ctx = _Ctx(c, setup, agents, rng, injected, d0, patience_mean, group_of, blk_start, blk_end, callback_save)
     for w in range(n_windows):
         t1 = int(edges[w + 1])
         erow = elig[w]
@@ -209,6 +212,13 @@ class _Ctx:
     group_of: np.ndarray
     blk_start: np.ndarray
     blk_end: np.ndarray
+    callback_save: np.ndarray | None = None
+
+
+def second_uniform(u: np.ndarray) -> np.ndarray:
+    """A uniform from the digits of ``u`` beyond its fourth decimal: independent of ``u < p`` for any p of four
+    decimals, and it takes nothing from the random stream (a sample without a pilot is unchanged)."""
+    return (u * 10_000.0) % 1.0
 
 
 def _serve(x: _Ctx, wl: np.ndarray, cand: np.ndarray, erow: np.ndarray, t1: int, w: int, phone: bool,
@@ -238,6 +248,10 @@ def _serve(x: _Ctx, wl: np.ndarray, cand: np.ndarray, erow: np.ndarray, t1: int,
             if phone:
                 cb = ab & (c.kind[heads] == 0) & (wait > P.CALLBACK_OFFER_WAIT) & (c.u_cb[heads] < P.CALLBACK_ACCEPT_P)
             drop = ab & ~cb
+            if x.callback_save is not None:  # callback pilot: some callers about to abandon take a callback
+                saved = drop & (c.kind[heads] == 0) & (second_uniform(c.u_cb[heads]) < x.callback_save[c.queue[heads]])
+                cb |= saved
+                drop &= ~saved
             gone = heads[drop]
             c.abandoned[gone] = True
             c.aband_t[gone] = c.arr[gone] + np.ceil(c.patience[gone]).astype(np.int64)

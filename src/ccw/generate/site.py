@@ -72,6 +72,8 @@ class SiteRun:
         self.state = queue_sim.AgentState(np.zeros(a.n, np.int64), a.skills, a.aht_factor(), a.speed, a.quality,
                                           a.primary)
         self.patience = np.array([P.PATIENCE_MEAN.get(x.queue_id, 300.0) for x in q])
+        pilot = np.array([x.queue_id == P.CALLBACK_PILOT_QUEUE for x in q])
+        self.callback_save = np.where(pilot, P.CALLBACK_PILOT_SAVE, 0.0) if pilot.any() else None
         self.q_ref = np.array([x.source_ref for x in q], dtype=object)
         self.q_arn = telephony.queue_arns([x.source_ref for x in q])
         bq = q[self.back_q]
@@ -232,7 +234,9 @@ class SiteRun:
         bm = (self.sched.blk_ad >= sl.start) & (self.sched.blk_ad < sl.stop)
         blk_agent = self.sched.ad_agent[self.sched.blk_ad[bm]]
         blk_start, blk_end = self.sched.blk_start[bm], self.sched.blk_end[bm]
-        queue_sim.simulate_day(c, self.setup, self.state, blk_agent, blk_start, blk_end, d0, rng, self.patience)
+        pilot = self.callback_save if d >= P.CALLBACK_PILOT_START else None
+        queue_sim.simulate_day(c, self.setup, self.state, blk_agent, blk_start, blk_end, d0, rng, self.patience,
+                               pilot)
         cc = c.trimmed()
 
         # --------------------------------------------------------------------------------- who contacted
