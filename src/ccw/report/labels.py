@@ -47,6 +47,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sec_backlog": ("Help-desk backlog", "工单积压"),
     "sec_forecast": ("Forecast and staffing", "预测与排班"),
     "sec_alerts": ("Open alerts", "未关闭告警"),
+    "sec_initiatives": ("Improvement initiatives", "改进举措"),
     "sec_dq": ("Data quality", "数据质量"),
     # KPIs
     "offered": ("Offered", "进线量"),
@@ -168,6 +169,29 @@ LABELS: dict[str, tuple[str, str]] = {
     "info": ("info", "信息"),
     "alerts_caption": ("Alerts of the newest day with alerts", "最近一个有告警日期的告警"),
     "no_alerts": ("No alerts in the last 7 data days.", "最近7个数据日没有告警。"),
+    "initiatives_caption": (
+        "Running and finished initiatives: the KPI of the units in scope before → after the start over equal "
+        "windows, and the difference-in-differences against comparable untreated units relative to what the units "
+        "would have had without the initiative, with its 95 % interval",
+        "进行中和已结束的改进举措：举措范围内单位在开始前后等长窗口的指标值，以及相对于未受影响的可比单位的双重差分效果"
+        "（相对于无举措时的预期值），含95%置信区间",
+    ),
+    "no_initiatives": ("No initiative of the register has started.", "登记表中暂无已开始的改进举措。"),
+    "initiative": ("Initiative", "举措"),
+    "pdca_stage": ("PDCA stage", "PDCA阶段"),
+    "before_after": ("Before → after", "开始前 → 开始后"),
+    "relative_effect": ("Effect [95 % CI]", "效果 [95%置信区间]"),
+    "verdict": ("Verdict", "结论"),
+    "stage_plan": ("Plan", "计划"),
+    "stage_do": ("Do (running)", "执行（进行中）"),
+    "stage_check": ("Check (ended)", "检查（已结束）"),
+    "stage_act": ("Act", "处理"),
+    "expect_decrease": ("should fall", "应下降"),
+    "expect_increase": ("should rise", "应上升"),
+    "verdict_improved": ("improved", "已改善"),
+    "verdict_none": ("no detectable effect", "未检测到效果"),
+    "verdict_worse": ("worse", "变差"),
+    "verdict_too_little": ("too little data", "数据不足"),
     "check": ("Check", "检查项"),
     "rows_affected": ("Rows affected", "受影响行数"),
     "files_affected": ("Files affected", "受影响文件数"),

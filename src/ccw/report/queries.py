@@ -359,6 +359,21 @@ def alert_counts(con: duckdb.DuckDBPyConnection, day: date) -> dict[str, int]:
     return dict(rows.fetchall())
 
 
+def initiatives(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The running and finished improvement initiatives (PDCA do, check, act) x target KPI with their verdicts."""
+    return _df(
+        con,
+        """
+        select initiative_id, initiative_name, pdca_stage, start_date, end_date, kpi, kpi_id, expected_direction,
+               window_days, treated_before, treated_after, effect, ci_low, ci_high, relative_effect,
+               relative_ci_low, relative_ci_high, verdict, has_too_little_data
+        from marts.analysis_initiative_impact
+        where pdca_stage in ('do', 'check', 'act')
+        order by start_date desc, initiative_id, kpi
+        """,
+    )
+
+
 def incomplete_days(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
     """Export days of the last 7 days whose file of some source is missing or refused (data_completeness_daily;
     empty when the serving file has no such mart)."""

@@ -382,6 +382,42 @@ def alerts(ctx: Context) -> Section:
                    + table(["severity", "kpi", "queue", "when", "value", "evidence"], rows, "alerts"))
 
 
+#: verdict of analysis_initiative_impact -> (label key, badge class)
+VERDICTS = {"improved": ("verdict_improved", "ok"), "no detectable effect": ("verdict_none", "sev-info"),
+            "worse": ("verdict_worse", "bad")}
+
+
+def _kpi_value(kpi: str, value: object) -> str:
+    return pct(value) if kpi.endswith("_rate") or kpi == "service_level" else (
+        f"{float(value):.2f}" if kpi == "csat_avg" and not _missing(value) else secs(value))
+
+
+def initiatives(ctx: Context) -> Section:
+    """Running and finished initiatives with their verdicts (analysis_initiative_impact)."""
+    frame = queries.initiatives(ctx.con)
+    if frame.empty:
+        return Section("initiatives", f'<p class="empty">{span("no_initiatives")}</p>')
+    rows = []
+    for r in frame.itertuples():
+        end = "" if pd.isna(r.end_date) else f" – {pd.Timestamp(r.end_date).date()}"
+        label, css = VERDICTS.get(r.verdict, ("verdict_too_little", "sev-info"))
+        interval = "–" if _missing(r.relative_effect) else (
+            f"{signed_pct(r.relative_effect)} [{signed_pct(r.relative_ci_low)}, {signed_pct(r.relative_ci_high)}]")
+        stage = f"stage_{r.pdca_stage}"
+        rows.append([
+            f"{escape(r.initiative_name)} ({escape(r.initiative_id)})",
+            f"{span(stage)}<br>{pd.Timestamp(r.start_date).date()}{end}",
+            f"{escape(r.kpi)} ({escape(r.kpi_id or '')}) {span('expect_' + r.expected_direction)}"
+            if r.expected_direction in ("decrease", "increase") else escape(r.kpi),
+            f"{_kpi_value(r.kpi, r.treated_before)} → {_kpi_value(r.kpi, r.treated_after)}"
+            + ("" if _missing(r.window_days) or not r.window_days else f" ({int(r.window_days)} d)"),
+            interval,
+            f'<span class="badge {css}">{span(label)}</span>',
+        ])
+    return Section("initiatives", caption("initiatives_caption") + table(
+        ["initiative", "pdca_stage", "kpi", "before_after", "relative_effect", "verdict"], rows, "initiatives"))
+
+
 def data_quality(ctx: Context) -> Section:
     frame = queries.data_quality(ctx.con, ctx.last_day)
     if ctx.data_docs is not None:
@@ -424,5 +460,6 @@ SECTIONS: tuple[tuple[str, Callable[[Context], Section]], ...] = (
     ("sec_backlog", backlog),
     ("sec_forecast", forecast),
     ("sec_alerts", alerts),
+    ("sec_initiatives", initiatives),
     ("sec_dq", data_quality),
 )
