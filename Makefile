@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
 
-target/manifest.json: $(STAMP) dbt_project.yml $(shell find models macros seeds snapshots tests/dbt -type f 2>/dev/null)
+target/manifest.json: $(STAMP) dbt_project.yml $(shell find models macros seeds tests/dbt -type f 2>/dev/null)
 	$(BIN)/dbt parse --quiet
 
 setup: $(STAMP) target/manifest.json

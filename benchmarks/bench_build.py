@@ -1,18 +1,15 @@
 """Warehouse build benchmark: land a preset's exports and time the full `dbt build`, per layer.
 
     .venv/bin/python benchmarks/bench_build.py [--preset scale] [--dir /tmp/ccw-bench] [--memory-limit 12GB]
-                                               [--threads 1] [--fresh-snapshot]
+                                               [--threads 1]
 
-Generates the preset under <dir>/raw if it is not there yet, lands it, replays the roster snapshot, then runs ONE
-`dbt build` of the whole project (seeds, snapshot, every model and every test, in dependency order: the real
-build, not layer by layer, because analysis models read marts). From dbt's run_results.json it prints, per layer
-(seeds, staging, snapshots, intermediate, marts; a test counts in the latest layer it reads), the wall span, the
-summed node time and the node count, then the slowest nodes, and the peak resident memory of this process (DuckDB
-runs in-process, so that is the build's memory), and the build file's size after each step (DuckDB reuses the
-space of a replaced table after a checkpoint, so a second build should not grow the file by a whole generation).
-
---fresh-snapshot drops the roster snapshot first, so the replay rebuilds the agent history from every roster file
-(the one-off cost of a new warehouse); without it the replay only adds roster days not yet in the snapshot.
+Generates the preset under <dir>/raw if it is not there yet, lands it, then runs ONE `dbt build` of the whole
+project (seeds, every model and every test, in dependency order: the real build, not layer by layer, because
+analysis models read marts). From dbt's run_results.json it prints, per layer (seeds, staging, intermediate, marts;
+a test counts in the latest layer it reads), the wall span, the summed node time and the node count, then the
+slowest nodes, and the peak resident memory of this process (DuckDB runs in-process, so that is the build's memory),
+and the build file's size after each step (DuckDB reuses the space of a replaced table after a checkpoint, so a
+second build should not grow the file by a whole generation).
 
 --incremental measures a daily build too: the latest export day's raw rows are held back, the full rebuild
 (--full-refresh) runs over the other days, then the held-back rows are landed again (new _landed_at, as a new
@@ -31,7 +28,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-LAYERS = ("seeds", "staging", "snapshots", "intermediate", "marts")
+LAYERS = ("seeds", "staging", "intermediate", "marts")
 
 
 def _peak_mb() -> float:
@@ -39,12 +36,10 @@ def _peak_mb() -> float:
 
 
 def _layer_of(node: dict, nodes: dict) -> str:
-    """The layer a node belongs to: its folder for seeds, snapshots and models; for a test, the latest layer of
-    the nodes it reads."""
+    """The layer a node belongs to: its folder for seeds and models; for a test, the latest layer of the nodes it
+    reads."""
     if node["resource_type"] == "seed":
         return "seeds"
-    if node["resource_type"] == "snapshot":
-        return "snapshots"
     if node["resource_type"] == "model":
         parts = Path(node["original_file_path"]).parts
         return parts[1] if len(parts) > 2 and parts[1] in LAYERS else "marts"
@@ -143,7 +138,6 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp/ccw-bench")
     parser.add_argument("--memory-limit", default="12GB")
     parser.add_argument("--threads", type=int, default=None, help="dbt threads (default: the profile's)")
-    parser.add_argument("--fresh-snapshot", action="store_true")
     parser.add_argument("--incremental", action="store_true", help="also time a daily incremental build")
     args = parser.parse_args()
 
@@ -156,7 +150,6 @@ def main() -> None:
     from ccw.config import settings
     from ccw.land import land_all
     from ccw.pipeline import has_exports
-    from ccw.snapshots import replay_roster_snapshot
     from ccw.summary import rows_per_layer
 
     s = settings()
@@ -179,13 +172,6 @@ def main() -> None:
 
         step("generate " + args.preset, lambda: generate(GeneratorConfig.preset(args.preset), s.raw_root) or True)
     step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
-    if args.fresh_snapshot and s.build_warehouse.exists():
-        import duckdb
-
-        con = duckdb.connect(str(s.build_warehouse))
-        con.execute("drop schema if exists snapshots cascade")
-        con.close()
-    step("snapshot replay", lambda: replay_roster_snapshot().ok)
     if args.incremental:
         held = _hold_back_latest_day(s.build_warehouse)
         print(f"[bench] held back export day {held}", flush=True)

@@ -1,4 +1,4 @@
-"""Build the warehouse with dbt (seed, snapshot, run and test in DAG order)."""
+"""Build the warehouse with dbt (seed, run and test in DAG order)."""
 
 from __future__ import annotations
 
@@ -18,12 +18,6 @@ def dbt_env() -> None:
     s.build_warehouse.parent.mkdir(parents=True, exist_ok=True)
 
 
-#: dbt --vars of every invocation of a run, as JSON (the Dagster partition window): the same vars and the same
-#: target folder let each invocation after the first re-use the previous one's parse (dbt parses the whole project
-#: again when the vars or the profile's database path change)
-VARS_ENV = "CCW_DBT_VARS"
-
-
 def dbt_target_path(build_warehouse: Path | None = None) -> Path:
     """dbt's artifacts beside the build database (default: the configured one): one folder per build database, so
     partial parsing survives between invocations against the same file and concurrent builds never share one."""
@@ -31,14 +25,10 @@ def dbt_target_path(build_warehouse: Path | None = None) -> Path:
 
 
 def dbt_common_args() -> list[str]:
-    """Arguments of every in-process dbt invocation: this project, its artifacts beside the build database, and
-    the run's vars."""
+    """Arguments of every in-process dbt invocation: this project and its artifacts beside the build database."""
     target = dbt_target_path()
-    args = ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(target),
+    return ["--project-dir", str(PROJECT_ROOT), "--profiles-dir", str(PROJECT_ROOT), "--target-path", str(target),
             "--log-path", str(target / "logs")]
-    if os.environ.get(VARS_ENV):
-        args += ["--vars", os.environ[VARS_ENV]]
-    return args
 
 
 def run_dbt(args: Sequence[str]) -> bool:
@@ -66,16 +56,8 @@ def release_duckdb_connections() -> None:
     gc.collect()
 
 
-def build_warehouse(select: str | None = None, extra: Sequence[str] = (), replay_snapshots: bool = True) -> bool:
-    """Replay the roster snapshot over new roster days, then `dbt build` (seeds, snapshots, models and their
-    tests, in dependency order)."""
-    if replay_snapshots and select is None:
-        from ccw.snapshots import replay_roster_snapshot
-
-        replay = replay_roster_snapshot()
-        if not replay.ok:
-            return False
-        print(f"Roster snapshot: {len(replay.replayed)} change day(s) replayed.", flush=True)
+def build_warehouse(select: str | None = None, extra: Sequence[str] = ()) -> bool:
+    """`dbt build` (seeds, models and their tests, in dependency order)."""
     args = ["build", *extra]
     if select:
         args += ["--select", select]

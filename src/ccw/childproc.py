@@ -1,11 +1,10 @@
 """Child processes die with the run that started them.
 
-``ccw run`` executes Dagster in-process, but two of its steps start processes: the dbt build (dagster-dbt runs
-the ``dbt`` CLI as a subprocess) and the roster snapshot replay (``python -m ccw_orchestration.replay``). If the
-``ccw`` process is killed (``kill -9`` included, which no handler can catch), an orphaned dbt would keep writing
-the build database and hold DuckDB's file lock while the next run starts. On Linux every such child asks the
-kernel for ``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``, set between fork and exec, kept across
-exec); elsewhere nothing changes.
+``ccw run`` executes Dagster in-process, but its dbt build starts a process (dagster-dbt runs the ``dbt`` CLI as a
+subprocess). If the ``ccw`` process is killed (``kill -9`` included, which no handler can catch), an orphaned dbt
+would keep writing the build database and hold DuckDB's file lock while the next run starts. On Linux every such
+child asks the kernel for ``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``, set between fork and exec,
+kept across exec); elsewhere nothing changes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ccw generate [--preset default|small|tiny|scale] [--seed N] [--dirt-rate R]
 ccw land  [--wait [S]]        # land new or changed export files into raw tables
-ccw build [--wait [S]]        # dbt seed + snapshot + build
+ccw build [--wait [S]]        # dbt build: seeds, models and their tests
 ccw run   [--wait [S]]        # generate if no sample, land, build, summarise
 ccw metrics list|query|validate|catalog   # the semantic layer's metrics, read-only on the serving file (no lock)
 

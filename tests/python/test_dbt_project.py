@@ -17,10 +17,10 @@ JINJA_LITERALS = {"none": "None", "true": "True", "false": "False"}
 
 
 def _var_calls() -> list[tuple[str, str, str | None]]:
-    """(file, var name, default source text or None) of every var('...') call in models, macros, snapshots and the
-    dbt tests (env_var(...) is not a dbt var)."""
+    """(file, var name, default source text or None) of every var('...') call in models, macros and the dbt
+    tests (env_var(...) is not a dbt var)."""
     calls = []
-    for folder in ("models", "macros", "snapshots", "tests/dbt"):
+    for folder in ("models", "macros", "tests/dbt"):
         for path in sorted((ROOT / folder).rglob("*")):
             if path.suffix not in (".sql", ".yml") or not path.is_file():
                 continue

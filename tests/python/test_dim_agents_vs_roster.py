@@ -1,14 +1,17 @@
-"""dim_agents (SCD type 2 from the replayed roster snapshot) agrees with the daily roster files of the shared run.
+"""dim_agents (SCD type 2 derived in SQL from the daily roster) agrees with the daily roster files of the shared run.
 
 Independent side: the roster CSV files read with the csv module; per agent, the runs of consecutive export days
-with the same tracked attributes (padding trimmed, empty as null, site and status lower-cased, as staging does);
-each run is one version starting at local midnight of its first day in the site's time zone (zoneinfo, so the
-London DST change is handled by the standard library, not by the code under test).
+with the same tracked attributes (padding trimmed, empty as null, site and status lower-cased, as staging does; a
+day without the agent's row neither ends nor splits a run, as dbt's snapshot with hard deletes ignored did); each
+run is one version starting at local midnight of its first day in the site's time zone (zoneinfo, so the London
+DST change is handled by the standard library, not by the code under test), keyed as dbt's timestamp snapshot keyed
+it (dbt_scd_id = md5 of '<agent_id>|<first day> 00:00:00'), so the facts' agent_key values did not change.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,8 +30,14 @@ def clean(value: str | None) -> str | None:
     return value or None
 
 
-def roster_versions(raw_root: Path) -> set[tuple[str, str | None, datetime]]:
-    """(agent_id, team, valid_from UTC naive) of every version the roster files imply."""
+def snapshot_scd_id(agent_id: str, first_day: date) -> str:
+    """dbt's snapshot version key (default__snapshot_hash_arguments of dbt-core: md5 of the unique key and the
+    updated_at timestamp as text, joined with '|'); updated_at was the first roster day at midnight."""
+    return hashlib.md5(f"{agent_id}|{first_day.isoformat()} 00:00:00".encode()).hexdigest()
+
+
+def roster_versions(raw_root: Path) -> set[tuple[str, str, str | None, datetime]]:
+    """(agent_key, agent_id, team, valid_from UTC naive) of every version the roster files imply."""
     days: dict[str, dict[date, tuple]] = {}
     for path in sorted((raw_root / "workforce" / "agents").glob("*.csv")):
         day = date.fromisoformat(path.stem)
@@ -50,7 +59,7 @@ def roster_versions(raw_root: Path) -> set[tuple[str, str | None, datetime]]:
                 zone = ZoneInfo(attributes[TRACKED.index("site_time_zone")] or "UTC")
                 local_midnight = datetime.combine(day, time(0), tzinfo=zone)
                 valid_from = local_midnight.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-                versions.add((agent, attributes[TRACKED.index("team")], valid_from))
+                versions.add((snapshot_scd_id(agent, day), agent, attributes[TRACKED.index("team")], valid_from))
             previous = attributes
     return versions
 
@@ -60,8 +69,8 @@ def test_every_roster_change_is_one_version_starting_at_local_midnight(built_sam
     with duckdb.connect(str(built_sample.build_warehouse), read_only=True) as con:
         # agents no roster knows (the help desk's admins, is_rostered false) are not roster versions
         actual = set(con.execute(
-            "select agent_id, team, valid_from from marts.dim_agents where is_rostered").fetchall())
-    agents = {agent for agent, _, _ in expected}
+            "select agent_key, agent_id, team, valid_from from marts.dim_agents where is_rostered").fetchall())
+    agents = {agent for _, agent, _, _ in expected}
     assert len(expected) > len(agents), "the sample must contain roster changes for this test to mean anything"
     assert actual == expected
 

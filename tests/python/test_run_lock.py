@@ -1,6 +1,6 @@
 """One run at a time per data folder (issue 21): ``ccw run``, ``ccw land`` and ``ccw build`` hold an exclusive lock
 on ``$CCW_DATA_DIR/.ccw-run.lock``; a second one exits at once with code 75 naming the holder, or waits with
-``--wait``; a killed run leaves no lock behind and takes its child processes (dbt, the roster replay) with it."""
+``--wait``; a killed run leaves no lock behind and takes its child processes (dbt) with it."""
 
 from __future__ import annotations
 
@@ -144,15 +144,13 @@ def test_without_the_request_a_child_outlives_its_killed_parent() -> None:
         os.kill(child, signal.SIGKILL)
 
 
-def test_the_dbt_step_and_the_replay_start_their_children_so() -> None:
+def test_the_dbt_step_starts_its_children_so() -> None:
     """dagster-dbt starts dbt with ``subprocess.Popen`` of its module's ``subprocess``: what the patch replaces."""
     from dagster_dbt.core import dbt_cli_invocation
 
-    from ccw_orchestration import replay
     from ccw_orchestration.assets import dbt as dbt_assets
 
     assert dbt_cli_invocation.__dict__["subprocess"] is subprocess
     assert "subprocess.Popen(" in inspect.getsource(dbt_cli_invocation.DbtCliInvocation.run)
     assert "children_die_with_this_process(dbt_cli_invocation)" in inspect.getsource(dbt_assets.build_dbt_assets)
-    assert "**popen_kwargs()" in inspect.getsource(replay.replay_in_child)
     assert popen_kwargs().get("preexec_fn") is not None

@@ -1,11 +1,12 @@
-{#- Gaps and islands over the daily roster: one row per agent and run of consecutive roster days with the same
-    attributes. A view, so the snapshot replay (src/ccw/snapshots.py) reads fresh roster data without a table
-    build. -#}
+{#- Gaps and islands over the daily roster: one row per agent and run of consecutive roster rows with the same
+    attributes, i.e. one agent version (the SCD type 2 history of dim_agents, derived from every landed roster day
+    in one query). agent_key is the version key dbt's timestamp snapshot gave it (dbt_scd_id: md5 of agent_id and
+    changed_at joined with '|', as dbt-core's default__snapshot_hash_arguments), so the keys of the facts did not
+    change when the snapshot was replaced. -#}
 {%- set tracked_columns = [
     'username', 'helpdesk_user_id', 'chat_agent_id', 'full_name_hash', 'email_hash', 'email_domain', 'team',
     'site', 'site_time_zone', 'supervisor_id', 'hire_date', 'employment_status',
 ] -%}
-{{ config(materialized='view') }}
 
 with roster as (
 
@@ -79,9 +80,15 @@ islands as (
 
 ),
 
+{# dbt's snapshot scd id: md5(coalesce(cast(agent_id as text), '') || '|' || coalesce(cast(changed_at as text), '')) #}
 final as (
 
     select
+        {{ dbt.hash(dbt.concat([
+            "coalesce(cast(agent_id as " ~ dbt.type_string() ~ "), '')",
+            "'|'",
+            "coalesce(cast(cast(island_start_date as " ~ dbt.type_timestamp() ~ ") as " ~ dbt.type_string() ~ "), '')",
+        ])) }} as agent_key,
         agent_id,
         island_number,
         cast(island_start_date as {{ dbt.type_timestamp() }}) as changed_at,

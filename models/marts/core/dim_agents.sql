@@ -1,9 +1,10 @@
-{#- One row per agent version (SCD type 2) from the roster snapshot, plus one row per agent no roster knows (agents of
-    unknown team built from the sources' own users: int_agents__unrostered). Rules in _core__dim_agents.yml. -#}
+{#- One row per agent version (SCD type 2) from the roster's islands (int_agents__roster_islands), plus one row per
+    agent no roster knows (agents of unknown team built from the sources' own users: int_agents__unrostered). Rules
+    in _core__dim_agents.yml. -#}
 
-with snapshot as (
+with roster_versions as (
 
-    select * from {{ ref('snp_workforce__agents') }}
+    select * from {{ ref('int_agents__roster_islands') }}
 
 ),
 
@@ -16,7 +17,7 @@ unrostered as (
 versions as (
 
     select
-        dbt_scd_id as agent_key,
+        agent_key,
         agent_id,
         team,
         site,
@@ -31,7 +32,7 @@ versions as (
         cast(changed_at as date) as valid_from_date,
         {{ local_to_utc('cast(cast(changed_at as date) as ' ~ dbt.type_timestamp() ~ ')', 'site_time_zone') }}
         as valid_from
-    from snapshot
+    from roster_versions
 
 ),
 

@@ -1,10 +1,9 @@
-"""The dbt project as Dagster assets: seeds, snapshot, staging, intermediate, marts and analysis models.
+"""The dbt project as Dagster assets: seeds, staging, intermediate, marts and analysis models.
 
 One ``@dbt_assets`` op runs ``dbt build`` (models and their tests in dependency order); dbt tests, source tests
 included, are asset checks, blocking when their severity is error. dbt sources map to the landing assets
-``["raw", "<system>__<entity>"]``. The roster snapshot replay runs first, in a child process, when the snapshot
-is part of the run. The partition window goes to dbt as ``--vars`` (ccw_window_start / ccw_window_end). Both child
-processes (the replay, the dbt CLI) die with the process that runs the step (``ccw.childproc``).
+``["raw", "<system>__<entity>"]``. The partition window goes to dbt as ``--vars`` (ccw_window_start /
+ccw_window_end). The dbt CLI's child process dies with the process that runs the step (``ccw.childproc``).
 """
 
 import json
@@ -30,7 +29,6 @@ from ccw.childproc import children_die_with_this_process
 from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.partitions import run_window, window_vars
-from ccw_orchestration.replay import replay_in_child
 from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.retries import ensure_unlocked, retry_transient
 from ccw_orchestration.settings import BUILD_DB_POOL, OrchestrationSettings
@@ -38,7 +36,6 @@ from ccw_orchestration.settings import BUILD_DB_POOL, OrchestrationSettings
 DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
 DBT_PROJECT.prepare_if_dev()
 
-SNAPSHOT_KEY = dg.AssetKey(["snapshots", "snp_workforce__agents"])
 UNIQUE_ID_KEY = "dagster_dbt/unique_id"  # the test's unique_id, in the metadata of every dbt check spec
 
 
@@ -57,8 +54,6 @@ class CcwDbtTranslator(DagsterDbtTranslator):
         kind = dbt_resource_props["resource_type"]
         if kind == "seed":
             return "reference"
-        if kind == "snapshot":
-            return "snapshots"
         fqn = dbt_resource_props.get("fqn", [])
         if "analysis" in fqn[1:-1]:
             return "analysis"
@@ -140,11 +135,6 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
             ensure_unlocked(build)
         window = run_window(context)
         dbt_vars = json.dumps(window_vars(*window)) if window is not None else None
-        if SNAPSHOT_KEY in context.selected_asset_keys:
-            replay = replay_in_child(build, dbt_vars)
-            context.log.info((replay.stdout + replay.stderr)[-4000:])
-            if replay.returncode != 0:
-                raise dg.Failure(description="roster snapshot replay failed (see the log)", allow_retries=False)
         args = ["build"]
         tests = subset_tests(context, manifest)
         if tests:
