@@ -8,6 +8,7 @@
 | CCW_BUILD_WAREHOUSE | $CCW_DATA_DIR/build/warehouse.duckdb | the private build database (raw .. marts) |
 | CCW_PII_SALT      | (a dev default)           | salt for hashing names, phones, emails      |
 | CCW_MEMORY_LIMIT  | 12GB                      | DuckDB memory limit for builds              |
+| CCW_LOADER_SOURCES | (none)                   | loader-written DuckDB schemas to import (ccw.land.loaders) |
 """
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ class LandingReport:
     files: list[FileResult] = field(default_factory=list)
     seconds: float = 0.0
     retired: list[str] = field(default_factory=list)  # paths whose quarantine records stopped counting
+    imports: list = field(default_factory=list)  # ccw.land.loaders.Imported: loader tables exported before landing
 
     def _with(self, outcome: str) -> list[FileResult]:
         return [f for f in self.files if f.outcome == outcome]
@@ -98,6 +99,7 @@ class LandingReport:
             f"  {len(self.files)} file(s) in {self.seconds:.1f} s: {counts}; {self.rows_landed:,} rows landed{rate}",
         ]
         lines += [f"  {table:<36} {rows:>12,} rows" for table, rows in self.rows_per_table().items()]
+        lines += [i.render() for i in self.imports]
         lines += [f"  WARNING {shown(f.path)}: {w}" for f in self.warned for w in f.warnings]
         lines += [f"  HISTORY {shown(f.path)}: landed as a history dump (record times judged only against the "
                   "future)" for f in self.landed + self.replaced if f.export_kind == "history"]

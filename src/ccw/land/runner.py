@@ -17,6 +17,7 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,7 @@ from ccw.land.connection import open_warehouse
 from ccw.land.errors import Unreadable
 from ccw.land.fingerprint import Fingerprint, fingerprint, utc_now
 from ccw.land.load import land_file
+from ccw.land.loaders import LoaderSource, configured_sources, import_loader_tables
 from ccw.land.manifest import PriorState, load_state, record_attempt, retire_missing
 from ccw.land.paths import ExportFile, Refused, inside_raw_root, scan
 from ccw.land.quarantine import copy_aside, quarantine_path, record_quarantine, record_refused
@@ -166,13 +168,19 @@ def first_files(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> set[
 
 
 def land_all(
-    raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None, history: bool = False
+    raw_root: Path, warehouse: Path, quarantine_dir: Path | None = None, history: bool = False,
+    loaders: list[LoaderSource] | None = None, today: date | None = None,
 ) -> LandingReport:
     """Land every new or changed file under ``raw_root`` into ``warehouse``; quarantine unreadable ones, refuse
     wrong paths, links, hidden and special files (listed in the report, never landed).
 
     ``history``: every file landed in this run is a history dump (see the module's description); without it only
     the first file of each entity is.
+
+    ``loaders``: tables a loader wrote into a DuckDB file, exported under ``raw_root`` first and landed as history
+    dumps (``ccw.land.loaders``; default: ``CCW_LOADER_SOURCES``).
+
+    ``today`` (default: today in UTC): the day of loader exports and the bound of plausible export days.
 
     ``quarantine_dir`` defaults to ``<data dir>/quarantine`` (``ccw.config``). Raises
     ``WarehouseLockedError`` when another process holds the warehouse.
@@ -183,10 +191,15 @@ def land_all(
         quarantine_dir = settings().quarantine_dir
     started = time.perf_counter()
     report = LandingReport(raw_root=raw_root, warehouse=warehouse, run_id=uuid.uuid4().hex)
-    found = scan(raw_root)
+    if loaders is None:
+        loaders = configured_sources()
     con = open_warehouse(warehouse)
     try:
         ensure_raw_tables(con)
+        if loaders:
+            report.imports = import_loader_tables(con, loaders, raw_root, today)
+        imported = {i.file_path for i in report.imports if i.file_path}
+        found = scan(raw_root, today)
         if raw_root.is_dir():  # a missing raw root (a mount not there) retires nothing
             report.retired = retire_missing(con, {f.relative for f in found.landable}, utc_now())
         state = load_state(con)
@@ -195,7 +208,7 @@ def land_all(
             report.files.append(_refuse_entry(con, entry, report.run_id))
         with tempfile.TemporaryDirectory(prefix="ccw-land-") as workdir:
             for file in found.files:
-                kind = "history" if history or file.relative in firsts else "daily"
+                kind = "history" if history or file.relative in firsts or file.relative in imported else "daily"
                 result = _land_one(con, file, state.get(file.relative), report.run_id, quarantine_dir, Path(workdir),
                                    raw_root, kind)
                 report.files.append(result)
