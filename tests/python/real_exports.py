@@ -1,7 +1,8 @@
 """A centre of real exports only, written by hand in the vendors' schemas, through `ccw run` end to end (issue 14).
 
 The raw root holds the Fivetran Zendesk fixtures (``tests/fixtures/zendesk_fivetran/``: a 2019-2021 history dump and
-the next day's increment) and the Amazon Connect fixtures (``tests/fixtures/amazon_connect/``) written the way Kinesis
+the next day's increment) twice, as two Zendesk accounts (the second in ``helpdesk@eu/``, so every id of it is
+scoped ``eu:``), and the Amazon Connect fixtures (``tests/fixtures/amazon_connect/``) written the way Kinesis
 Data Firehose delivers them: records concatenated without a delimiter, gzip or not, in ``YYYY/MM/DD/HH/`` folders,
 one day as a flat ``<YYYY-MM-DD>.jsonl.gz`` file, one agent event delivered twice. No roster, schedules, chat,
 surveys or CRM. The files are landed and gated once in-process (the landing report and gate result are kept for the
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONNECT_FIXTURES = ROOT / "tests" / "fixtures" / "amazon_connect"
 ZENDESK_FIXTURES = ROOT / "tests" / "fixtures" / "zendesk_fivetran"
 
+#: the second Zendesk account's folder suffix: its files land from helpdesk@eu/
+SECOND_ACCOUNT = "eu"
 CTR_A, CTR_B, CTR_C, CTR_D = (f"5f1c0a11-aaaa-4bbb-8ccc-00000000000{n}" for n in range(1, 5))
 STREAM_OBJECT = "ccw-ctr-stream-1-2026-11-02-09-05-00-3f0c9a1e-2b7d-4c55-9e0a-7d1f0c2b9a10"
 
@@ -102,6 +105,7 @@ class RealCentre:
 def build_real_centre(base: Path) -> RealCentre:
     centre = RealCentre(base / "data")
     shutil.copytree(ZENDESK_FIXTURES / "helpdesk", centre.raw / "helpdesk")
+    shutil.copytree(ZENDESK_FIXTURES / "helpdesk", centre.raw / f"helpdesk@{SECOND_ACCOUNT}")
     write_connect(centre.raw)
     centre.report = land_all(centre.raw, centre.build, quarantine_dir=centre.quarantine)
 

@@ -114,6 +114,34 @@ def test_a_badly_named_file_is_refused_by_name_and_reaches_no_table_dbt_reads(ws
     assert _landing_tables_mention(ws, relative) == []
 
 
+def test_a_second_account_of_a_system_lands_from_its_own_folder(tmp_path: Path) -> None:
+    """``<system>@<account>/``: the same entity and raw table, the account named; its first file is a history dump of
+    its own (the first account's files do not make it daily); a bad account name is refused by name."""
+    today = date(2026, 11, 10)
+    raw = Path("/raw")
+    eu = describe(raw / "helpdesk@eu/ticket/2026-11-03.csv", raw, today)
+    assert (eu.problem, eu.system, eu.account, eu.table) == (None, "helpdesk", "eu", "helpdesk__ticket")
+    firehose = describe(raw / "telephony@connect-2/contact_records/2026/11/02/09/obj-1.gz", raw, today)
+    assert (firehose.problem, firehose.account, firehose.export_date) == (None, "connect-2", date(2026, 11, 2))
+    for bad in ("helpdesk@EU/ticket/2026-11-03.csv", "helpdesk@/ticket/2026-11-03.csv",
+                "helpdesk@e.u/ticket/2026-11-03.csv"):
+        problem = describe(raw / bad, raw, today).problem
+        assert problem is not None and problem.startswith("bad account folder"), (bad, problem)
+
+    from ccw.land import land_all
+
+    root = tmp_path / "raw"
+    for folder, day in (("helpdesk", "2026-11-02"), ("helpdesk", "2026-11-03"), ("helpdesk@eu", "2026-11-03")):
+        (root / folder / "group").mkdir(parents=True, exist_ok=True)
+        (root / folder / "group" / f"{day}.csv").write_text("id,name\n1,Billing\n", encoding="utf-8")
+    report = land_all(root, tmp_path / "w.duckdb", tmp_path / "q", today=today)
+    assert {f.path: f.export_kind for f in report.landed} == {
+        "helpdesk/group/2026-11-02.csv": "history", "helpdesk/group/2026-11-03.csv": "daily",
+        "helpdesk@eu/group/2026-11-03.csv": "history"}
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from raw.helpdesk__group").fetchone() == (3,)
+
+
 def test_plausible_export_days_are_1990_to_utc_today_plus_one() -> None:
     today = date(2026, 12, 3)
     assert plausible_day(EARLIEST_EXPORT_DAY, today) is None

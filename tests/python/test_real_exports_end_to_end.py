@@ -1,5 +1,6 @@
 """Real exports only, end to end (issue 14): a centre whose data folder holds nothing but the hand-written Fivetran
-Zendesk tables (2019-2021) and Amazon Connect Firehose batches (``real_exports``) goes through `ccw run`: it lands,
+Zendesk tables (2019-2021) of two Zendesk accounts (the same files twice, the second account in ``helpdesk@eu/``) and
+Amazon Connect Firehose batches (``real_exports``) goes through `ccw run`: it lands,
 passes the gates with warnings only, builds and publishes, and its marts hold the values worked out by hand here from
 the fixture files (``tests/fixtures/*/README.md`` describe them). No roster: every agent is built from the sources'
 own users. Times are UTC in the files; local dates are Asia/Shanghai (the default ``contacts_default_time_zone``, as
@@ -13,7 +14,7 @@ from datetime import date, datetime
 import pytest
 
 from conftest import background_result
-from real_exports import CTR_A, CTR_C, CTR_D, RealCentre
+from real_exports import CTR_A, CTR_C, CTR_D, SECOND_ACCOUNT, RealCentre
 
 PII = ("li.na", "wang.wei", "Arthur Agent", "Bea Agent", "Jane Doe", "Li Wei", "jane.doe@example.com",
        "li.wei@example.cn", "arthur.agent@acme.example", "+44 7700 900123", "13812345678", "7700 900123")
@@ -45,13 +46,22 @@ def test_tickets_follow_zendesk_statuses_and_deletions(published: RealCentre) ->
     tickets = dict(published.query("select ticket_id, status from marts.fct_tickets", serving=True))
     # 101 solved; 102 on-hold -> hold; 103 status deleted and 106 deleted in Zendesk (_fivetran_deleted) left out;
     # 104 open in the dump, solved in the next day's increment; 105 twice in the dump with the same updated_at,
-    # the later _fivetran_synced (open) wins over new
-    assert tickets == {"101": "solved", "102": "hold", "104": "solved", "105": "open"}
+    # the later _fivetran_synced (open) wins over new. The second account's same files are other tickets.
+    expected = {"101": "solved", "102": "hold", "104": "solved", "105": "open"}
+    assert tickets == expected | {f"{SECOND_ACCOUNT}:{t}": status for t, status in expected.items()}
+    contacts = {r[0] for r in published.query("select contact_id from marts.fct_contacts where channel in "
+                                                "('email', 'web_form')", serving=True)}
+    assert contacts == {f"helpdesk:{t}" for t in tickets}, "the account key is in the contact id"
 
 
 def test_ticket_times_worked_out_from_the_comments_and_history(published: RealCentre) -> None:
     rows = published.query("select ticket_id, first_response_at, full_resolution_seconds from marts.fct_tickets "
                            "where ticket_id in ('101', '102', '105') order by ticket_id", serving=True)
+    second = published.query("select replace(ticket_id, ?, ''), first_response_at, full_resolution_seconds "
+                             "from marts.fct_tickets where ticket_id in (?, ?, ?) order by ticket_id",
+                             [f"{SECOND_ACCOUNT}:", *(f"{SECOND_ACCOUNT}:{t}" for t in ("101", "102", "105"))],
+                             serving=True)
+    assert second == rows, "the second account's copy of the tickets has the same times"
     # 101: created 2019-03-04 09:15, first public reply by agent 9001 at 11:00, solved 2019-03-05 10:00 (24 h 45 min)
     # 102: only a private note (5003): no first response; 105: only the requester's own comment (5004)
     assert rows == [
@@ -78,8 +88,8 @@ def test_service_kpis_by_channel(published: RealCentre) -> None:
     rows = published.query("select channel, sum(offered), sum(answered), sum(abandoned) from marts.kpi_service_daily "
                            "group by channel order by channel", serving=True)
     # email: 101, 105; web form: 102, 104 (tickets are offered when created; answered = handled: a public agent
-    # reply, only 101 has one); phone: A answered, D abandoned (C never reached a queue)
-    assert rows == [("email", 2, 1, 0), ("phone", 2, 1, 1), ("web_form", 2, 0, 0)]
+    # reply, only 101 has one), in each of the two accounts; phone: A answered, D abandoned (C never reached a queue)
+    assert rows == [("email", 4, 2, 0), ("phone", 2, 1, 1), ("web_form", 4, 0, 0)]
     by_day = published.query("select date_day, sum(offered), sum(abandoned) from marts.kpi_service_daily "
                              "where channel = 'phone' group by date_day order by date_day", serving=True)
     # A at 09:00 UTC = 17:00 on 2 November in Shanghai; D at 01:00 UTC = 09:00 on 3 November
@@ -91,9 +101,10 @@ def test_agents_come_from_the_sources_own_users(published: RealCentre) -> None:
                              serving=True)
     helpdesk = [a for a in agents if a[0].startswith("helpdesk:")]
     telephony = [a for a in agents if a[0].startswith("telephony:")]
-    # Zendesk users 9001 (agent) and 9002 (admin); end users 7001 and 7002 are not agents. Connect: li.na (events,
-    # leg A) and wang.wei (leg B), as salted hashes
-    assert helpdesk == [("helpdesk:9001", False, None), ("helpdesk:9002", False, None)]
+    # Zendesk users 9001 (agent) and 9002 (admin) of each account; end users 7001 and 7002 are not agents. Connect:
+    # li.na (events, leg A) and wang.wei (leg B), as salted hashes
+    assert helpdesk == [(f"helpdesk:{account}{user}", False, None)
+                        for account in ("", f"{SECOND_ACCOUNT}:") for user in ("9001", "9002")]
     assert len(telephony) == 2 and all(not rostered and team is None for _, rostered, team in telephony)
 
 

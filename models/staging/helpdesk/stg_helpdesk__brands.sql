@@ -22,7 +22,7 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as brand_id,
+        {{ account_scoped(clean_text('id')) }} as brand_id,
         {{ redact_free_text(clean_text('name')) }} as brand_name,
         {{ redact_url(clean_text('brand_url')) }} as brand_url,
         {{ clean_text('subdomain') }} as subdomain,

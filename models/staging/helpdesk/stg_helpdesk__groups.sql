@@ -19,7 +19,7 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as group_id,
+        {{ account_scoped(clean_text('id')) }} as group_id,
         {{ redact_free_text(clean_text('name')) }} as group_name,
         coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
         _source_file,

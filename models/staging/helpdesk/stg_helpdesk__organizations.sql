@@ -23,7 +23,7 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as organization_id,
+        {{ account_scoped(clean_text('id')) }} as organization_id,
         {{ redact_free_text(clean_text('name')) }} as organization_name,
         {{ clean_text('created_at') }} as created_at_text,
         {{ clean_text('updated_at') }} as updated_at_text,

@@ -24,12 +24,12 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as rating_id,
-        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ account_scoped(clean_text('id')) }} as rating_id,
+        {{ account_scoped(clean_text('ticket_id')) }} as ticket_id,
         lower({{ clean_text('score') }}) as score,
-        {{ clean_text('assignee_id') }} as assignee_id,
-        {{ clean_text('group_id') }} as group_id,
-        {{ clean_text('requester_id') }} as requester_id,
+        {{ account_scoped(clean_text('assignee_id')) }} as assignee_id,
+        {{ account_scoped(clean_text('group_id')) }} as group_id,
+        {{ account_scoped(clean_text('requester_id')) }} as requester_id,
         {{ redact_free_text(clean_text('comment')) }} as comment_redacted,
         {{ redact_free_text(clean_text('reason')) }} as reason,
         {{ clean_text('created_at') }} as created_at_text,

@@ -19,9 +19,9 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as comment_id,
-        {{ clean_text('ticket_id') }} as ticket_id,
-        {{ clean_text('user_id') }} as author_user_id,
+        {{ account_scoped(clean_text('id')) }} as comment_id,
+        {{ account_scoped(clean_text('ticket_id')) }} as ticket_id,
+        {{ account_scoped(clean_text('user_id')) }} as author_user_id,
         {{ clean_text('created') }} as created_text,
         {{ clean_text('public') }} as public_text,
         {{ clean_text('body') }} as body,

@@ -19,11 +19,16 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ account_scoped(clean_text('ticket_id')) }} as ticket_id,
         lower({{ clean_text('field_name') }}) as field_name,
-        {{ clean_text('value') }} as new_value,
+        {#- an assignee or group changed to: an id of the account, like the ticket's own columns -#}
+        case
+            when lower({{ clean_text('field_name') }}) in ('assignee_id', 'group_id')
+                then {{ account_scoped(clean_text('value')) }}
+            else {{ clean_text('value') }}
+        end as new_value,
         {{ clean_text('updated') }} as updated_text,
-        {{ clean_text('user_id') }} as changed_by_user_id,
+        {{ account_scoped(clean_text('user_id')) }} as changed_by_user_id,
         _source_file,
         _export_date,
         _landed_at,

@@ -22,7 +22,7 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ account_scoped(clean_text('ticket_id')) }} as ticket_id,
         lower({{ redact_free_text(clean_text('tag')) }}) as tag,
         {{ clean_text('_fivetran_synced') }} as synced_at_text,
         coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,

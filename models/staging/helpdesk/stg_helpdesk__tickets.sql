@@ -19,7 +19,7 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as ticket_id,
+        {{ account_scoped(clean_text('id')) }} as ticket_id,
         {{ clean_text('created_at') }} as created_at_text,
         {{ clean_text('updated_at') }} as updated_at_text,
         {{ clean_text('subject') }} as subject,
@@ -27,12 +27,12 @@ renamed as (
         lower({{ clean_text('priority') }}) as priority,
         lower({{ clean_text('type') }}) as ticket_type,
         lower({{ clean_text('via_channel') }}) as via_channel,
-        {{ clean_text('requester_id') }} as requester_id,
-        {{ clean_text('assignee_id') }} as assignee_id,
-        {{ clean_text('group_id') }} as group_id,
+        {{ account_scoped(clean_text('requester_id')) }} as requester_id,
+        {{ account_scoped(clean_text('assignee_id')) }} as assignee_id,
+        {{ account_scoped(clean_text('group_id')) }} as group_id,
         lower({{ clean_text('custom_issue_type') }}) as issue_type,
-        {{ clean_text('brand_id') }} as brand_id,
-        {{ clean_text('organization_id') }} as organization_id,
+        {{ account_scoped(clean_text('brand_id')) }} as brand_id,
+        {{ account_scoped(clean_text('organization_id')) }} as organization_id,
         {{ clean_text('_fivetran_synced') }} as synced_at_text,
         {{ clean_text('_fivetran_deleted') }} as deleted_text,
         _source_file,

@@ -19,7 +19,7 @@ source as (
 renamed as (
 
     select
-        {{ clean_text('id') }} as user_id,
+        {{ account_scoped(clean_text('id')) }} as user_id,
         {{ clean_text('name') }} as full_name,
         {{ clean_text('email') }} as email,
         {{ clean_text('phone') }} as phone,
@@ -28,7 +28,7 @@ renamed as (
         {{ clean_text('created_at') }} as created_at_text,
         {#- Fivetran's iana_time_zone when exported (time_zone holds Zendesk's display name there) -#}
         coalesce({{ clean_text('iana_time_zone') }}, {{ clean_text('time_zone') }}) as time_zone,
-        {{ clean_text('organization_id') }} as organization_id,
+        {{ account_scoped(clean_text('organization_id')) }} as organization_id,
         coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
         _source_file,
         _export_date,

@@ -35,11 +35,9 @@ snapshots as (
 renamed as (
 
     select
-        {{ clean_text('EventId') }} as event_id,
-        coalesce(
-            {{ clean_text('Username') }},
-            {{ clean_text('snapshot_username') }}
-        ) as agent_username,
+        {{ account_scoped(clean_text('EventId')) }} as event_id,
+        {{ account_scoped('coalesce(' ~ clean_text('Username') ~ ', ' ~ clean_text('snapshot_username') ~ ')') }}
+        as agent_username,
         {{ clean_text('EventTimestamp') }} as event_timestamp,
         coalesce(
             upper({{ clean_text('State') }}),

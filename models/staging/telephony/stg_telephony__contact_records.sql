@@ -19,9 +19,9 @@ source as (
 flattened as (
 
     select
-        {{ clean_text('source.ContactId') }} as contact_id,
-        {{ clean_text('source.PreviousContactId') }} as previous_contact_id,
-        {{ clean_text('source.NextContactId') }} as next_contact_id,
+        {{ account_scoped(clean_text('source.ContactId'), 'source._source_file') }} as contact_id,
+        {{ account_scoped(clean_text('source.PreviousContactId'), 'source._source_file') }} as previous_contact_id,
+        {{ account_scoped(clean_text('source.NextContactId'), 'source._source_file') }} as next_contact_id,
         upper({{ clean_text('source.Channel') }}) as channel,
         upper({{ clean_text('source.InitiationMethod') }}) as initiation_method,
         {{ clean_text('source.InitiationTimestamp') }} as initiation_timestamp,
@@ -36,7 +36,7 @@ flattened as (
         {{ clean_text('source.Queue.EnqueueTimestamp') }} as enqueue_timestamp,
         {{ clean_text('source.Queue.DequeueTimestamp') }} as dequeue_timestamp,
         {{ clean_text('source.Queue.Duration') }} as queue_duration,
-        {{ clean_text('source.Agent.Username') }} as agent_username,
+        {{ account_scoped(clean_text('source.Agent.Username'), 'source._source_file') }} as agent_username,
         {{ clean_text('source.Agent.ConnectedToAgentTimestamp') }} as connected_to_agent_timestamp,
         {{ clean_text('source.Agent.AgentInteractionDuration') }} as agent_interaction_duration,
         {{ clean_text('source.Agent.CustomerHoldDuration') }} as customer_hold_duration,

@@ -1,6 +1,7 @@
 """Find export files under the raw root and judge what their paths say, before any byte is read.
 
-A landable file is a **regular file** at ``<raw root>/<system>/<entity>/<YYYY-MM-DD>.<ext>`` of a registered
+A landable file is a **regular file** at ``<raw root>/<system>/<entity>/<YYYY-MM-DD>.<ext>`` (or, for a second
+account of the system, ``<system>@<account>/...``: :func:`split_account`) of a registered
 entity, with one of that entity's extensions (:func:`extensions`: its own, and gzip-compressed ``.<ext>.gz`` for
 text formats) and a plausible export day (:func:`plausible_day`). A JSON entity also takes the layout Amazon Kinesis
 Data Firehose writes to S3, ``<system>/<entity>/<YYYY>/<MM>/<DD>/[<HH>/]<object name>`` (any number of objects per
@@ -44,6 +45,7 @@ class ExportFile:
     entity: Entity | None  # None when the folder is not a registered entity
     export_date: date | None  # None when the file name is not a date
     problem: str | None  # why the path alone already makes the file unlandable
+    account: str | None = None  # `<account>` of a `<system>@<account>` folder (a second account of the system)
 
     @property
     def table(self) -> str | None:
@@ -117,6 +119,22 @@ def extensions(entity: Entity) -> tuple[str, ...]:
     return tuple(e for ext in own for e in (ext, ext + GZIP_SUFFIX))
 
 
+#: An account folder's suffix, ``helpdesk@eu``: lower-case ASCII letters, digits, ``_`` and ``-``, at most 40.
+_ACCOUNT = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}", re.ASCII)
+
+
+def split_account(folder: str) -> tuple[str, str | None, str | None]:
+    """``helpdesk@eu`` -> ``("helpdesk", "eu", None)``; ``helpdesk`` -> ``("helpdesk", None, None)``; a bad account
+    name -> the problem as the third item. Staging prefixes the ids of an account's files with ``<account>:``."""
+    system, at, account = folder.partition("@")
+    if not at:
+        return folder, None, None
+    if not _ACCOUNT.fullmatch(account):
+        return system, None, (f"bad account folder: {folder!r} (<system>@<account>, the account in lower-case ASCII "
+                              "letters, digits, '_' and '-', at most 40)")
+    return system, account, None
+
+
 def _firehose_day(folders: list[str]) -> date | None:
     """The day of Firehose's ``YYYY/MM/DD[/HH]`` prefix folders (UTC), None when they are not one."""
     if len(folders) not in (3, 4) or not all(_TWO_DIGITS.fullmatch(f) for f in folders[1:]):
@@ -127,10 +145,13 @@ def _firehose_day(folders: list[str]) -> date | None:
 
 
 def _describe_firehose(path: Path, relative: str, parts: list[str], today: date | None) -> ExportFile:
-    system, name, *folders, filename = parts
+    folder, name, *folders, filename = parts
+    system, account, bad_account = split_account(folder)
     entity = BY_TABLE.get(f"{system}__{name}")
     day = _firehose_day(folders)
-    if entity is None:
+    if bad_account:
+        problem = bad_account
+    elif entity is None:
         problem = f"unknown entity folder: {system}/{name} is not a registered export"
     elif entity.file_format != "jsonl":
         problem = (f"misplaced file: {system}/{name} is a {entity.file_format} export, only at "
@@ -142,7 +163,21 @@ def _describe_firehose(path: Path, relative: str, parts: list[str], today: date 
         problem = f"bad file name: {filename!r} is not a Firehose object name (ASCII letters, digits, '.', '_', '-')"
     else:
         problem = plausible_day(day, today)
-    return ExportFile(path, relative, system, name, entity, day, problem)
+    return ExportFile(path, relative, system, name, entity, day, problem, account)
+
+
+def _day_file_problem(entity: Entity | None, folder: str, filename: str, day: date | None,
+                      today: date | None) -> str | None:
+    """Why ``<folder>/<filename>`` cannot be a day file of ``entity`` (None when it can)."""
+    _, dot, ext = filename.partition(".")
+    if entity is None:
+        return f"unknown entity folder: {folder} is not a registered export"
+    if day is None:
+        return f"bad file name: {filename!r} is not <YYYY-MM-DD>.{entity.extension} of a real day"
+    if not dot or ext not in extensions(entity):
+        return f"bad file name: {filename!r} should have the extension " + " or ".join(
+            f".{e}" for e in extensions(entity))
+    return plausible_day(day, today)
 
 
 def describe(path: Path, raw_root: Path, today: date | None = None) -> ExportFile:
@@ -153,21 +188,12 @@ def describe(path: Path, raw_root: Path, today: date | None = None) -> ExportFil
         return _describe_firehose(path, relative, parts, today)
     if len(parts) != 3:
         return ExportFile(path, relative, None, None, None, None, "misplaced file: not at <system>/<entity>/<file>")
-    system, name, filename = parts
+    folder, name, filename = parts
+    system, account, bad_account = split_account(folder)
     entity = BY_TABLE.get(f"{system}__{name}")
-    stem, dot, ext = filename.partition(".")
-    day = parse_day(stem)
-    problem = None
-    if entity is None:
-        problem = f"unknown entity folder: {system}/{name} is not a registered export"
-    elif day is None:
-        problem = f"bad file name: {filename!r} is not <YYYY-MM-DD>.{entity.extension} of a real day"
-    elif not dot or ext not in extensions(entity):
-        problem = (f"bad file name: {filename!r} should have the extension "
-                   + " or ".join(f".{e}" for e in extensions(entity)))
-    else:
-        problem = plausible_day(day, today)
-    return ExportFile(path, relative, system, name, entity, day, problem)
+    day = parse_day(filename.partition(".")[0])
+    problem = bad_account or _day_file_problem(entity, f"{system}/{name}", filename, day, today)
+    return ExportFile(path, relative, system, name, entity, day, problem, account)
 
 
 def _walk(folder: Path, raw_root: Path, today: date | None, out: RawScan) -> None:

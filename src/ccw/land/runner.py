@@ -148,18 +148,19 @@ def _land_one(
 
 def first_files(con: duckdb.DuckDBPyConnection, files: list[ExportFile]) -> set[str]:
     """The files (relative paths) that are the first of their entity: the earliest export day among this run's
-    files of an entity none of whose files has landed rows before."""
+    files of an entity (of one account) none of whose files has landed rows before."""
     landed = {
-        (r[0], r[1])
+        (r[0], r[1], r[2])
         for r in con.execute(
-            "select distinct system, entity from raw._landing_files where has_rows_in_raw"
+            "select distinct system, entity, nullif(split_part(split_part(file_path, '/', 1), '@', 2), '') "
+            "from raw._landing_files where has_rows_in_raw"
         ).fetchall()
     }
-    earliest: dict[tuple[str, str], ExportFile] = {}
+    earliest: dict[tuple[str | None, str | None, str | None], ExportFile] = {}
     for file in files:
         if file.problem is not None or file.export_date is None or file.entity is None:
             continue
-        key = (file.system, file.entity_name)
+        key = (file.system, file.entity_name, file.account)
         if key in landed:
             continue
         if key not in earliest or file.export_date < earliest[key].export_date:
