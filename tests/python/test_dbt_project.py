@@ -117,3 +117,25 @@ def test_daily_report_exposure_lists_what_the_report_reads() -> None:
             measure = params["measure"]
             assert measure_models[measure if isinstance(measure, str) else measure["name"]] in _depends(
                 _exposures()["serving_file"], "ref")
+
+
+REF_CALL = re.compile(r"""\bref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)""")
+#: folders of models/intermediate still built on marts (issue 15: the analysis inputs move to a layer after the marts)
+BUILT_ON_MARTS = ("analysis",)
+
+
+def test_intermediate_models_read_no_mart() -> None:
+    """Layers in order: an intermediate model (its SQL or Python, and the tests in its YAML) refs staging, seeds and
+    other intermediate models only; what the contacts need of a dimension is an intermediate model the dimension
+    publishes (int_agents__versions -> dim_agents, int_queues__with_targets -> dim_queues)."""
+    marts = {p.stem for p in (ROOT / "models" / "marts").rglob("*") if p.suffix in (".sql", ".py")}
+    assert {"dim_agents", "dim_queues", "fct_contacts"} <= marts
+    offending = []
+    for path in sorted((ROOT / "models" / "intermediate").rglob("*")):
+        folder = path.relative_to(ROOT / "models" / "intermediate").parts[0]
+        if path.suffix not in (".sql", ".py", ".yml") or folder in BUILT_ON_MARTS:
+            continue
+        for name in REF_CALL.findall(path.read_text(encoding="utf-8")):
+            if name in marts:
+                offending.append(f"{path.relative_to(ROOT)} -> {name}")
+    assert not offending, offending

@@ -27,13 +27,13 @@ customer_identifiers as (
 
 agent_versions as (
 
-    select * from {{ ref('dim_agents') }}
+    select * from {{ ref('int_agents__versions') }}
 
 ),
 
 queues as (
 
-    select * from {{ ref('dim_queues') }}
+    select * from {{ ref('int_queues__with_targets') }}
 
 ),
 

@@ -8,7 +8,7 @@ with contacts as (
 
 queues as (
 
-    select * from {{ ref('dim_queues') }}
+    select * from {{ ref('int_queues__with_targets') }}
 
 ),
 
