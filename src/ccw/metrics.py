@@ -36,15 +36,12 @@ from typing import Any
 import duckdb
 
 from ccw.config import PROJECT_ROOT, settings
+from ccw.sqltext import ident
 
 #: where `dbt parse` (make setup) writes the semantic manifest
 DEFAULT_MANIFEST = PROJECT_ROOT / "target" / "semantic_manifest.json"
 #: the table of the serving file holding the semantic manifest of its version (written by ccw.publish)
 SERVING_MANIFEST_TABLE = "_semantic_manifest"
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def read_manifest_json(path: Path | None = None, parse_if_missing: bool = True) -> dict[str, Any]:
@@ -80,7 +77,7 @@ def manifest_catalog(manifest: dict[str, Any]) -> str:
 def serving_manifest_text(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> str | None:
     """The semantic manifest (JSON text) a publish stored in the serving file with its version, or None when the
     file has none (published before manifests were stored, or from a build without a semantic manifest)."""
-    table = f"{_quote(catalog) + '.' if catalog else ''}main.{SERVING_MANIFEST_TABLE}"
+    table = f"{ident(catalog) + '.' if catalog else ''}main.{SERVING_MANIFEST_TABLE}"
     try:
         row = con.execute(f"select manifest_json from {table} limit 1").fetchone()
     except duckdb.CatalogException:
@@ -120,8 +117,8 @@ class ReadOnlyDuckDbClient:
         self.catalog = catalog
         self._renderer = DuckDbSqlPlanRenderer()
         self._connection = duckdb.connect(":memory:")
-        self._connection.execute(f"attach '{database_file.as_posix()}' as {_quote(catalog)} (read_only)")
-        self._connection.execute(f"use {_quote(catalog)}")
+        self._connection.execute(f"attach '{database_file.as_posix()}' as {ident(catalog)} (read_only)")
+        self._connection.execute(f"use {ident(catalog)}")
 
     @property
     def sql_engine_type(self):  # noqa: ANN201 - metricflow.protocols.sql_client.SqlEngine
@@ -165,7 +162,7 @@ class ReadOnlyDuckDbClient:
         """The statement's rows as a DataFrame; DuckDB's 128-bit sums become bigint (pandas would make them floats)."""
         relation = self._connection.sql(stmt)
         columns = [
-            f"cast({_quote(name)} as bigint) as {_quote(name)}" if str(dtype) == "HUGEINT" else _quote(name)
+            f"cast({ident(name)} as bigint) as {ident(name)}" if str(dtype) == "HUGEINT" else ident(name)
             for name, dtype in zip(relation.columns, relation.dtypes, strict=True)
         ]
         return relation.select(", ".join(columns)).df()

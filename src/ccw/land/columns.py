@@ -26,7 +26,7 @@ import duckdb
 from ccw.exports import Entity
 from ccw.land import readers
 from ccw.land.errors import Unreadable, short
-from ccw.land.sql import literal
+from ccw.sqltext import literal
 
 #: the rule named in a refusal for a missing required field
 REQUIRED_RULE = "required_columns_present"

@@ -22,9 +22,9 @@ from ccw.land.fingerprint import Fingerprint
 from ccw.land.manifest import record_attempt
 from ccw.land.paths import ExportFile
 from ccw.land.readers import insert_columns, select_sql
-from ccw.land.sql import ident
 from ccw.land.tables import SCHEMA
 from ccw.land.transcode import gunzip_to, is_gzip, transcode_to_utf8
+from ccw.sqltext import ident
 
 #: Errors about the engine, the warehouse or this code, never about the file: they stop the run.
 _NOT_THE_FILE = (

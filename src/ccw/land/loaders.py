@@ -31,7 +31,7 @@ from pathlib import Path
 import duckdb
 
 from ccw.exports import ENTITIES, Entity
-from ccw.land.sql import ident, literal
+from ccw.sqltext import ident, literal
 
 STATE = "raw._loader_imports"
 _STATE_DDL = f"""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ccw.exports import EXTRA_COLUMN, LANDING_COLUMNS, Entity
-from ccw.land.sql import ident, literal, struct_literal
+from ccw.sqltext import ident, literal, struct_literal
 
 if TYPE_CHECKING:
     from ccw.land.columns import Layout

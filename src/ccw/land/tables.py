@@ -18,7 +18,7 @@ from __future__ import annotations
 import duckdb
 
 from ccw.exports import ENTITIES, LANDING_COLUMNS, raw_table_ddl
-from ccw.land.sql import ident
+from ccw.sqltext import ident
 
 SCHEMA = "raw"
 MANIFEST = f"{SCHEMA}._landing_manifest"

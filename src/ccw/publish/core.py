@@ -34,6 +34,7 @@ from ccw.publish.serving import (
     list_marts,
     write_serving_copy,
 )
+from ccw.sqltext import ident, literal
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
             # attach under the file's own name: dbt's views refer to their relations as "<stem>"."<schema>"...
             build_catalog = build_warehouse.stem
             con.execute(
-                f"attach {files.sql_literal(build_warehouse)} as {files.sql_identifier(build_catalog)} (read_only)"
+                f"attach {literal(build_warehouse)} as {ident(build_catalog)} (read_only)"
             )
             marts = list_marts(con, build_catalog)
             if not marts:
@@ -142,7 +143,7 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
             if manifest_text is not None:
                 exported_metrics = export_metrics(temp, manifest_text, version_id, published_at, STORAGE_VERSION)
             metrics_done = time.perf_counter()
-            con.execute(f"attach {files.sql_literal(temp)} as {SERVING_ALIAS} (read_only)")
+            con.execute(f"attach {literal(temp)} as {SERVING_ALIAS} (read_only)")
             staging = export_parquet(con, SERVING_ALIAS, MART_SCHEMA, counts, parquet_dir, version_id, published_at)
             con.execute(f"detach {SERVING_ALIAS}")
             exported = time.perf_counter()

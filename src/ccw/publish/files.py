@@ -21,13 +21,6 @@ PARQUET_VERSION = "v-"
 PARQUET_LINK_TEMP = "link-"
 
 
-def sql_literal(path: Path) -> str:
-    """A path as a SQL string literal (quotes doubled)."""
-    return "'" + str(path).replace("'", "''") + "'"
-
-
-def sql_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def serving_temp_path(serving: Path, version_id: str) -> Path:

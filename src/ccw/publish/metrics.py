@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from ccw.metrics import SERVING_MANIFEST_TABLE, MetricQuery, compile_metric_sql, manifest_catalog
-from ccw.publish.files import sql_identifier, sql_literal
+from ccw.sqltext import ident, literal
 
 #: the schema of an export that names none
 DEFAULT_EXPORT_SCHEMA = "metrics"
@@ -35,10 +35,10 @@ def _column(name: str, dtype: str) -> str:
     """A column of an export as BI drivers read it best: 128-bit sums as bigint (like the marts), day-or-coarser
     time dimensions as dates (they join to the marts' date_day and month columns)."""
     if dtype == "HUGEINT":
-        return f"cast({sql_identifier(name)} as bigint) as {sql_identifier(name)}"
+        return f"cast({ident(name)} as bigint) as {ident(name)}"
     if dtype.startswith("TIMESTAMP") and name.endswith(DATE_GRAINS):
-        return f"cast({sql_identifier(name)} as date) as {sql_identifier(name)}"
-    return sql_identifier(name)
+        return f"cast({ident(name)} as date) as {ident(name)}"
+    return ident(name)
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,10 @@ def export_metrics(target: Path, manifest_text: str, version_id: str, published_
     con = duckdb.connect()
     tables: dict[tuple[str, str], int] = {}
     try:
-        con.execute(f"attach {sql_literal(target)} as {sql_identifier(catalog)}")
-        con.execute(f"use {sql_identifier(catalog)}")
+        con.execute(f"attach {literal(target)} as {ident(catalog)}")
+        con.execute(f"use {ident(catalog)}")
         for export in exports:
-            schema, table = sql_identifier(export.schema), sql_identifier(export.table)
+            schema, table = ident(export.schema), ident(export.table)
             con.execute(f"create schema if not exists {schema}")
             sql = compiled.sql[export.saved_query]
             relation = con.sql(sql)
@@ -106,9 +106,9 @@ def export_metrics(target: Path, manifest_text: str, version_id: str, published_
             [[version_id, published_at, schema, table, SAVED_QUERY_SOURCE, rows, storage_version]
              for (schema, table), rows in tables.items()],
         )
-        con.execute(f"checkpoint {sql_identifier(catalog)}")
+        con.execute(f"checkpoint {ident(catalog)}")
         con.execute("use memory")
-        con.execute(f"detach {sql_identifier(catalog)}")
+        con.execute(f"detach {ident(catalog)}")
     finally:
         con.close()
     return MetricsExport(tables, compiled.compiled)

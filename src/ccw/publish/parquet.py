@@ -24,8 +24,8 @@ from ccw.publish.files import (
     fsync_tree,
     parquet_staging_dir,
     parquet_version_dir,
-    sql_literal,
 )
+from ccw.sqltext import literal
 
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2
@@ -72,7 +72,7 @@ def export_parquet(
     for table, rows in row_counts.items():
         target = staging / f"{table}.parquet"
         con.execute(
-            f'copy (select * from "{catalog}"."{schema}"."{table}") to {sql_literal(target)} '
+            f'copy (select * from "{catalog}"."{schema}"."{table}") to {literal(target)} '
             "(format parquet, compression zstd)"
         )
         tables.append({

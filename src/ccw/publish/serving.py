@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from ccw.publish.files import sql_identifier, sql_literal
+from ccw.sqltext import ident, literal
 
 #: the storage version of the serving file; DuckDB releases since this one read it
 STORAGE_VERSION = "v1.0.0"
@@ -50,14 +50,14 @@ def write_serving_copy(
     """Create ``target`` with every mart as a table plus ``_publish``; returns the row count per table.
 
     The file is checkpointed and detached (no WAL left) when this returns; the caller fsyncs and renames it."""
-    con.execute(f"attach {sql_literal(target)} as {SERVING_ALIAS} (storage_version '{STORAGE_VERSION}')")
+    con.execute(f"attach {literal(target)} as {SERVING_ALIAS} (storage_version '{STORAGE_VERSION}')")
     try:
         con.execute(f"create schema {SERVING_ALIAS}.{MART_SCHEMA}")
         counts: dict[str, int] = {}
         for rel in marts:
             con.execute(
                 f'create table {SERVING_ALIAS}.{MART_SCHEMA}."{rel.name}" as '
-                f'select * from {sql_identifier(build_catalog)}.{MART_SCHEMA}."{rel.name}"'
+                f'select * from {ident(build_catalog)}.{MART_SCHEMA}."{rel.name}"'
             )
             counts[rel.name] = con.execute(
                 f'select count(*) from {SERVING_ALIAS}.{MART_SCHEMA}."{rel.name}"'

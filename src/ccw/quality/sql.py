@@ -19,6 +19,8 @@ the suites' SQL stays short: ``quality.clean("State")`` instead of the whole exp
 
 from __future__ import annotations
 
+from ccw.sqltext import ident, literal
+
 SCHEMA = "quality"
 #: ``epoch_ms_plausible_bounds`` of macros/staging/epoch_ms_to_timestamp.sql: 2000-01-01 and 2100-01-01 (ms).
 EPOCH_MS_BOUNDS = (946684800000, 4102444800000)
@@ -71,11 +73,7 @@ def macro_ddl() -> list[str]:
 
 def quote(name: str) -> str:
     """A double-quoted identifier; a ``"Struct".Field`` path (already quoted) is passed through."""
-    return name if name.startswith('"') else '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return name if name.startswith('"') else ident(name)
 
 
 def in_list(values: list[str]) -> str:

@@ -14,10 +14,10 @@ from ccw.metrics import (
     read_manifest_json,
     serving_manifest_text,
 )
-from ccw.publish.files import sql_identifier, sql_literal
 from ccw.report import queries
 from ccw.report.sections import SECTIONS, Context, empty
 from ccw.report.template import page
+from ccw.sqltext import ident, literal
 
 INDEX = "index.html"
 _PROBE = "ccw_report_probe"
@@ -31,7 +31,7 @@ def open_serving(serving: Path, manifest: Path | None = None) -> tuple[duckdb.Du
         raise FileNotFoundError(f"no serving file at {serving}: run `ccw run` first")
     con = duckdb.connect()
     try:
-        con.execute(f"attach {sql_literal(serving)} as {_PROBE} (read_only)")
+        con.execute(f"attach {literal(serving)} as {_PROBE} (read_only)")
         if manifest is not None:
             text = manifest.read_text(encoding="utf-8")
         else:
@@ -42,8 +42,8 @@ def open_serving(serving: Path, manifest: Path | None = None) -> tuple[duckdb.Du
                 text = json.dumps(read_manifest_json())
         catalog = manifest_catalog(json.loads(text))
         con.execute(f"detach {_PROBE}")
-        con.execute(f"attach {sql_literal(serving)} as {sql_identifier(catalog)} (read_only)")
-        con.execute(f"use {sql_identifier(catalog)}")
+        con.execute(f"attach {literal(serving)} as {ident(catalog)} (read_only)")
+        con.execute(f"use {ident(catalog)}")
     except BaseException:
         con.close()
         raise
