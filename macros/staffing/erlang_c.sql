@@ -155,8 +155,7 @@
     ) as required
         on
         {%- for key in keys %}
-            {{ 'and ' if not loop.first }}(erlang_inputs.{{ key }} = required.{{ key }}
-                or (erlang_inputs.{{ key }} is null and required.{{ key }} is null))
+            {{ 'and ' if not loop.first }}erlang_inputs.{{ key }} is not distinct from required.{{ key }}
         {%- endfor %}
 {%- endif -%}
 {%- endmacro %}

@@ -35,8 +35,7 @@ final as (
         ) as calendar_seconds,
         business.business_seconds,
         example_intervals.expected_business_seconds,
-        coalesce(business.business_seconds = example_intervals.expected_business_seconds, false)
-        or (business.business_seconds is null and example_intervals.expected_business_seconds is null)
+        business.business_seconds is not distinct from example_intervals.expected_business_seconds
             as is_as_expected,
         example_intervals.description
     from example_intervals

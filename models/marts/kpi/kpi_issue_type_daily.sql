@@ -150,10 +150,7 @@ daily_volumes as (
         on
             grid.date_day = contact_daily.date_day
             and grid.channel = contact_daily.channel
-            and (
-                grid.issue_type = contact_daily.issue_type
-                or (grid.issue_type is null and contact_daily.issue_type is null)
-            )
+            and grid.issue_type is not distinct from contact_daily.issue_type
 
 ),
 
@@ -181,10 +178,7 @@ baselines as (
     inner join daily_volumes as previous_days
         on
             current_days.channel = previous_days.channel
-            and (
-                current_days.issue_type = previous_days.issue_type
-                or (current_days.issue_type is null and previous_days.issue_type is null)
-            )
+            and current_days.issue_type is not distinct from previous_days.issue_type
             and previous_days.date_day < current_days.date_day
             and previous_days.date_day >= {{ dbt.dateadd('day', -7 * baseline_weeks, 'current_days.date_day') }}
             and {{ dbt.datediff('previous_days.date_day', 'current_days.date_day', 'day') }} in (
@@ -235,26 +229,17 @@ joined as (
         on
             daily_volumes.date_day = baselines.date_day
             and daily_volumes.channel = baselines.channel
-            and (
-                daily_volumes.issue_type = baselines.issue_type
-                or (daily_volumes.issue_type is null and baselines.issue_type is null)
-            )
+            and daily_volumes.issue_type is not distinct from baselines.issue_type
     left join contact_daily
         on
             daily_volumes.date_day = contact_daily.date_day
             and daily_volumes.channel = contact_daily.channel
-            and (
-                daily_volumes.issue_type = contact_daily.issue_type
-                or (daily_volumes.issue_type is null and contact_daily.issue_type is null)
-            )
+            and daily_volumes.issue_type is not distinct from contact_daily.issue_type
     left join survey_daily
         on
             daily_volumes.date_day = survey_daily.date_day
             and daily_volumes.channel = survey_daily.channel
-            and (
-                daily_volumes.issue_type = survey_daily.issue_type
-                or (daily_volumes.issue_type is null and survey_daily.issue_type is null)
-            )
+            and daily_volumes.issue_type is not distinct from survey_daily.issue_type
 
 ),
 

@@ -158,10 +158,7 @@ joined as (
         on
             contact_daily.date_day = survey_daily.date_day
             and contact_daily.channel = survey_daily.channel
-            and (
-                contact_daily.queue_id = survey_daily.queue_id
-                or (contact_daily.queue_id is null and survey_daily.queue_id is null)
-            )
+            and contact_daily.queue_id is not distinct from survey_daily.queue_id
 
 ),
 
