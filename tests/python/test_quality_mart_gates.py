@@ -106,7 +106,7 @@ def test_no_gate_repeats_a_dbt_test(report: GateReport) -> None:
 
     from conftest import ROOT
 
-    kpi = yaml.safe_load((ROOT / "models" / "marts" / "kpi" / "_kpi__models.yml").read_text(encoding="utf-8"))
+    kpi = yaml.safe_load((ROOT / "models" / "marts" / "kpi" / "_kpi_service_daily.yml").read_text(encoding="utf-8"))
     service = next(m for m in kpi["models"] if m["name"] == "kpi_service_daily")
     ranges = {c["name"]: t["accepted_range"]["arguments"] for c in service["columns"]
               for t in c.get("data_tests") or [] if isinstance(t, dict) and "accepted_range" in t}

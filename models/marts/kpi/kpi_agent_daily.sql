@@ -1,5 +1,5 @@
 {#- Agent KPIs per local date x agent: handled contacts by channel, K10-K17, K22-K23, K32 and the day's state and
-    schedule seconds. Rules in _kpi__models.yml. -#}
+    schedule seconds. Rules in _kpi_agent_daily.yml. -#}
 {%- set channels = ['phone', 'chat', 'email', 'web_form'] -%}
 {%- set activity_columns = [
     'logged_in_seconds', 'on_contact_seconds', 'acw_seconds', 'handling_seconds', 'available_seconds',

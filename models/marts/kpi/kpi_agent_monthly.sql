@@ -1,5 +1,5 @@
 {#- Agent KPIs per month x agent: the monthly re-aggregation of kpi_agent_daily (summed numerators and
-    denominators, ratios recomputed from them) and the monthly workload index. Rules in _kpi__models.yml. -#}
+    denominators, ratios recomputed from them) and the monthly workload index. Rules in _kpi_agent_monthly.yml. -#}
 with agent_daily as (
 
     select * from {{ ref('kpi_agent_daily') }}

@@ -1,5 +1,5 @@
 {#- Retention after a contact: customers per contact month x channel x CSAT band x FCR status, how many ordered
-    again within 30 / 60 / 90 days, and the same for a no-contact baseline. Rules in _kpi__models.yml. -#}
+    again within 30 / 60 / 90 days, and the same for a no-contact baseline. Rules in _kpi_customer_retention.yml. -#}
 {%- set windows = [30, 60, 90] -%}
 
 with contacts as (

@@ -1,5 +1,5 @@
 {#- Chat KPIs per local date x entry page x UTM source x device: volume, missed rate, K06 and K22-K23. Rules in
-    _kpi__models.yml. -#}
+    _kpi_customer_source_daily.yml. -#}
 with contacts as (
 
     select * from {{ ref('fct_contacts') }}

@@ -1,5 +1,6 @@
 {#- Issue-type KPIs per local date x issue type x channel: volume, K06, K07, K17, K22-K23, share of the day's
-    channel volume and the trend against the same weekday of the previous 4 weeks. Rules in _kpi__models.yml. -#}
+    channel volume and the trend against the same weekday of the previous 4 weeks. Rules in
+    _kpi_issue_type_daily.yml. -#}
 {%- set baseline_weeks = 4 -%}
 
 with contacts as (

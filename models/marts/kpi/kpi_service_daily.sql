@@ -1,5 +1,5 @@
 {#- Service KPIs per local date x channel x queue (K01-K11, K16-K27): summed numerators and denominators and the
-    ratios computed from them. Definitions in _kpi__models.yml. -#}
+    ratios computed from them. Definitions in _kpi_service_daily.yml. -#}
 with contacts as (
 
     select * from {{ ref('fct_contacts') }}

@@ -1,6 +1,6 @@
 {#- Service and staffing per 30-minute interval x queue: offered, answered, abandoned, K04, K05, K10 and the
     Erlang C requirement (K28), scheduled and logged-in agents (K29) and the staffing gap (K30). Rules in
-    _kpi__models.yml. -#}
+    _kpi_service_interval.yml. -#}
 {%- set interval_seconds = 1800 -%}
 
 with contacts as (

@@ -1,5 +1,5 @@
 {#- Team KPIs per month x team: kpi_agent_daily re-aggregated by the team each agent-day belonged to (the team at
-    the time), ratios recomputed from the summed numerators and denominators. Rules in _kpi__models.yml. -#}
+    the time), ratios recomputed from the summed numerators and denominators. Rules in _kpi_team_monthly.yml. -#}
 with agent_daily as (
 
     select * from {{ ref('kpi_agent_daily') }}
