@@ -1,5 +1,5 @@
 {#- Every customer contact of every channel (calls, chats, tickets), one row each, with the CRM customer resolved,
-    the handling agent's version (team at the time) and local times. Rules in _int_contacts__models.yml. The channel
+    the handling agent's version (team at the time) and local times. Rules in _int_contacts.yml. The channel
     models are unioned on the canonical column list (macro union_contact_channels, the one place it is written). -#}
 with calls as (
 

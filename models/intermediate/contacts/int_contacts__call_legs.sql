@@ -1,5 +1,5 @@
 {#- One row per call leg of a customer contact, stitched to the contact it belongs to (rules in
-    _int_contacts__models.yml). The transfer/callback chain is walked with a bounded chain of self-joins
+    _int_contacts__call_legs.yml). The transfer/callback chain is walked with a bounded chain of self-joins
     (no recursive CTE): var call_chain_max_depth hops, default 6. -#}
 {%- set max_depth = var('call_chain_max_depth', 6) | int -%}
 

@@ -1,5 +1,5 @@
 {#- One row per phone contact (a chain of call legs), in the canonical per-channel contact columns. Rules in
-    _int_contacts__models.yml. -#}
+    _int_contacts__calls.yml. -#}
 with call_legs as (
 
     select * from {{ ref('int_contacts__call_legs') }}

@@ -1,5 +1,5 @@
 {#- One row per chat session of a customer (test accounts excluded), in the canonical per-channel contact
-    columns. Rules in _int_contacts__models.yml. -#}
+    columns. Rules in _int_contacts__chats.yml. -#}
 with sessions as (
 
     select * from {{ ref('stg_chat__sessions') }}

@@ -1,5 +1,5 @@
 {#- Calendar and business-time durations of every contact: first response (K06/K06b), resolution (K07/K07b) and
-    the two SLA clocks (K08/K09). Rules in _int_contacts__models.yml. -#}
+    the two SLA clocks (K08/K09). Rules in _int_contacts__durations.yml. -#}
 with contacts as (
 
     select * from {{ ref('int_contacts') }}

@@ -1,5 +1,5 @@
 {#- What the contact models leave out, counted: one row per source system and reason. Rules in
-    _int_contacts__models.yml. -#}
+    _int_contacts__exclusions.yml. -#}
 with contact_records as (
 
     select * from {{ ref('stg_telephony__contact_records') }}

@@ -1,5 +1,5 @@
 {#- K17 first-contact resolution status and K21 repeat-contact flag of every contact, with the N-day look-ahead
-    and look-back across channels. Rules in _int_contacts__models.yml. -#}
+    and look-back across channels. Rules in _int_contacts__fcr.yml. -#}
 with contacts as (
 
     select * from {{ ref('int_contacts') }}

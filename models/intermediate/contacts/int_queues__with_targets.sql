@@ -1,6 +1,6 @@
-{#- One row per queue (seeds/queues.csv), published as dim_queues and read by the contacts, with its channel, site, time zone, business hours (schedule key and a
-    readable text) and service targets: the queue's own row in seeds/service_targets.csv where there is one,
-    column by column, else the channel's default row. -#}
+{#- One row per queue (seeds/queues.csv), published as dim_queues and read by the contacts, with its channel, site,
+    time zone, business hours (schedule key and a readable text) and service targets: the queue's own row in
+    seeds/service_targets.csv where there is one, column by column, else the channel's default row. -#}
 {%- set weekday_abbreviations = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] -%}
 
 with queues as (

@@ -1,6 +1,6 @@
-{#- One row per agent version (SCD type 2), published as dim_agents and read by the contacts, from the roster's islands (int_agents__roster_islands), plus one row per
-    agent no roster knows (agents of unknown team built from the sources' own users: int_agents__unrostered). Rules
-    in _core__dim_agents.yml. -#}
+{#- One row per agent version (SCD type 2), published as dim_agents and read by the contacts: the roster's islands
+    (int_agents__roster_islands), plus one row per agent no roster knows (agents of unknown team built from the
+    sources' own users: int_agents__unrostered). Rules in _core__dim_agents.yml. -#}
 
 with roster_versions as (
 
