@@ -1,5 +1,5 @@
 {#- One row: the dates the calendar (int_calendar__dates, dim_date, the MetricFlow time spine) covers, from the
-    dates the data holds. Rules in _calendar__models.yml. -#}
+    dates the data holds. Rules in _int_calendar__bounds.yml. -#}
 {%- set calendar_start = var('calendar_start', none) -%}
 {%- set calendar_end = var('calendar_end', none) -%}
 

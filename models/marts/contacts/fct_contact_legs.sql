@@ -1,5 +1,5 @@
 {#- One row per call leg or ticket assignment period: the transfer chain behind each phone contact and the
-    assignee/group periods behind each ticket. Rules and column definitions in _contacts__models.yml. -#}
+    assignee/group periods behind each ticket. Rules and column definitions in _fct_contact_legs.yml. -#}
 with call_legs as (
 
     select * from {{ ref('int_contacts__call_legs') }}

@@ -1,5 +1,5 @@
 {#- One row per customer contact, all channels: the contact fact behind the service KPIs (K01-K11, K16-K27).
-    Rules and column definitions in _contacts__models.yml. -#}
+    Rules and column definitions in _fct_contacts.yml. -#}
 with contacts as (
 
     select * from {{ ref('int_contacts') }}
