@@ -1,12 +1,12 @@
 {#- Agent x local date: the day's logged-in, state and schedule seconds (the sum of the agent's 30-minute
     intervals, each of which lies in one local day), adherence, overtime and the longest continuous stretch on
-    contacts. Rules in _int_workforce__models.yml. -#}
+    contacts. Rules in _int_agents__daily.yml. -#}
 {%- set summed_columns = [
     'logged_in_seconds', 'on_contact_seconds', 'acw_seconds', 'handling_seconds', 'available_seconds',
     'not_available_seconds', 'break_seconds', 'lunch_seconds', 'training_seconds', 'meeting_seconds',
-    'login_seconds', 'not_ready_seconds', 'scheduled_seconds', 'scheduled_productive_seconds', 'scheduled_non_productive_seconds',
-    'scheduled_absence_seconds', 'scheduled_unavailable_seconds', 'adherence_scheduled_seconds',
-    'adherent_seconds', 'overtime_seconds',
+    'login_seconds', 'not_ready_seconds', 'scheduled_seconds', 'scheduled_productive_seconds',
+    'scheduled_non_productive_seconds', 'scheduled_absence_seconds', 'scheduled_unavailable_seconds',
+    'adherence_scheduled_seconds', 'adherent_seconds', 'overtime_seconds',
 ] -%}
 
 with interval_activity as (

@@ -1,6 +1,6 @@
 {#- One row per (identifier_type, identifier_value): the workforce agent_id behind a telephony username, a
     help-desk user id or a chat-tool id, from every roster version; identifiers no roster holds come from the
-    sources' own agents (int_agents__unrostered: agents of unknown team). Rules in _int_workforce__models.yml. -#}
+    sources' own agents (int_agents__unrostered: agents of unknown team). Rules in _int_agents__identifiers.yml. -#}
 {%- set identifier_columns = [
     ('telephony_username', 'username'),
     ('helpdesk_user_id', 'helpdesk_user_id'),

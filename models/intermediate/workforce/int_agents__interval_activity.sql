@@ -1,5 +1,5 @@
 {#- Agent x 30-minute interval: what the agent did (state seconds) and what was planned (schedule seconds), and
-    how the two matched (adherence, overtime). Rules in _int_workforce__models.yml. -#}
+    how the two matched (adherence, overtime). Rules in _int_agents__interval_activity.yml. -#}
 
 with state_segments as (
 

@@ -1,6 +1,6 @@
 {#- One row per agent state interval from the agent event stream: each event's state lasts until the agent's
     next event, or to the end of the agent's local day when the session was left open. Rules in
-    _int_workforce__models.yml. -#}
+    _int_agents__state_intervals.yml. -#}
 
 with agent_events as (
 

@@ -1,7 +1,7 @@
 {#- Agents no roster version knows (every agent when the centre has no workforce roster): one row per identifier
     a source's own data shows for an agent, built from that source: help-desk users with role agent or admin,
     telephony usernames (contact records and agent events) and chat agent ids. They become agents of unknown team
-    (dim_agents), so a help desk or a phone system alone builds its agent KPIs. Rules in _int_workforce__models.yml.
+    (dim_agents), so a help desk or a phone system alone builds its agent KPIs. Rules in _int_agents__unrostered.yml.
     Telephony usernames and chat ids are built from names: the agent_id carries a salted hash of them, never the
     text. -#}
 {%- set default_time_zone = var('contacts_default_time_zone', 'Asia/Shanghai') -%}

@@ -1,6 +1,7 @@
 {#- The plan of each agent as a timeline without overlaps, cut at 30-minute boundaries: one row per stretch of
     time in one half hour covered by one planned activity. Where activities overlap (a break inside a shift),
-    the nested activity wins, so each planned second is counted once. Rules in _int_workforce__models.yml. -#}
+    the nested activity wins, so each planned second is counted once. Rules in
+    _int_workforce__schedule_segments.yml. -#}
 
 with schedules as (
 

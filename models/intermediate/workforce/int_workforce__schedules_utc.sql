@@ -1,5 +1,5 @@
 {#- One row per planned activity with its local times converted to UTC in the agent's site time zone
-    (local_to_utc, DST-correct). Rules in _int_workforce__models.yml. -#}
+    (local_to_utc, DST-correct). Rules in _int_workforce__schedules_utc.yml. -#}
 
 with schedules as (
 
