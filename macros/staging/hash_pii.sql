@@ -4,7 +4,8 @@
 
     The salt comes from the environment variable CCW_PII_SALT. Without it the documented development
     salt "ccw-dev-salt" is used: fine for the sample, NOT for real data (set CCW_PII_SALT, keep it out
-    of git). Note that staging views keep the salt in their SQL text. -#}
+    of git). The compiled SQL dbt writes (target/compiled, target/run, the logs) carries the salt in its text:
+    keep those out of git and of published artifacts too. -#}
 {% macro hash_pii(expr) -%}
     {%- set value = "nullif(lower(trim(" ~ expr ~ ")), '')" -%}
     case

@@ -1,8 +1,9 @@
 {#- Incremental staging: a staging table keeps the newest version of every record of its source, and a daily build
     only reads the raw rows landed since the table was last built.
 
-    The deduping staging models are incremental (dbt_project.yml: staging +materialized incremental; strategy
-    delete+insert on DuckDB, merge on engines without it such as Spark). Each model:
+    The deduping staging models are incremental (each model's config: materialized incremental, unique_key, the
+    strategy of staging_incremental_strategy(): delete+insert on DuckDB, merge on engines without it such as Spark;
+    dbt_project.yml sets the staging folder's default, table, and the forget_replaced_files pre-hook). Each model:
       - filters its source CTE with new_landings_only(): on an incremental run, only raw rows whose _landed_at is
         after the table's _landed_watermark (the latest _landed_at the previous build had read);
       - builds its candidates with with_current_versions(): the new rows, plus, on an incremental run, the current
