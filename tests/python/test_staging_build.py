@@ -58,7 +58,7 @@ def build_staging(tmp: Path, command: str = "build") -> subprocess.CompletedProc
 
 def documented_columns() -> dict[str, list[str]]:
     found = {}
-    for path in STAGING.glob("*/_*__models.yml"):
+    for path in STAGING.glob("*/*.yml"):
         for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
             found[model["name"]] = [c["name"] for c in model["columns"]]
     return found

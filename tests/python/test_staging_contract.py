@@ -33,7 +33,7 @@ def _sources() -> dict[tuple[str, str], dict]:
 
 def _models() -> dict[str, dict]:
     found: dict[str, dict] = {}
-    for path in sorted(STAGING.glob("*/_*__models.yml")):
+    for path in sorted(STAGING.glob("*/*.yml")):
         for model in _load(path).get("models", []):
             found[model["name"]] = model
     return found
@@ -100,7 +100,7 @@ def test_only_staging_models_call_source() -> None:
 
 def test_staging_models_have_unit_tests_for_the_tricky_rules() -> None:
     tested = set()
-    for path in STAGING.glob("*/_*__models.yml"):
+    for path in STAGING.glob("*/*.yml"):
         tested |= {t["model"] for t in _load(path).get("unit_tests", [])}
     must = {
         "stg_telephony__contact_records",

@@ -54,7 +54,7 @@ def build_landing_assets(
     def land_raw_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         """Land every new or changed export file into raw.<system>__<entity>; quarantine unreadable ones."""
         from ccw.land import land_all
-        from ccw.land.report import shown
+        from ccw.land.outcomes import shown
 
         raw_root = warehouse.raw_root_path()
         with retry_transient(context, settings):

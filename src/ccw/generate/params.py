@@ -83,5 +83,9 @@ COMMENT_SHARE = 0.38
 ORDERS_PER_YEAR = 3.0
 HISTORY_DAYS = 180
 REFUND_P, CANCEL_P = 0.06, 0.04
-ORDER_KEEP = {"none": 0.9, "good": 1.0, "bad": 0.42}
+# Planted churn (issue 19): the chance that a customer's order is placed, by their service experience of the last
+# BAD_MEMORY_DAYS. "bad" = an unresolved contact (abandoned, not solved) or a poor latent experience (the one that
+# gives low CSAT / NPS / CES), "good" = a resolved contact with a fair experience, "none" = no contact then.
+ORDER_KEEP = {"none": 0.9, "good": 1.0, "bad": 0.2}
+BAD_EXPERIENCE_Z = -0.3
 BAD_MEMORY_DAYS = 90

@@ -336,8 +336,8 @@ class SiteRun:
         fu_fast = np.concatenate([~answered, np.zeros(len(ivr_roots), bool)])
         self._follow_ups(fu_root, fu_unres, fu_end, fu_p, fu_fast, customer, issue, queue, kind)
 
-        # experience memory for orders (the latest contact wins)
-        self._remember(customer[rt_roots], end_rt, z)
+        # experience memory for orders (a bad experience in the last BAD_MEMORY_DAYS thins them)
+        self._remember(customer[rt_roots], end_rt, z, ~resolved)
 
         # ------------------------------------------------------------------------------ tickets solved
         tk = solved.ticket
@@ -347,7 +347,7 @@ class SiteRun:
             tz_ = surveys.experience(a.quality[solved.agent], frt_h * 10, t_c["reopened"][tk].astype(int),
                                      t_c["resolved"][tk], np.ones(len(tk), bool), rng)
             tcust_s = t_c["customer"][tk]
-            self._remember(tcust_s, solved.t, tz_)
+            self._remember(tcust_s, solved.t, tz_, ~t_c["resolved"][tk])
             unres = ~t_c["resolved"][tk]
             self._follow_ups_tickets(tk, unres, solved.t, tcust_s)
             send = rng.random(len(tk)) < P.SURVEY_SENT[bq.channel]
@@ -452,9 +452,11 @@ class SiteRun:
             upd["_sparse"] = np.zeros(len(sel), bool)
             self.w.add("telephony__contact_records", upd)
 
-    def _remember(self, customer: np.ndarray, when: np.ndarray, z: np.ndarray) -> None:
+    def _remember(self, customer: np.ndarray, when: np.ndarray, z: np.ndarray, unresolved: np.ndarray) -> None:
+        """Experience memory for orders (crm.OrderBook.day): an unresolved contact or a poor experience (low
+        CSAT) is bad; no random draw is taken, so only the CRM orders change with it."""
         ok = customer >= 0
-        bad = ok & (z < -0.3)
+        bad = ok & (unresolved | (z < P.BAD_EXPERIENCE_Z))
         good = ok & ~bad
         np.maximum.at(self.cust.last_bad, customer[bad], when[bad])
         np.maximum.at(self.cust.last_good, customer[good], when[good])

@@ -15,7 +15,7 @@ SELECT per format), ``load`` (one file, one transaction), ``quarantine``, ``mani
 """
 
 from ccw.land.errors import Unreadable, WarehouseLockedError
-from ccw.land.report import FileResult, LandingReport
+from ccw.land.outcomes import FileResult, LandingReport
 from ccw.land.runner import land_all
 from ccw.land.tables import ensure_raw_tables
 

@@ -28,9 +28,9 @@ from ccw.land.fingerprint import Fingerprint, fingerprint, utc_now
 from ccw.land.load import land_file
 from ccw.land.loaders import LoaderSource, configured_sources, import_loader_tables
 from ccw.land.manifest import PriorState, load_state, record_attempt, retire_missing
+from ccw.land.outcomes import FileResult, LandingReport
 from ccw.land.paths import ExportFile, Refused, inside_raw_root, scan
 from ccw.land.quarantine import copy_aside, quarantine_path, record_quarantine, record_refused
-from ccw.land.report import FileResult, LandingReport
 from ccw.land.tables import ensure_raw_tables
 
 STILL_QUARANTINED = "still quarantined (file unchanged): "

@@ -10,6 +10,6 @@ The suites live in the GX project ``expectations/``, written from ``raw_rules`` 
 """
 
 from ccw.quality.gates import run_mart_gates, run_raw_gates
-from ccw.quality.report import GateFailed, GateReport, GateResult, UntrustedFile
+from ccw.quality.verdicts import GateFailed, GateReport, GateResult, UntrustedFile
 
 __all__ = ["GateFailed", "GateReport", "GateResult", "UntrustedFile", "run_mart_gates", "run_raw_gates"]

@@ -25,10 +25,10 @@ from ccw.land.fingerprint import utc_now
 from ccw.quality import engine, project
 from ccw.quality.quarantine import raw_relation, set_aside, untrusted_files
 from ccw.quality.raw_rules import CRITICAL, FILE, ROW, WARNING
-from ccw.quality.report import GateReport, GateResult
 from ccw.quality.results import Checked, checked_from, describe_failure, store
 from ccw.quality.settings import max_bad_share as default_max_bad_share
 from ccw.quality.tables import ensure_quality_objects, open_build_database
+from ccw.quality.verdicts import GateReport, GateResult
 
 RAW, MART = "raw", "mart"
 _SHOWN = 3  # files or rows named in one message

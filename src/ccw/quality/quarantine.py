@@ -12,8 +12,8 @@ from datetime import datetime
 
 import duckdb
 
-from ccw.quality.report import UntrustedFile
 from ccw.quality.tables import QUARANTINED_ROWS
+from ccw.quality.verdicts import UntrustedFile
 
 
 def raw_relation(raw_table: str) -> str:

@@ -265,7 +265,7 @@ def staging_accepted_values(project_root: Path = PROJECT_ROOT) -> dict[tuple[str
     """``(staging model, column) -> (accepted values, dbt severity 'error'|'warn')`` from the staging YAML
     (read once per process; treat as read-only)."""
     out: dict[tuple[str, str], tuple[list[str], str]] = {}
-    for path in sorted((project_root / "models" / "staging").rglob("_*__models.yml")):
+    for path in sorted((project_root / "models" / "staging").rglob("*.yml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for model in doc.get("models", []):
             for column in model.get("columns", []):

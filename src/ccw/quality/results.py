@@ -9,8 +9,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from ccw.quality.report import GateResult
 from ccw.quality.tables import GATE_RESULTS
+from ccw.quality.verdicts import GateResult
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,49 @@ def initiatives(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+def churn_backtest(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The month-level metrics of the latest backtest month, churn model and RFM baseline (analysis_churn_backtest)."""
+    return _df(
+        con,
+        """
+        select as_of_month, model, label_horizon_days, customers, churn_rate, roc_auc, pr_auc, brier_score,
+               calibration_error
+        from marts.analysis_churn_backtest
+        where risk_decile = 1
+          and as_of_month = (select max(as_of_month) from marts.analysis_churn_backtest)
+        order by model
+        """,
+    )
+
+
+def churn_latest(con: duckdb.DuckDBPyConnection, limit: int = 10) -> tuple[dict[str, object], pd.DataFrame]:
+    """(customers scored, on the worklist, the month and horizon of the latest scored month; the top ``limit`` of its
+    retention worklist) from analysis_customer_churn_risk."""
+    month = "(select max(as_of_month) from marts.analysis_customer_churn_risk where is_scored)"
+    summary = con.execute(
+        f"""
+        select max(as_of_month) as as_of_month, count(*) as scored,
+               sum(case when is_retention_worklist then 1 else 0 end) as worklist,
+               max(label_horizon_days) as label_horizon_days
+        from marts.analysis_customer_churn_risk
+        where is_scored and as_of_month = {month}
+        """
+    ).df().iloc[0].to_dict()
+    worklist = _df(
+        con,
+        f"""
+        select retention_priority_rank, customer_id, value_percentile, churn_risk_score, churn_risk_decile,
+               driver_1, driver_2, driver_3
+        from marts.analysis_customer_churn_risk
+        where is_retention_worklist and as_of_month = {month}
+        order by retention_priority_rank
+        limit ?
+        """,
+        [limit],
+    )
+    return summary, worklist
+
+
 def incomplete_days(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
     """Export days of the last 7 days whose file of some source is missing or refused (data_completeness_daily;
     empty when the serving file has no such mart)."""

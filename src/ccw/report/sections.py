@@ -418,6 +418,40 @@ def initiatives(ctx: Context) -> Section:
         ["initiative", "pdca_stage", "kpi", "before_after", "relative_effect", "verdict"], rows, "initiatives"))
 
 
+def churn(ctx: Context) -> Section:
+    """The churn model's backtest beside the RFM baseline and the retention worklist of the latest month
+    (analysis_churn_backtest, analysis_customer_churn_risk)."""
+    backtest = queries.churn_backtest(ctx.con)
+    summary, worklist = queries.churn_latest(ctx.con)
+    if backtest.empty and not summary.get("scored"):
+        return Section("churn", f'<p class="empty">{span("no_churn")}</p>')
+    rows = [[span(r.model) if r.model in ("churn_model", "rfm_baseline") else escape(r.model),
+             str(pd.Timestamp(r.as_of_month).date())[:7], num(r.customers), pct(r.churn_rate),
+             "–" if _missing(r.roc_auc) else f"{float(r.roc_auc):.3f}",
+             "–" if _missing(r.pr_auc) else f"{float(r.pr_auc):.3f}",
+             "–" if _missing(r.brier_score) else f"{float(r.brier_score):.3f}", pct(r.calibration_error)]
+            for r in backtest.itertuples()]
+    body = caption("churn_backtest_caption") + table(
+        ["churn_model_name", "backtest_month", "churn_scored", "churn_rate", "roc_auc", "pr_auc", "brier_score",
+         "calibration_error"], rows, "churn-backtest")
+    if summary.get("scored"):
+        body += table(["scored_month", "churn_horizon", "churn_scored", "worklist_size"], [[
+            str(pd.Timestamp(summary["as_of_month"]).date())[:7], num(summary["label_horizon_days"]),
+            num(summary["scored"]), num(summary["worklist"])]], "churn-summary")
+    body += caption("churn_worklist_caption")
+    if worklist.empty:
+        return Section("churn", body + f'<p class="empty">{span("no_worklist")}</p>')
+    items = []
+    for r in worklist.itertuples():
+        drivers = [d for d in (r.driver_1, r.driver_2, r.driver_3) if isinstance(d, str)]
+        items.append([num(r.retention_priority_rank), escape(r.customer_id), pct(r.value_percentile, 0),
+                      pct(r.churn_risk_score), num(r.churn_risk_decile),
+                      ", ".join(span(f"drv_{d}") if f"drv_{d}" in LABELS else escape(d) for d in drivers) or "–"])
+    return Section("churn", body + table(
+        ["priority", "customer", "value_percentile", "churn_risk", "risk_decile", "top_drivers"], items,
+        "churn-worklist"))
+
+
 def data_quality(ctx: Context) -> Section:
     frame = queries.data_quality(ctx.con, ctx.last_day)
     if ctx.data_docs is not None:
@@ -461,5 +495,6 @@ SECTIONS: tuple[tuple[str, Callable[[Context], Section]], ...] = (
     ("sec_forecast", forecast),
     ("sec_alerts", alerts),
     ("sec_initiatives", initiatives),
+    ("sec_churn", churn),
     ("sec_dq", data_quality),
 )

@@ -1,4 +1,5 @@
-"""What a landing run did, file by file, and its short human summary."""
+"""What a landing run did, file by file (landed, replaced, unchanged, quarantined, refused, ignored), and its
+short human summary."""
 
 from __future__ import annotations
 
