@@ -1,0 +1,92 @@
+"""Churn backtest: the scores of int_analysis__churn_scores (each month scored by models trained only on what was
+known on its as-of day) against the label of the months whose window has elapsed: ROC AUC, PR AUC (average
+precision), Brier score and calibration by risk decile, for the churn model and the orders-only RFM baseline. One
+row per backtest month x model x risk decile. Rules in _int_analysis__churn_backtest.yml.
+
+Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+#: model name -> (score column, decile column) of int_analysis__churn_scores
+MODELS = {
+    "churn_model": ("churn_risk_score", "churn_risk_decile"),
+    "rfm_baseline": ("rfm_baseline_score", "rfm_baseline_decile"),
+}
+SCORE_COLUMNS = ["customer_id", "as_of_month", "training_months", "training_customer_months",
+                 *[column for pair in MODELS.values() for column in pair]]
+LABEL_COLUMNS = ["customer_id", "as_of_month", "label_horizon_days", "is_churned"]
+COLUMNS = [
+    "as_of_month", "model", "risk_decile", "label_horizon_days", "training_months", "training_customer_months",
+    "customers", "churned_customers", "churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
+    "decile_customers", "decile_churned_customers", "decile_predicted_churn_rate", "decile_observed_churn_rate",
+]
+
+
+def to_pandas(relation, columns):
+    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
+    selected = relation.select(*columns)
+    return selected.df() if hasattr(selected, "df") else selected.toPandas()
+
+
+def evaluate(label: np.ndarray, score: np.ndarray, decile: np.ndarray) -> tuple[dict, list[dict]]:
+    """Month-level metrics and the calibration of each decile (1..10) of one model's scores.
+    calibration_error = sum over deciles of (customers / all) x |mean score - churn rate|."""
+    label = label.astype(bool)
+    n = len(label)
+    both = 0 < label.sum() < n
+    overall = {
+        "customers": n, "churned_customers": int(label.sum()), "churn_rate": float(label.mean()) if n else None,
+        "roc_auc": float(roc_auc_score(label, score)) if both else None,
+        "pr_auc": float(average_precision_score(label, score)) if both else None,
+        "brier_score": float(brier_score_loss(label, score)) if n else None,
+    }
+    rows, error = [], 0.0
+    for d in range(1, 11):
+        inside = decile == d
+        k = int(inside.sum())
+        predicted = float(score[inside].mean()) if k else None
+        observed = float(label[inside].mean()) if k else None
+        if k:
+            error += k / n * abs(predicted - observed)
+        rows.append({"risk_decile": d, "decile_customers": k, "decile_churned_customers": int(label[inside].sum()),
+                     "decile_predicted_churn_rate": predicted, "decile_observed_churn_rate": observed})
+    overall["calibration_error"] = error if n else None
+    return overall, rows
+
+
+def backtest(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Rows for every scored month whose label is known (is_churned not null)."""
+    joined = scores.merge(labels, on=["customer_id", "as_of_month"], how="inner")
+    joined = joined[joined["is_churned"].notna()]
+    rows = []
+    for month, frame in joined.groupby("as_of_month", sort=True):
+        label = frame["is_churned"].astype(bool).to_numpy()
+        base = {"as_of_month": month, "label_horizon_days": int(frame["label_horizon_days"].iloc[0]),
+                "training_months": int(frame["training_months"].iloc[0]),
+                "training_customer_months": int(frame["training_customer_months"].iloc[0])}
+        for name, (score_column, decile_column) in MODELS.items():
+            overall, deciles = evaluate(label, frame[score_column].to_numpy(dtype=float),
+                                        frame[decile_column].to_numpy())
+            rows += [{**base, "model": name, **overall, **decile} for decile in deciles]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    scores = to_pandas(dbt.ref("int_analysis__churn_scores"), SCORE_COLUMNS)
+    labels = to_pandas(dbt.ref("int_analysis__churn_features").filter("is_churned is not null"), LABEL_COLUMNS)
+    for frame in (scores, labels):
+        frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
+    result = backtest(scores, labels)
+    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date
+    for name in ["churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
+                 "decile_predicted_churn_rate", "decile_observed_churn_rate"]:
+        result[name] = pd.to_numeric(result[name], errors="coerce").astype(float)
+    for name in ["risk_decile", "label_horizon_days", "training_months", "training_customer_months", "customers",
+                 "churned_customers", "decile_customers", "decile_churned_customers"]:
+        result[name] = pd.to_numeric(result[name], errors="coerce").astype("int64")
+    result["model"] = result["model"].astype(object)
+    return result

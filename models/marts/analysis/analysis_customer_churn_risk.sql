@@ -1,0 +1,117 @@
+{#- Which customers are we about to lose because of service, and which of them matter most: one row per active
+    customer x as-of month with the features, the label once known, the churn risk of the model trained on earlier
+    months (int_analysis__churn_scores), its decile and top drivers, and the retention worklist (high value x high
+    risk). Rules in _analysis_customer_churn_risk.yml. -#}
+{%- set worklist_min_decile = config.get('worklist_min_decile', 9) -%}
+{%- set worklist_min_value_percentile = config.get('worklist_min_value_percentile', 0.8) -%}
+
+with features as (
+
+    select * from {{ ref('int_analysis__churn_features') }}
+
+),
+
+scores as (
+
+    select * from {{ ref('int_analysis__churn_scores') }}
+
+),
+
+joined as (
+
+    select
+        features.*,
+        scores.churn_risk_score,
+        scores.churn_risk_decile,
+        scores.rfm_baseline_score,
+        scores.training_months,
+        scores.driver_1,
+        scores.driver_1_contribution,
+        scores.driver_2,
+        scores.driver_2_contribution,
+        scores.driver_3,
+        scores.driver_3_contribution,
+        scores.customer_id is not null as is_scored,
+        coalesce(
+            scores.churn_risk_decile >= {{ worklist_min_decile }}
+            and features.value_percentile >= {{ worklist_min_value_percentile }},
+            false
+        ) as is_retention_worklist
+    from features
+    left join scores
+        on
+            features.customer_id = scores.customer_id
+            and features.as_of_month = scores.as_of_month
+
+),
+
+prioritised as (
+
+    select
+        *,
+        case
+            when is_retention_worklist
+                then row_number() over (
+                    partition by as_of_month, is_retention_worklist
+                    order by churn_risk_score * value_percentile desc, customer_id
+                )
+        end as retention_priority_rank
+    from joined
+
+),
+
+final as (
+
+    select
+        customer_id,
+        as_of_month,
+        as_of_date,
+        cast(label_horizon_days as integer) as label_horizon_days,
+        label_end_date,
+        is_label_elapsed,
+        is_churned,
+        next_ordered_date,
+        currency,
+        last_ordered_date,
+        cast(days_since_last_order as integer) as days_since_last_order,
+        cast(orders_90d as integer) as orders_90d,
+        cast(orders_180d as integer) as orders_180d,
+        cast(paid_amount_180d as decimal(18, 2)) as paid_amount_180d,
+        cast(value_percentile as {{ type_double() }}) as value_percentile,
+        cast(contacts as integer) as contacts,
+        cast(repeat_contacts as integer) as repeat_contacts,
+        cast(unresolved_contacts as integer) as unresolved_contacts,
+        cast(transferred_contacts as integer) as transferred_contacts,
+        cast(abandoned_contacts as integer) as abandoned_contacts,
+        cast(complaint_contacts as integer) as complaint_contacts,
+        cast(phone_contacts as integer) as phone_contacts,
+        cast(chat_contacts as integer) as chat_contacts,
+        cast(ticket_contacts as integer) as ticket_contacts,
+        cast(live_wait_seconds_avg as {{ type_double() }}) as live_wait_seconds_avg,
+        cast(survey_responses as integer) as survey_responses,
+        cast(csat_avg as {{ type_double() }}) as csat_avg,
+        cast(low_csat_responses as integer) as low_csat_responses,
+        cast(nps_avg as {{ type_double() }}) as nps_avg,
+        cast(nps_detractor_responses as integer) as nps_detractor_responses,
+        cast(ces_avg as {{ type_double() }}) as ces_avg,
+        cast(high_effort_responses as integer) as high_effort_responses,
+        cast(negative_feedback_responses as integer) as negative_feedback_responses,
+        cast(negative_comments as integer) as negative_comments,
+        is_scored,
+        cast(churn_risk_score as {{ type_double() }}) as churn_risk_score,
+        cast(churn_risk_decile as integer) as churn_risk_decile,
+        cast(rfm_baseline_score as {{ type_double() }}) as rfm_baseline_score,
+        cast(training_months as integer) as training_months,
+        driver_1,
+        cast(driver_1_contribution as {{ type_double() }}) as driver_1_contribution,
+        driver_2,
+        cast(driver_2_contribution as {{ type_double() }}) as driver_2_contribution,
+        driver_3,
+        cast(driver_3_contribution as {{ type_double() }}) as driver_3_contribution,
+        is_retention_worklist,
+        cast(retention_priority_rank as integer) as retention_priority_rank
+    from prioritised
+
+)
+
+select * from final
