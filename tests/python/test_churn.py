@@ -1,0 +1,199 @@
+"""Churn risk (issue 19 part 1): the scoring and backtest functions of int_analysis__churn_scores and
+int_analysis__churn_backtest on small hand-built frames with hand-computed results, the generator's planted churn,
+and on the shared default build the backtest (the model beats the orders-only RFM baseline on ROC AUC), the
+worklist and the serving file without PII. The SQL features and label have a dbt unit test
+(int_analysis__churn_features_windows_label_and_horizon)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from ccw.generate import params as P
+from conftest import ROOT, PipelineRun
+
+ANALYSIS = ROOT / "models" / "intermediate" / "analysis"
+
+
+def load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def scores() -> ModuleType:
+    return load(ANALYSIS / "int_analysis__churn_scores.py")
+
+
+@pytest.fixture(scope="module")
+def backtest() -> ModuleType:
+    return load(ANALYSIS / "int_analysis__churn_backtest.py")
+
+
+def feature_rows(month: date, as_of: date, churned: list[bool | None], unresolved: list[int]) -> list[dict]:
+    """Customers c0.. of one as-of month: the same orders, unresolved contacts as given, 30-day horizon."""
+    rows = []
+    for i, (label, bad) in enumerate(zip(churned, unresolved, strict=True)):
+        row = {name: 0 for name in ["days_since_last_order", "orders_90d", "orders_180d", "value_percentile"]}
+        row.update({name: 0 for name in ["repeat_contacts", "transferred_contacts", "abandoned_contacts",
+                                         "complaint_contacts", "phone_contacts", "chat_contacts", "ticket_contacts",
+                                         "survey_responses", "low_csat_responses", "nps_detractor_responses",
+                                         "high_effort_responses", "negative_feedback_responses",
+                                         "negative_comments"]})
+        row.update(customer_id=f"c{i}", as_of_month=month, as_of_date=as_of, label_horizon_days=30,
+                   is_churned=label, unresolved_contacts=bad, live_wait_seconds_avg=None,
+                   days_since_last_order=10 + (i // 2) % 3, orders_180d=1 + (i // 2) % 2, orders_90d=1,
+                   value_percentile=(i // 2) / 10)
+        rows.append(row)
+    return rows
+
+
+def test_prepare_and_design_matrix(scores: ModuleType) -> None:
+    frame = pd.DataFrame(feature_rows(date(2026, 8, 1), date(2026, 8, 31), [True, False], [3, 0]))
+    frame.loc[0, "live_wait_seconds_avg"], frame.loc[1, "value_percentile"] = 90.0, 0.1
+    prepared = scores.prepare(frame)
+    assert list(prepared["live_wait_minutes"]) == [1.5, 0.0]  # 90 s; no live contact counts as no wait
+    x = scores.design(prepared, scores.MODEL_FEATURES)
+    col = scores.MODEL_FEATURES.index
+    assert x[0, col("unresolved_contacts")] == pytest.approx(np.log(4))  # log(1 + 3)
+    assert x[0, col("days_since_last_order")] == pytest.approx(np.log(11))
+    assert x[1, col("value_percentile")] == pytest.approx(0.1)  # not logged
+    assert scores.RFM_FEATURES == ["days_since_last_order", "orders_90d", "orders_180d", "value_percentile"]
+
+
+def test_training_rows_are_the_labels_known_on_the_as_of_day(scores: ModuleType) -> None:
+    frame = pd.DataFrame({
+        "as_of_date": [date(2026, 8, 31), date(2026, 9, 30), date(2026, 8, 31), date(2026, 10, 31)],
+        "label_horizon_days": [30, 30, 31, 30],
+        "is_churned": [True, False, True, None],
+    })
+    # 31 Aug + 30 = 30 Sep: known on 30 Sep; + 31 days = 1 Oct: not yet; 30 Sep + 30 = 30 Oct: not yet
+    assert list(scores.training_rows(frame, date(2026, 9, 30))) == [True, False, False, False]
+    assert list(scores.training_rows(frame, date(2026, 10, 31))) == [True, True, True, False]
+
+
+def test_deciles_and_top_drivers(scores: ModuleType) -> None:
+    assert list(scores.deciles(np.arange(20, 0, -1) / 20)) == [10, 10, 9, 9, 8, 8, 7, 7, 6, 6, 5, 5, 4, 4, 3, 3,
+                                                               2, 2, 1, 1]
+    contributions = np.array([[0.5, -0.2, 1.5, 0.1], [-1.0, -0.5, -0.1, 0.3]])
+    drivers = scores.top_drivers(contributions, ["a", "b", "c", "d"])
+    assert list(drivers.iloc[0][["driver_1", "driver_2", "driver_3"]]) == ["c", "a", "d"]
+    assert list(drivers.iloc[0][["driver_1_contribution", "driver_2_contribution"]]) == [1.5, 0.5]
+    assert drivers.iloc[1]["driver_1"] == "d" and drivers.iloc[1]["driver_1_contribution"] == 0.3
+    assert pd.isna(drivers["driver_2"].iloc[1]) and pd.isna(drivers["driver_2_contribution"].iloc[1])
+
+
+def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType) -> None:
+    """Aug and Sep: churned exactly the customers with an unresolved contact; Oct: label not elapsed. Aug has no
+    earlier month (not scored); Sep is scored by Aug's customers only (Aug's label known on 30 Sep), Oct by both.
+    The risk follows the planted cause, and contributions add up to the log-odds."""
+    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+    rows = []
+    for month, as_of in [(date(2026, 8, 1), date(2026, 8, 31)), (date(2026, 9, 1), date(2026, 9, 30))]:
+        rows += feature_rows(month, as_of, [bad > 0 for bad in pattern], pattern)
+    rows += feature_rows(date(2026, 10, 1), date(2026, 10, 31), [None] * 20, pattern)
+    features = pd.DataFrame(rows)
+    result = scores.score_all(features, max_training_rows=1000)
+    assert list(result.columns) == scores.COLUMNS
+    per_month = result.groupby("as_of_month").agg(
+        n=("customer_id", "size"), months=("training_months", "max"), rows=("training_customer_months", "max"))
+    assert per_month.to_dict("index") == {date(2026, 9, 1): {"n": 20, "months": 1, "rows": 20},
+                                          date(2026, 10, 1): {"n": 20, "months": 2, "rows": 40}}
+    october = result[result["as_of_month"] == date(2026, 10, 1)].reset_index(drop=True)
+    bad = np.array(pattern) > 0
+    assert october.loc[bad, "churn_risk_score"].min() > october.loc[~bad, "churn_risk_score"].max()
+    assert set(october.loc[bad, "driver_1"]) == {"unresolved_contacts"}
+    assert october.loc[bad, "churn_risk_decile"].min() >= 6
+
+    frame = scores.prepare(features).reset_index(drop=True)
+    x = scores.design(frame, scores.MODEL_FEATURES)
+    train = np.flatnonzero(frame["is_churned"].notna().to_numpy())
+    model = scores.ChurnModel(scores.MODEL_FEATURES).fit(x[train], frame["is_churned"].to_numpy()[train])
+    logit = model.contributions(x).sum(axis=1) + model.logit.intercept_[0]
+    assert model.score(x) == pytest.approx(1 / (1 + np.exp(-logit)))
+
+
+def test_backtest_metrics_by_hand(backtest: ModuleType) -> None:
+    label = np.array([True, False, True, False])
+    score = np.array([0.9, 0.8, 0.4, 0.1])
+    overall, deciles = backtest.evaluate(label, score, np.array([10, 7, 4, 1]))
+    # pairs positive > negative: 0.9 > 0.8, 0.9 > 0.1, 0.4 > 0.1 (not 0.4 > 0.8): 3 of 4
+    assert overall["roc_auc"] == pytest.approx(0.75)
+    # precision 1 at recall 0.5, 2/3 at recall 1: 0.5 x 1 + 0.5 x 2/3
+    assert overall["pr_auc"] == pytest.approx(0.5 + 1 / 3)
+    assert overall["brier_score"] == pytest.approx((0.01 + 0.64 + 0.36 + 0.01) / 4)
+    # each scored decile holds one customer: |0.9 - 1|, |0.8 - 0|, |0.4 - 1|, |0.1 - 0| each weighted 1/4
+    assert overall["calibration_error"] == pytest.approx((0.1 + 0.8 + 0.6 + 0.1) / 4)
+    assert (overall["customers"], overall["churned_customers"], overall["churn_rate"]) == (4, 2, 0.5)
+    assert [d["decile_customers"] for d in deciles] == [1, 0, 0, 1, 0, 0, 1, 0, 0, 1]
+    assert deciles[6]["decile_predicted_churn_rate"] == 0.8 and deciles[6]["decile_observed_churn_rate"] == 0.0
+
+
+def test_generator_plants_churn_after_bad_service() -> None:
+    # an unresolved contact or a poor experience (low CSAT) thins the customer's orders for BAD_MEMORY_DAYS
+    assert P.ORDER_KEEP["bad"] < P.ORDER_KEEP["none"] <= P.ORDER_KEEP["good"]
+    assert P.BAD_MEMORY_DAYS >= 30
+
+
+@pytest.fixture(scope="module")
+def warehouse(built_sample: PipelineRun) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(built_sample.warehouse), read_only=True)  # the serving file: the marts are published
+    yield con
+    con.close()
+
+
+def test_backtest_beats_the_rfm_baseline(warehouse: duckdb.DuckDBPyConnection) -> None:
+    frame = warehouse.execute(
+        "select as_of_month, model, customers, roc_auc, pr_auc, brier_score from marts.analysis_churn_backtest "
+        "where risk_decile = 1 order by as_of_month, model"
+    ).df()
+    assert len(frame) >= 2, frame
+    for month, rows in frame.groupby("as_of_month"):
+        by_model = rows.set_index("model")
+        print(f"\nchurn backtest {month}: ROC AUC model {by_model.loc['churn_model', 'roc_auc']:.4f} vs RFM "
+              f"{by_model.loc['rfm_baseline', 'roc_auc']:.4f}; PR AUC {by_model.loc['churn_model', 'pr_auc']:.4f} vs "
+              f"{by_model.loc['rfm_baseline', 'pr_auc']:.4f}; {by_model.loc['churn_model', 'customers']} customers")
+        assert by_model.loc["churn_model", "roc_auc"] > by_model.loc["rfm_baseline", "roc_auc"]
+        assert by_model.loc["churn_model", "brier_score"] <= by_model.loc["rfm_baseline", "brier_score"]
+    # calibration: the riskiest decile churns more than the safest
+    deciles = warehouse.execute(
+        "select risk_decile, decile_observed_churn_rate from marts.analysis_churn_backtest "
+        "where model = 'churn_model' and as_of_month = (select max(as_of_month) from marts.analysis_churn_backtest)"
+        " order by risk_decile"
+    ).df()
+    assert deciles["decile_observed_churn_rate"].iloc[-1] > deciles["decile_observed_churn_rate"].iloc[0]
+
+
+def test_latest_month_is_scored_with_a_worklist_and_no_pii(warehouse: duckdb.DuckDBPyConnection) -> None:
+    columns = {r[0] for r in warehouse.execute(
+        "select column_name from information_schema.columns where table_name = 'analysis_customer_churn_risk'"
+    ).fetchall()}
+    pii = {c for c in columns if any(word in c for word in ("name", "phone", "email", "hash"))}
+    assert pii == {"phone_contacts"}  # a count of phone contacts, no number
+    latest = warehouse.execute(
+        """
+        select as_of_month, count(*) as customers, count(churn_risk_score) as scored,
+               sum(case when is_retention_worklist then 1 else 0 end) as worklist,
+               count(distinct retention_priority_rank) as ranks, count(is_churned) as labelled
+        from marts.analysis_customer_churn_risk
+        where as_of_month = (select max(as_of_month) from marts.analysis_customer_churn_risk)
+        group by as_of_month
+        """
+    ).df().iloc[0]
+    assert latest["scored"] == latest["customers"] > 0 and latest["labelled"] == 0
+    assert 0 < latest["worklist"] == latest["ranks"] < latest["customers"] * 0.2
+    ids = warehouse.execute(
+        "select customer_id from marts.analysis_customer_churn_risk where is_retention_worklist limit 5"
+    ).fetchall()
+    assert all(i[0].startswith("C") for i in ids)  # the CRM's pseudonymous ids
