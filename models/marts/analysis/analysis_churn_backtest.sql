@@ -9,9 +9,10 @@ with backtest as (
 
 final as (
 
+    {#- cast: a centre without a CRM has no backtest rows, and an empty frame carries no column types -#}
     select
-        as_of_month,
-        model,
+        cast(as_of_month as date) as as_of_month,
+        cast(model as {{ dbt.type_string() }}) as model,
         cast(risk_decile as integer) as risk_decile,
         cast(label_horizon_days as integer) as label_horizon_days,
         cast(training_months as integer) as training_months,
