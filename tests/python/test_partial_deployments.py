@@ -347,3 +347,16 @@ def test_mart_gates_pass_on_empty_marts(tmp_path: Path) -> None:
             con.execute(f"delete from {table}")
     report = run_mart_gates(database, tmp_path)
     assert report.ok, report.render()
+
+
+def test_every_zendesk_time_zone_names_a_zone_of_the_tz_database() -> None:
+    """seeds/zendesk_time_zones.csv maps Zendesk's zone names to IANA zones; a wrong one would stop every time-zone
+    conversion of the agents that use it."""
+    import zoneinfo
+
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "zendesk_time_zones.csv"
+    with seed.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) > 50
+    assert not [r for r in rows if r["iana_time_zone"] not in zoneinfo.available_timezones()]
+    assert {r["time_zone_name"]: r["iana_time_zone"] for r in rows}["Beijing"] == "Asia/Shanghai"

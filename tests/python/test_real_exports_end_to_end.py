@@ -99,6 +99,7 @@ def test_service_kpis_by_channel(published: RealCentre) -> None:
 def test_agents_come_from_the_sources_own_users(published: RealCentre) -> None:
     agents = published.query("select agent_id, is_rostered, team from marts.dim_agents order by agent_id",
                              serving=True)
+    zones = dict(published.query("select agent_id, site_time_zone from marts.dim_agents", serving=True))
     helpdesk = [a for a in agents if a[0].startswith("helpdesk:")]
     telephony = [a for a in agents if a[0].startswith("telephony:")]
     # Zendesk users 9001 (agent) and 9002 (admin) of each account; end users 7001 and 7002 are not agents. Connect:
@@ -106,6 +107,12 @@ def test_agents_come_from_the_sources_own_users(published: RealCentre) -> None:
     assert helpdesk == [(f"helpdesk:{account}{user}", False, None)
                         for account in ("", f"{SECOND_ACCOUNT}:") for user in ("9001", "9002")]
     assert len(telephony) == 2 and all(not rostered and team is None for _, rostered, team in telephony)
+    # time zones: 9001's Zendesk time_zone London is Europe/London, 9002's Beijing Asia/Shanghai; Connect agents
+    # have none in the records: the default (Asia/Shanghai)
+    for account in ("", f"{SECOND_ACCOUNT}:"):
+        assert (zones[f"helpdesk:{account}9001"], zones[f"helpdesk:{account}9002"]) == ("Europe/London",
+                                                                                        "Asia/Shanghai")
+    assert {zones[agent_id] for agent_id, _, _ in telephony} == {"Asia/Shanghai"}
 
 
 def test_agent_day_from_the_agent_event_stream(published: RealCentre) -> None:

@@ -3,7 +3,7 @@
     telephony usernames (contact records and agent events) and chat agent ids. They become agents of unknown team
     (dim_agents), so a help desk or a phone system alone builds its agent KPIs. Rules in _int_agents__unrostered.yml.
     Telephony usernames and chat ids are built from names: the agent_id carries a salted hash of them, never the
-    text. -#}
+    text. A help-desk agent's time zone is its user's (seeds/zendesk_time_zones.csv), else the default. -#}
 {%- set default_time_zone = var('contacts_default_time_zone', 'Asia/Shanghai') -%}
 
 with helpdesk_users as (
@@ -33,6 +33,33 @@ chat_sessions as (
 roster_islands as (
 
     select * from {{ ref('int_agents__roster_islands') }}
+
+),
+
+zendesk_time_zones as (
+
+    select * from {{ ref('zendesk_time_zones') }}
+
+),
+
+known_iana_zones as (
+
+    {#- a help-desk user's zone: a Zendesk name of the seed or one of its IANA zones; else none (the default) -#}
+    select distinct iana_time_zone
+    from zendesk_time_zones
+
+),
+
+helpdesk_user_zones as (
+
+    select
+        helpdesk_users.user_id,
+        coalesce(by_name.iana_time_zone, by_iana.iana_time_zone) as time_zone
+    from helpdesk_users
+    left join zendesk_time_zones as by_name
+        on helpdesk_users.time_zone = by_name.time_zone_name
+    left join known_iana_zones as by_iana
+        on helpdesk_users.time_zone = by_iana.iana_time_zone
 
 ),
 
@@ -136,18 +163,25 @@ unrostered as (
 final as (
 
     select
-        identifier_type,
-        identifier_value,
+        unrostered.identifier_type,
+        unrostered.identifier_value,
         case
-            when identifier_type = 'helpdesk_user_id'
-                then {{ dbt.concat(["'helpdesk:'", 'identifier_value']) }}
+            when unrostered.identifier_type = 'helpdesk_user_id'
+                then {{ dbt.concat(["'helpdesk:'", 'unrostered.identifier_value']) }}
             else {{ dbt.concat([
-                'source_system', "':'", dbt.safe_cast(dbt.right(hash_pii('identifier_value'), 16), dbt.type_string())
+                'unrostered.source_system', "':'",
+                dbt.safe_cast(dbt.right(hash_pii('unrostered.identifier_value'), 16), dbt.type_string())
             ]) }}
         end as agent_id,
-        source_system,
-        cast('{{ default_time_zone }}' as {{ dbt.type_string() }}) as site_time_zone
+        unrostered.source_system,
+        cast(
+            coalesce(helpdesk_user_zones.time_zone, '{{ default_time_zone }}') as {{ dbt.type_string() }}
+        ) as site_time_zone
     from unrostered
+    left join helpdesk_user_zones
+        on
+            unrostered.identifier_type = 'helpdesk_user_id'
+            and unrostered.identifier_value = helpdesk_user_zones.user_id
 
 )
 
