@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import zlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -34,6 +35,65 @@ from ccw.generate.writer import NULL_INT, DayWriter
 
 DAY = clock.DAY
 PHONE_Q, IVR, CHAT, TICKET, OUTBOUND = range(5)
+
+
+@dataclass
+class _Roots:
+    """The day's root contacts (inbound arrivals, then outbound calls), one position each."""
+
+    t: np.ndarray  # arrival, epoch seconds
+    queue: np.ndarray  # queue index
+    issue: np.ndarray  # issue type (a follow-up takes its earlier contact's)
+    kind: np.ndarray  # PHONE_Q, IVR, CHAT, TICKET or OUTBOUND
+    closed: np.ndarray  # a call outside the queue's hours
+
+
+@dataclass(frozen=True)
+class _RealTime:
+    """Calls and chats as the queue simulation served them, and the day's shift blocks."""
+
+    rt_roots: np.ndarray  # positions of the real-time roots in _Roots
+    n: int  # contact legs simulated (transfers and callbacks add legs)
+    cc: dict[str, np.ndarray]  # the legs (queue_sim.Contacts.trimmed)
+    slice: slice  # the day's agent-days in the schedules
+    blk_agent: np.ndarray
+    blk_start: np.ndarray
+    blk_end: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Identities:
+    """What the systems see of each root's customer."""
+
+    address: np.ndarray  # the calling number as spelt
+    att_customer: np.ndarray  # the CRM id a call's IVR identified (None: not identified)
+    logged_in: np.ndarray  # a chat visitor logged in
+    gave_email: np.ndarray  # a chat visitor who left an e-mail address only
+    chat_email: np.ndarray
+    chat_customer: np.ndarray
+    visitor: np.ndarray
+    ivr_path: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Outcomes:
+    """How the real-time contacts ended."""
+
+    rt_first: np.ndarray  # contact index of each real-time root
+    answered: np.ndarray
+    end_rt: np.ndarray  # when the contact ended (handled or abandoned)
+    z: np.ndarray  # the customer's experience (surveys)
+    ivr_roots: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Legs:
+    """Ids the exports gave the legs and chats, for the surveys that refer to them."""
+
+    main_id: np.ndarray
+    cb_id: np.ndarray
+    chat_roots: np.ndarray
+    session_id: np.ndarray
 
 
 class SiteRun:
@@ -180,9 +240,27 @@ class SiteRun:
 
     # ============================================================================================ a day
     def _day(self, di: int, d: date) -> None:
-        rng, w, a = self.rng, self.w, self.agents
+        """One simulated day: the day's roster and plan, the contacts that arrive and how they are served, who they
+        are, how they end, and every export row they leave. The steps run in this order (each draws from the site's
+        random generator in turn, so the sample stays the same for a seed)."""
         d0 = clock.local_midnight(d, self.tz)
         d1 = clock.local_midnight(d + timedelta(days=1), self.tz)
+        self._day_reference_exports(di)
+        roots = self._arrivals(di, d)
+        rt = self._serve_real_time(di, d, d0, roots)
+        customer = self._who_contacted(roots, d1)
+        work, solved = self._tickets(roots, customer, rt, d1)
+        who = self._identities(roots, customer)
+        outcome = self._outcomes(roots, rt, customer)
+        self._tickets_solved(solved)
+        legs = self._export_calls_and_chats(roots, rt, who)
+        self._export_live_surveys(roots, rt, who, outcome, legs)
+        self._export_agent_events(rt, work)
+        self._export_helpdesk_and_orders(d0, d1)
+
+    # ----------------------------------------------------------------------------------- the day's reference rows
+    def _day_reference_exports(self, di: int) -> None:
+        w, a = self.w, self.agents
         export_t = self.start + di * DAY + 3600
         w.add("workforce__agents", roster.roster_rows(a, di, export_t, self.site, self.tz))
         w.add("workforce__schedules", roster.schedule_rows(self.sched, a, di, export_t))
@@ -191,7 +269,11 @@ class SiteRun:
                                   "name": np.array([bq.name], dtype=object), "_t": np.array([export_t]),
                                   "_day": np.array([di])})
 
-        # ---------------------------------------------------------------------------- arrivals (roots)
+    # ------------------------------------------------------------------------------------------ arrivals (roots)
+    def _arrivals(self, di: int, d: date) -> _Roots:
+        """Every root contact of the day: inbound arrivals by queue (IVR self-service, closed hours), then the
+        outbound calls the queued ones lead to."""
+        rng = self.rng
         trend = 1 + self.cfg.trend_per_year * di / 365
         noise = demand.day_noise(rng)
         vols = [self.base[i] * demand.day_factor(q, self.ref, d) * trend * noise for i, q in enumerate(self.queues)]
@@ -209,15 +291,20 @@ class SiteRun:
         queued = np.flatnonzero(kind == PHONE_Q)
         k_out = rng.binomial(len(queued), P.OUTBOUND_SHARE) if len(queued) else 0
         out_t = np.sort(arr.t[rng.choice(queued, k_out)] + rng.integers(0, 600, k_out)) if k_out else np.zeros(0, int)
-        t = np.concatenate([arr.t, out_t])
-        queue = np.concatenate([arr.queue, np.full(k_out, self.phone[0])])
-        issue = np.concatenate([issue, np.full(k_out, "other", dtype=object)])
-        kind = np.concatenate([kind, np.full(k_out, OUTBOUND)])
-        closed = np.concatenate([is_phone & ~arr.is_open, np.zeros(k_out, bool)])
-        n_roots = len(t)
         self.totals["arrivals"] += n0
+        return _Roots(
+            t=np.concatenate([arr.t, out_t]),
+            queue=np.concatenate([arr.queue, np.full(k_out, self.phone[0])]),
+            issue=np.concatenate([issue, np.full(k_out, "other", dtype=object)]),
+            kind=np.concatenate([kind, np.full(k_out, OUTBOUND)]),
+            closed=np.concatenate([is_phone & ~arr.is_open, np.zeros(k_out, bool)]),
+        )
 
-        # ------------------------------------------------------------------------------- real-time queues
+    # ------------------------------------------------------------------------------------------- real-time queues
+    def _serve_real_time(self, di: int, d: date, d0: int, roots: _Roots) -> _RealTime:
+        """Calls, outbound calls and chats through the queues and the agents on shift (queue_sim)."""
+        rng = self.rng
+        t, queue, kind = roots.t, roots.queue, roots.kind
         rt_roots = np.flatnonzero(np.isin(kind, (PHONE_Q, CHAT, OUTBOUND)))
         c = queue_sim.Contacts.empty(int(len(rt_roots) * 1.25) + 64)
         idx = c.add(len(rt_roots))
@@ -237,9 +324,16 @@ class SiteRun:
         pilot = self.callback_save if d >= P.CALLBACK_PILOT_START else None
         queue_sim.simulate_day(c, self.setup, self.state, blk_agent, blk_start, blk_end, d0, rng, self.patience,
                                pilot)
-        cc = c.trimmed()
+        return _RealTime(rt_roots=rt_roots, n=c.n, cc=c.trimmed(), slice=sl, blk_agent=blk_agent,
+                         blk_start=blk_start, blk_end=blk_end)
 
-        # --------------------------------------------------------------------------------- who contacted
+    # ---------------------------------------------------------------------------------------------- who contacted
+    def _who_contacted(self, roots: _Roots, d1: int) -> np.ndarray:
+        """The customer of each root (-1: unknown): a follow-up of an earlier unresolved contact keeps its customer
+        and issue (``roots.issue`` is updated), the others are drawn; a few are test accounts."""
+        rng = self.rng
+        t, queue, kind = roots.t, roots.queue, roots.kind
+        n_roots = len(t)
         customer = np.full(n_roots, -1, np.int64)
         matchable = (kind != OUTBOUND) & (kind != IVR)  # people come back when someone answers
         order = np.lexsort((t, queue))
@@ -247,16 +341,22 @@ class SiteRun:
         matched = np.zeros(n_roots, bool)
         if len(mpos):
             customer[order[mpos]] = mcust
-            issue[order[mpos]] = missue
+            roots.issue[order[mpos]] = missue
             matched[order[mpos]] = True
         fresh = np.flatnonzero(~matched)
         customer[fresh] = pick_customers(self.cust, t[fresh], rng)
         test_rows = self.dirt.pick(np.flatnonzero(matchable & ~matched))
         if len(test_rows) and self.cust.n_test:
             customer[test_rows] = self.cust.n - self.cust.n_test + rng.integers(0, self.cust.n_test, len(test_rows))
+        return customer
 
-        # ------------------------------------------------------------------------------- tickets (async)
-        tk_roots = np.flatnonzero(kind == TICKET)
+    # ------------------------------------------------------------------------------------------- tickets (async)
+    def _tickets(self, roots: _Roots, customer: np.ndarray, rt: _RealTime, d1: int):
+        """New tickets with their requesters (a help-desk user, created when the customer has none), then the back
+        office works the queue in the slots its agents have between calls and chats."""
+        rng = self.rng
+        t, issue = roots.t, roots.issue
+        tk_roots = np.flatnonzero(roots.kind == TICKET)
         requester = np.zeros(len(tk_roots), np.int64)
         tcust = customer[tk_roots]
         has_user = (tcust >= 0) & (self.cust.helpdesk_user[np.maximum(tcust, 0)] >= 0)
@@ -276,32 +376,49 @@ class SiteRun:
         zh = rng.random(len(tk_roots)) < self.zh_share
         self.desk.create(t[tk_roots], issue[tk_roots], tcust, requester, zh)
         self.totals["tickets"] += len(tk_roots)
-        back_agents = self.agents.skills[blk_agent, self.back_q]
+        cc = rt.cc
+        back_agents = self.agents.skills[rt.blk_agent, self.back_q]
         answered_legs = cc["agent"] >= 0
         slot_t, slot_agent = helpdesk.email_slots(
-            blk_agent[back_agents], blk_start[back_agents], blk_end[back_agents], cc["agent"][answered_legs],
+            rt.blk_agent[back_agents], rt.blk_start[back_agents], rt.blk_end[back_agents], cc["agent"][answered_legs],
             cc["start"][answered_legs], cc["busy_end"][answered_legs], P.EMAIL_SLOT_SECONDS)
-        work, solved = self.desk.serve(slot_t, slot_agent, d1, P.EMAIL_SLOT_SECONDS)
+        return self.desk.serve(slot_t, slot_agent, d1, P.EMAIL_SLOT_SECONDS)
 
-        # ------------------------------------------------------------------------------ identities seen
-        cust = self.cust
+    # ----------------------------------------------------------------------------------------- identities seen
+    def _identities(self, roots: _Roots, customer: np.ndarray) -> _Identities:
+        """What the systems see of each root's customer: the calling number as spelt, the CRM id a call's IVR
+        identified, a chat visitor logged in, with an e-mail address only, or anonymous."""
+        rng, cust = self.rng, self.cust
+        n_roots = len(roots.t)
         cpos = np.maximum(customer, 0)
         known = customer >= 0
         own_number = known & (rng.random(n_roots) > 0.08)
         national = np.where(own_number, cust.national[cpos], phones.mobile_numbers(rng, n_roots, cust.country))
         address = phones.spell(national, cust.country, self.dirt.phone_styles(n_roots))
         identified = known & ((rng.random(n_roots) < P.PHONE_IDENTIFIED) | cust.is_test[cpos])
-        att_customer = np.where(identified, cust.customer_id[cpos], None)
         u = rng.random(n_roots)
         logged_in = known & ((u < P.CHAT_LOGGED_IN) | cust.is_test[cpos])
         gave_email = ~logged_in & (u < P.CHAT_LOGGED_IN + P.CHAT_EMAIL_ONLY)
         anon_email = np.char.add(ids.hex_tokens(rng, n_roots, 4, "visitor.").astype(str), "@example.com")
-        chat_email = np.where(gave_email, np.where(known, cust.email[cpos], anon_email), None)
-        chat_customer = np.where(logged_in, cust.customer_id[cpos], None)
-        visitor = np.where(known, cust.visitor_id[cpos], ids.hex_tokens(rng, n_roots, 6, "v_"))
-        ivr_path = np.array([f"main>{q.queue_id.split('_', 1)[1]}>agent" for q in self.queues], dtype=object)[queue]
+        return _Identities(
+            address=address,
+            att_customer=np.where(identified, cust.customer_id[cpos], None),
+            logged_in=logged_in,
+            gave_email=gave_email,
+            chat_email=np.where(gave_email, np.where(known, cust.email[cpos], anon_email), None),
+            chat_customer=np.where(logged_in, cust.customer_id[cpos], None),
+            visitor=np.where(known, cust.visitor_id[cpos], ids.hex_tokens(rng, n_roots, 6, "v_")),
+            ivr_path=np.array([f"main>{q.queue_id.split('_', 1)[1]}>agent" for q in self.queues],
+                              dtype=object)[roots.queue],
+        )
 
-        # --------------------------------------------------------------------------------- outcomes
+    # ------------------------------------------------------------------------------------------------- outcomes
+    def _outcomes(self, roots: _Roots, rt: _RealTime, customer: np.ndarray) -> _Outcomes:
+        """How each real-time contact ended (answered, transfers, wait, resolved, the customer's experience), the
+        IVR calls resolved, the follow-ups of unresolved contacts and the experience remembered for orders."""
+        rng, a, cc = self.rng, self.agents, rt.cc
+        t, queue, kind, issue, closed = roots.t, roots.queue, roots.kind, roots.issue, roots.closed
+        rt_roots = rt.rt_roots
         rt_first = np.arange(len(rt_roots))  # contact index of each real-time root
         last = chat.last_leg(cc["child"], rt_first)
         answered = cc["agent"][rt_first] >= 0
@@ -338,32 +455,43 @@ class SiteRun:
 
         # experience memory for orders (a bad experience in the last BAD_MEMORY_DAYS thins them)
         self._remember(customer[rt_roots], end_rt, z, ~resolved)
+        return _Outcomes(rt_first=rt_first, answered=answered, end_rt=end_rt, z=z, ivr_roots=ivr_roots)
 
-        # ------------------------------------------------------------------------------ tickets solved
+    # ------------------------------------------------------------------------------------------- tickets solved
+    def _tickets_solved(self, solved) -> None:
+        """The experience of the tickets solved today, their follow-ups, and the surveys sent for them."""
+        rng, a = self.rng, self.agents
         tk = solved.ticket
-        if len(tk):
-            t_c = self.desk.t
-            frt_h = (t_c["first_reply"][tk] - t_c["created"][tk]) / 3600
-            tz_ = surveys.experience(a.quality[solved.agent], frt_h * 10, t_c["reopened"][tk].astype(int),
-                                     t_c["resolved"][tk], np.ones(len(tk), bool), rng)
-            tcust_s = t_c["customer"][tk]
-            self._remember(tcust_s, solved.t, tz_, ~t_c["resolved"][tk])
-            unres = ~t_c["resolved"][tk]
-            self._follow_ups_tickets(tk, unres, solved.t, tcust_s)
-            send = rng.random(len(tk)) < P.SURVEY_SENT[bq.channel]
-            ext = np.where(tcust_s >= 0, cust.customer_id[np.maximum(tcust_s, 0)], None)
-            self._surveys(np.full(int(send.sum()), bq.channel, dtype=object),
-                          self.desk.ticket_id(tk[send]).astype(str).astype(object), ext[send],
-                          solved.t[send] + rng.integers(600, 3600, int(send.sum())), tz_[send])
+        if not len(tk):
+            return
+        bq = self.queues[self.back_q]
+        t_c = self.desk.t
+        frt_h = (t_c["first_reply"][tk] - t_c["created"][tk]) / 3600
+        tz_ = surveys.experience(a.quality[solved.agent], frt_h * 10, t_c["reopened"][tk].astype(int),
+                                 t_c["resolved"][tk], np.ones(len(tk), bool), rng)
+        tcust_s = t_c["customer"][tk]
+        self._remember(tcust_s, solved.t, tz_, ~t_c["resolved"][tk])
+        unres = ~t_c["resolved"][tk]
+        self._follow_ups_tickets(tk, unres, solved.t, tcust_s)
+        send = rng.random(len(tk)) < P.SURVEY_SENT[bq.channel]
+        ext = np.where(tcust_s >= 0, self.cust.customer_id[np.maximum(tcust_s, 0)], None)
+        self._surveys(np.full(int(send.sum()), bq.channel, dtype=object),
+                      self.desk.ticket_id(tk[send]).astype(str).astype(object), ext[send],
+                      solved.t[send] + rng.integers(600, 3600, int(send.sum())), tz_[send])
 
-        # ---------------------------------------------------------------------------------- exports
-        main_id = ids.uuids(rng, c.n)
-        cb_id = np.where(cc["callback"], ids.uuids(rng, c.n), None)
+    # ------------------------------------------------------------------------------------ exports: calls, chats
+    def _export_calls_and_chats(self, roots: _Roots, rt: _RealTime, who: _Identities) -> _Legs:
+        """Contact trace records of every phone leg and IVR-only call, and the chat sessions."""
+        rng, a, cc = self.rng, self.agents, rt.cc
+        t, queue, issue, closed = roots.t, roots.queue, roots.issue, roots.closed
+        ivr_roots = np.flatnonzero(roots.kind == IVR)
+        main_id = ids.uuids(rng, rt.n)
+        cb_id = np.where(cc["callback"], ids.uuids(rng, rt.n), None)
         phone_legs = np.flatnonzero(np.isin(cc["queue"], self.phone))
-        ctr = telephony.leg_records(cc, phone_legs, main_id, cb_id, self.q_ref, self.q_arn, a.username, address,
-                                    att_customer, issue, ivr_path, rng)
-        ivr_rows = telephony.ivr_only_records(t[ivr_roots], closed[ivr_roots], issue[ivr_roots], address[ivr_roots],
-                                              att_customer[ivr_roots], rng)
+        ctr = telephony.leg_records(cc, phone_legs, main_id, cb_id, self.q_ref, self.q_arn, a.username, who.address,
+                                    who.att_customer, issue, who.ivr_path, rng)
+        ivr_rows = telephony.ivr_only_records(t[ivr_roots], closed[ivr_roots], issue[ivr_roots],
+                                              who.address[ivr_roots], who.att_customer[ivr_roots], rng)
         ctr = {k: np.concatenate([ctr[k], ivr_rows[k]]) for k in ctr}
         self._dirty_ctr(ctr)
         self._add_with_reexport("telephony__contact_records", ctr)
@@ -371,51 +499,64 @@ class SiteRun:
         chat_roots_c = np.flatnonzero(np.isin(cc["queue"], self.chat_q) & (cc["kind"] == 0))
         src = cc["src"][chat_roots_c]
         topic = np.where(rng.random(len(src)) < 0.85, issue[src], None).astype(object)
-        sess = chat.session_records(cc, chat_roots_c, self.q_ref[queue[src]], a.chat_agent_id, chat_customer[src],
-                                    chat_email[src], visitor[src], topic, rng)
+        sess = chat.session_records(cc, chat_roots_c, self.q_ref[queue[src]], a.chat_agent_id,
+                                    who.chat_customer[src], who.chat_email[src], who.visitor[src], topic, rng)
         self.dirt.empty_strings(sess, ("customer_id", "email"))
         self.dirt.pad(sess, ("agent_id", "department"))
         skewed = self.dirt.pick(len(src))  # clock skew: the session ends before it was requested
         sess["ended_at"][skewed] = sess["requested_at"][skewed] - rng.integers(1_000, 600_000, len(skewed))
         self.dirt.sparse(sess)
         self._add_with_reexport("chat__sessions", sess)
+        return _Legs(main_id=main_id, cb_id=cb_id, chat_roots=chat_roots_c, session_id=sess["session_id"])
 
-        # surveys of answered calls and chats
+    # ----------------------------------------------------------------------------- exports: surveys of live contacts
+    def _export_live_surveys(self, roots: _Roots, rt: _RealTime, who: _Identities, outcome: _Outcomes,
+                             legs: _Legs) -> None:
+        """Surveys of answered calls and chats (a chat visitor is reachable when logged in or with an e-mail)."""
+        rng, cc = self.rng, rt.cc
+        kind, rt_roots, rt_first = roots.kind, rt.rt_roots, outcome.rt_first
         is_ph = np.isin(kind[rt_roots], (PHONE_Q,))
         is_ch = kind[rt_roots] == CHAT
-        first_ref = np.where(cc["callback"][rt_first], cb_id[rt_first], main_id[rt_first])
+        first_ref = np.where(cc["callback"][rt_first], legs.cb_id[rt_first], legs.main_id[rt_first])
         sess_ref = np.full(len(rt_first), None, dtype=object)
+        chat_roots_c = legs.chat_roots
         pos_in = np.searchsorted(chat_roots_c, rt_first)
         in_chat = (pos_in < len(chat_roots_c)) & (chat_roots_c[np.minimum(pos_in, len(chat_roots_c) - 1)] == rt_first)
-        sess_ref[in_chat] = sess["session_id"][pos_in[in_chat]]
-        reach = is_ph | (is_ch & (logged_in[rt_roots] | gave_email[rt_roots]))
+        sess_ref[in_chat] = legs.session_id[pos_in[in_chat]]
+        reach = is_ph | (is_ch & (who.logged_in[rt_roots] | who.gave_email[rt_roots]))
         p_send = np.where(is_ph, P.SURVEY_SENT["phone"], P.SURVEY_SENT["chat"])
-        send = answered & reach & (rng.random(len(rt_first)) < p_send)
+        send = outcome.answered & reach & (rng.random(len(rt_first)) < p_send)
         ref = np.where(is_ph, first_ref, sess_ref)
-        who = np.where(is_ph, att_customer[rt_roots], chat_customer[rt_roots])
-        self._surveys(np.where(is_ph, "phone", "chat")[send].astype(object), ref[send], who[send],
-                      end_rt[send] + rng.integers(300, 1800, int(send.sum())), z[send])
+        customer = np.where(is_ph, who.att_customer[rt_roots], who.chat_customer[rt_roots])
+        self._surveys(np.where(is_ph, "phone", "chat")[send].astype(object), ref[send], customer[send],
+                      outcome.end_rt[send] + rng.integers(300, 1800, int(send.sum())), outcome.z[send])
 
-        # agent events: contacts, ticket replies, schedule activities, logins
+    # ----------------------------------------------------------------------------------- exports: agent events
+    def _export_agent_events(self, rt: _RealTime, work) -> None:
+        """The agent event stream: logins, schedule activities, contacts and ticket replies."""
+        sched, cc, sl = self.sched, rt.cc, rt.slice
         ad = np.arange(sl.start, sl.stop)
-        present = ~self.sched.ad_absent[ad] & ~self.sched.ad_no_show[ad]
+        present = ~sched.ad_absent[ad] & ~sched.ad_no_show[ad]
         ad = ad[present]
-        am = (self.sched.act_ad >= sl.start) & (self.sched.act_ad < sl.stop)
-        am &= ~self.sched.ad_no_show[self.sched.act_ad]
+        am = (sched.act_ad >= sl.start) & (sched.act_ad < sl.stop)
+        am &= ~sched.ad_no_show[sched.act_ad]
         legs_ok = cc["agent"] >= 0
         ev = agent_events.build_events(
-            self.sched.ad_agent[ad], self.sched.login[ad], self.sched.logout[ad],
-            self.sched.ad_agent[self.sched.act_ad[am]], self.sched.act_kind[am], self.sched.act_start[am],
-            self.sched.act_end[am],
+            sched.ad_agent[ad], sched.login[ad], sched.logout[ad],
+            sched.ad_agent[sched.act_ad[am]], sched.act_kind[am], sched.act_start[am],
+            sched.act_end[am],
             np.concatenate([cc["agent"][legs_ok], work.agent]),
             np.concatenate([cc["start"][legs_ok], work.start]),
             np.concatenate([cc["end_talk"][legs_ok], work.start + work.handle]),
             np.concatenate([cc["busy_end"][legs_ok], work.start + work.handle + work.acw]),
-            a.username, rng)
+            self.agents.username, self.rng)
         self.dirt.pad(ev, ("Username",))
         self.dirt.shuffle(ev)
         self._add_with_reexport("telephony__agent_events", ev)
 
+    # --------------------------------------------------------------------------- exports: help desk, CRM orders
+    def _export_helpdesk_and_orders(self, d0: int, d1: int) -> None:
+        w = self.w
         versions, comments, history = self.desk.drain()
         for v in versions:
             w.add("helpdesk__ticket", {**v, "_t": v["updated_at"]})
@@ -424,7 +565,6 @@ class SiteRun:
             self._add_with_reexport("helpdesk__ticket_comment", {**cm, "_t": cm["created"]})
         for h in history:
             w.add("helpdesk__ticket_field_history", {**h, "_t": h["updated"]})
-
         for part in self.orders.day(max(d0, self.start), min(d1, self.end)):
             w.add("crm__orders", part)
 
