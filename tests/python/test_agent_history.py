@@ -35,7 +35,8 @@ FAR_FUTURE = datetime(9999, 12, 31)
 BUILD_SCRIPT = """
 import sys
 from ccw.build import run_dbt
-sys.exit(0 if run_dbt(["run", "--select", "+dim_agents"]) else 1)  # with the sources' staging (unrostered agents)
+# dim_agents and all it reads: the sources' staging (unrostered agents) and seeds (their time zones); no tests
+sys.exit(0 if run_dbt(["build", "--select", "+dim_agents", "--resource-type", "model", "seed"]) else 1)
 """
 
 
