@@ -26,7 +26,7 @@
     select
         {%- for column_name, type_family in canonical_columns %}
         cast({{ column_name }} as {{ contact_column_type(type_family) }}) as {{ column_name }}
-        {{- ',' if not loop.last }}
+        {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from {{ relation }}
     {%- if not loop.last %}

@@ -104,10 +104,10 @@ run_labels as (
         business_hours_schedule,
         first_weekday,
         {{ dbt.concat([
-            _weekday_abbreviation('first_weekday', weekday_abbreviations),
+            weekday_abbreviation('first_weekday', weekday_abbreviations),
             "case when last_weekday = first_weekday then '' else '-' end",
             "case when last_weekday = first_weekday then '' else "
-                ~ _weekday_abbreviation('last_weekday', weekday_abbreviations) ~ " end",
+                ~ weekday_abbreviation('last_weekday', weekday_abbreviations) ~ " end",
             "' '",
             'hours_label',
         ]) }} as run_label
@@ -166,7 +166,10 @@ final as (
             ('asa_target_seconds', 'integer'),
             ('abandon_rate_target', 'double'),
         ] %}
-        cast(coalesce(queue_overrides.{{ column }}, channel_defaults.{{ column }}) as {{ data_type }}) as {{ column }},
+            cast(
+                coalesce(queue_overrides.{{ column }}, channel_defaults.{{ column }}) as {{ data_type }}
+            )
+                as {{ column }},
         {%- endfor %}
         queue_overrides.queue_id is not null as has_queue_service_targets
     from queues

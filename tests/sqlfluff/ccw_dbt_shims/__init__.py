@@ -1,16 +1,23 @@
 """Stand-ins for dbt's Jinja context so sqlfluff's plain Jinja templater can render the models.
 
 sqlfluff's ``apply_dbt_builtins`` provides ``ref``, ``source``, ``var``, ``config`` and ``return``
-but not ``adapter``, ``env_var`` or dbt's cross-database macros (``dbt.safe_cast`` ...). This package
-(``library_path`` in ``.sqlfluff``) adds them: every public name here becomes a Jinja variable.
-They render plausible DuckDB SQL so that the rendered models can be parsed and linted; they are
-never used to build anything. Any macro not listed renders as a SQL call ``name(args)``; a macro that
-returns a whole query (``dbt.date_spine``) needs its own entry to lint cleanly.
+but not ``adapter``, ``env_var``, ``config.get`` or dbt's cross-database macros (``dbt.safe_cast`` ...).
+This package (``library_path`` in ``.sqlfluff``) adds them: every public name here becomes a Jinja
+variable (and takes precedence over sqlfluff's builtin of the same name). They render plausible DuckDB
+SQL so that the rendered models can be parsed and linted; they are never used to build anything.
+A dispatched macro (``adapter.dispatch('clean_text')(expr)``) renders as the SQL call ``clean_text(expr)``:
+the linter reports nothing inside rendered macro code anyway, and the calls keep the rendered models small (the
+lint's time grows with their size). A dispatched macro that returns a whole query (``QUERY_MACROS``:
+``business_seconds``) resolves to the project's own ``duckdb__``/``default__`` macro as dbt does, so that the
+model around it parses. Likewise any dbt macro not listed renders as ``name(args)``; one that returns a whole
+query (``dbt.date_spine``) needs its own entry to lint cleanly.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace as _Namespace
+
+from jinja2 import pass_context as _pass_context
 
 
 def _call(name: str):
@@ -30,8 +37,40 @@ def env_var(name: str, default: str = "") -> str:
     return default or name
 
 
-# adapter.dispatch('clean_text')(expr) renders as the SQL call clean_text(expr)
-adapter = _Macros(dispatch=lambda name, macro_namespace=None: _call(name))
+#: dispatched macros that return a query, not an expression: rendered by the project's implementation
+QUERY_MACROS = frozenset({"business_seconds"})
+
+
+@_pass_context
+def _dispatch(context, name: str, macro_namespace: str | None = None):
+    """dbt's adapter.dispatch: for QUERY_MACROS the project's duckdb__<name> or default__<name> macro (looked up in
+    the calling template's context, where sqlfluff put every macro of macros/), else the SQL call <name>(args)."""
+    if name in QUERY_MACROS:
+        for candidate in (f"duckdb__{name}", f"default__{name}"):
+            macro = context.get(candidate)
+            if macro is not None:
+                return macro
+    return _call(name)
+
+
+adapter = _Macros(dispatch=_dispatch)
+
+
+class _Config:
+    """dbt's ``config``: ``{{ config(...) }}`` renders nothing; ``config.get(name, default)`` gives the default (the
+    model's configured value is not known to the linter)."""
+
+    def __call__(self, *args, **kwargs) -> str:
+        return ""
+
+    def get(self, name: str, default=None):
+        return default
+
+    def require(self, name: str) -> str:
+        return name
+
+
+config = _Config()
 
 target = _Namespace(type="duckdb", name="dev", schema="main", database="warehouse", threads=2)
 

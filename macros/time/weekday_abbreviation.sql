@@ -1,5 +1,5 @@
 {#- A case expression turning an ISO weekday number (1 = Monday .. 7 = Sunday) into the given names. -#}
-{% macro _weekday_abbreviation(iso_weekday, names) -%}
+{% macro weekday_abbreviation(iso_weekday, names) -%}
     case {{ iso_weekday }}
         {%- for name in names %}
         when {{ loop.index }} then '{{ name }}'
