@@ -93,34 +93,38 @@ queue_intervals as (
 observations as (
 
     {%- for grain_kpis in [('queue_days', day_kpis), ('queue_intervals', interval_kpis)] %}
-    {%- set source = grain_kpis[0] %}
-    {%- for item in grain_kpis[1] %}
-    select
-        {{ source }}.grain,
-        {{ source }}.queue_id,
-        {{ source }}.channel,
-        {{ source }}.date_day,
-        {{ source }}.interval_start_at,
-        {{ source }}.period_start_at_local,
-        '{{ item.kpi }}' as kpi,
-        '{{ item.kpi_id }}' as kpi_id,
-        '{{ item.direction }}' as direction,
-        '{{ item.kind }}' as band_floor_kind,
-        cast({{ source }}.{{ item.value }} as {{ type_double() }}) as kpi_value,
-        cast({{ source }}.{{ item.n }} as {{ dbt.type_bigint() }}) as observations,
-        {{ item.min_n }} as min_observations,
-        {%- if item.target %}
-        cast(queues.{{ item.target }} as {{ type_double() }}) as target,
-        {%- else %}
-        cast(null as {{ type_double() }}) as target,
+        {%- set source = grain_kpis[0] %}
+        {%- for item in grain_kpis[1] %}
+            select
+                {{ source }}.grain,
+                {{ source }}.queue_id,
+                {{ source }}.channel,
+                {{ source }}.date_day,
+                {{ source }}.interval_start_at,
+                {{ source }}.period_start_at_local,
+                '{{ item.kpi }}' as kpi,
+                '{{ item.kpi_id }}' as kpi_id,
+                '{{ item.direction }}' as direction,
+                '{{ item.kind }}' as band_floor_kind,
+                cast({{ source }}.{{ item.value }} as {{ type_double() }}) as kpi_value,
+                cast({{ source }}.{{ item.n }} as {{ dbt.type_bigint() }}) as observations,
+                {{ item.min_n }} as min_observations,
+                {%- if item.target %}
+                    cast(queues.{{ item.target }} as {{ type_double() }}) as target,
+                {%- else %}
+                    cast(null as {{ type_double() }}) as target,
+                {%- endif %}
+                queues.site
+            from {{ source }}
+            inner join queues
+                on {{ source }}.queue_id = queues.queue_id
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+        {%- if not loop.last %}
+            union all
         {%- endif %}
-        queues.site
-    from {{ source }}
-    inner join queues
-        on {{ source }}.queue_id = queues.queue_id
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
-    {{ 'union all' if not loop.last }}
     {%- endfor %}
 
 ),

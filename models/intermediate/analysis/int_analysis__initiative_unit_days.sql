@@ -62,47 +62,51 @@ scope_types as (
 ),
 
 {% for scope_type, source, unit_column, kpis in scopes %}
-{{ scope_type }}_days as (
+    {{ scope_type }}_days as (
 
-    select
-        '{{ scope_type }}' as scope_type,
-        cast({{ unit_column }} as {{ dbt.type_string() }}) as unit_id,
-        date_day,
-        {%- for kpi, parts in kpis.items() %}
-        sum({{ parts[0] }}) as {{ kpi }}__numerator,
-        sum({{ parts[1] }}) as {{ kpi }}__denominator{{ ',' if not loop.last }}
-        {%- endfor %}
-    from {{ source }}
-    where
-        {{ unit_column }} is not null
-        and '{{ scope_type }}' in (select scope_type from scope_types)
-    group by 1, 2, 3
+        select
+            '{{ scope_type }}' as scope_type,
+            cast({{ unit_column }} as {{ dbt.type_string() }}) as unit_id,
+            date_day,
+            {%- for kpi, parts in kpis.items() %}
+                sum({{ parts[0] }}) as {{ kpi }}__numerator,
+                sum({{ parts[1] }}) as {{ kpi }}__denominator{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        from {{ source }}
+        where
+            {{ unit_column }} is not null
+            and '{{ scope_type }}' in (select scope_types.scope_type from scope_types)
+        group by 1, 2, 3
 
-),
+    ),
 
-{{ scope_type }}_kpis as (
+    {{ scope_type }}_kpis as (
 
-    {% for kpi in kpis %}
-    select
-        scope_type,
-        unit_id,
-        date_day,
-        '{{ kpi }}' as kpi,
-        cast({{ kpi }}__numerator as {{ type_double() }}) as numerator,
-        cast({{ kpi }}__denominator as {{ type_double() }}) as denominator
-    from {{ scope_type }}_days
-    where {{ kpi }}__denominator > 0
-    {{ 'union all' if not loop.last }}
-    {% endfor %}
+        {% for kpi in kpis %}
+            select
+                scope_type,
+                unit_id,
+                date_day,
+                '{{ kpi }}' as kpi,
+                cast({{ kpi }}__numerator as {{ type_double() }}) as numerator,
+                cast({{ kpi }}__denominator as {{ type_double() }}) as denominator
+            from {{ scope_type }}_days
+            where {{ kpi }}__denominator > 0
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {% endfor %}
 
-),
+    ),
 
 {% endfor %}
 final as (
 
     {% for scope in scopes %}
-    select * from {{ scope[0] }}_kpis
-    {{ 'union all' if not loop.last }}
+        select * from {{ scope[0] }}_kpis
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {% endfor %}
 
 )

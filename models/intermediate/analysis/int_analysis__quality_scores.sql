@@ -31,8 +31,8 @@ subjects as (
         agent_id,
         team,
         {%- for kpi, columns in kpi_columns.items() %}
-        {{ columns[0] }} as {{ kpi }}__value,
-        {{ columns[1] }} as {{ kpi }}__n{{ ',' if not loop.last }}
+            {{ columns[0] }} as {{ kpi }}__value,
+            {{ columns[1] }} as {{ kpi }}__n{% if not loop.last %},{% endif %}
         {%- endfor %}
     from agent_months
 
@@ -45,8 +45,8 @@ subjects as (
         cast(null as {{ dbt.type_string() }}) as agent_id,
         team,
         {%- for kpi, columns in kpi_columns.items() %}
-        {{ columns[0] }} as {{ kpi }}__value,
-        {{ columns[1] }} as {{ kpi }}__n{{ ',' if not loop.last }}
+            {{ columns[0] }} as {{ kpi }}__value,
+            {{ columns[1] }} as {{ kpi }}__n{% if not loop.last %},{% endif %}
         {%- endfor %}
     from team_months
 
@@ -69,12 +69,12 @@ kpi_observations as (
         weights.min_n,
         case weights.kpi
             {%- for kpi in kpi_columns %}
-            when '{{ kpi }}' then subjects.{{ kpi }}__value
+                when '{{ kpi }}' then subjects.{{ kpi }}__value
             {%- endfor %}
         end as kpi_value,
         case weights.kpi
             {%- for kpi in kpi_columns %}
-            when '{{ kpi }}' then subjects.{{ kpi }}__n
+                when '{{ kpi }}' then subjects.{{ kpi }}__n
             {%- endfor %}
         end as kpi_n
     from subjects
@@ -133,7 +133,7 @@ totals as (
             sum_where('dimension_weight', 'dimension_score is not null')
         ) }} as quality_score,
         {%- for dimension in quality_score_dimensions() %}
-        max(case when dimension = '{{ dimension }}' then dimension_score end) as {{ dimension }}_score,
+            max(case when dimension = '{{ dimension }}' then dimension_score end) as {{ dimension }}_score,
         {%- endfor %}
         cast(sum(kpis_used) as {{ dbt.type_bigint() }}) as kpis_used,
         cast(sum(kpis_total) as {{ dbt.type_bigint() }}) as kpis_total
@@ -181,7 +181,7 @@ final as (
         team,
         quality_score,
         {%- for dimension in quality_score_dimensions() %}
-        {{ dimension }}_score,
+            {{ dimension }}_score,
         {%- endfor %}
         kpis_used,
         kpis_total,

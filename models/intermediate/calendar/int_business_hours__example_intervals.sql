@@ -39,17 +39,17 @@
 with examples as (
 
     {%- for example_id, queue_id, start_at, end_at, expected, description in examples %}
-    select
-        '{{ example_id }}' as example_id,
-        '{{ queue_id }}' as queue_id,
-        cast({{ "'" ~ start_at ~ "'" if start_at else 'null' }} as {{ dbt.type_timestamp() }}) as start_at,
-        cast({{ "'" ~ end_at ~ "'" if end_at else 'null' }} as {{ dbt.type_timestamp() }}) as end_at,
-        cast({{ expected if expected is not none else 'null' }} as {{ dbt.type_bigint() }})
-            as expected_business_seconds,
-        '{{ description }}' as description
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ example_id }}' as example_id,
+            '{{ queue_id }}' as queue_id,
+            cast({{ "'" ~ start_at ~ "'" if start_at else 'null' }} as {{ dbt.type_timestamp() }}) as start_at,
+            cast({{ "'" ~ end_at ~ "'" if end_at else 'null' }} as {{ dbt.type_timestamp() }}) as end_at,
+            cast({{ expected if expected is not none else 'null' }} as {{ dbt.type_bigint() }})
+                as expected_business_seconds,
+            '{{ description }}' as description
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

@@ -35,7 +35,7 @@ final as (
         ) as calendar_seconds,
         business.business_seconds,
         example_intervals.expected_business_seconds,
-        business.business_seconds is not distinct from example_intervals.expected_business_seconds
+        (business.business_seconds is not distinct from example_intervals.expected_business_seconds)
             as is_as_expected,
         example_intervals.description
     from example_intervals

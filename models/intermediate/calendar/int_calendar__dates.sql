@@ -118,7 +118,7 @@ final as (
         cast(extract(month from date_day) as integer) as month_number,
         case cast(extract(month from date_day) as integer)
             {%- for name in month_names %}
-            when {{ loop.index }} then '{{ name }}'
+                when {{ loop.index }} then '{{ name }}'
             {%- endfor %}
         end as month_name,
         cast(extract(day from date_day) as integer) as day_of_month,
@@ -129,7 +129,7 @@ final as (
         iso_weekday,
         case iso_weekday
             {%- for name in weekday_names %}
-            when {{ loop.index }} then '{{ name }}'
+                when {{ loop.index }} then '{{ name }}'
             {%- endfor %}
         end as weekday_name,
         iso_weekday in (6, 7) as is_weekend

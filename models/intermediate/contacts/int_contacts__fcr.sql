@@ -64,7 +64,11 @@ neighbours as (
     select
         *,
         case
-            when customer_key is not null and issue_type is not null and issue_type <> 'unknown' and arrived_at is not null
+            when
+                customer_key is not null
+                and issue_type is not null
+                and issue_type <> 'unknown'
+                and arrived_at is not null
                 then lead(arrived_at) over (
                     partition by customer_key, issue_type
                     order by arrived_at, contact_id

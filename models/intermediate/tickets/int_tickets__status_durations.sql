@@ -35,7 +35,10 @@ unsolved_intervals as (
     cross join as_of
     inner join tickets
         on status_timeline.ticket_id = tickets.ticket_id
-    where status_timeline.status in ('{{ unsolved | join("', '") }}')
+    where
+        status_timeline.status in (
+            '{{ unsolved | join("', '") }}'
+        )
 
 ),
 
@@ -67,13 +70,13 @@ per_ticket as (
     select
         ticket_id,
         {%- for status in unsolved %}
-        sum(case when status = '{{ status }}' then calendar_seconds else 0 end) as {{ status }}_seconds,
-        case
-            when
-                count(case when status = '{{ status }}' then 1 end)
-                = count(case when status = '{{ status }}' then business_seconds end)
-                then sum(case when status = '{{ status }}' then business_seconds else 0 end)
-        end as {{ status }}_business_seconds{{ ',' if not loop.last }}
+            sum(case when status = '{{ status }}' then calendar_seconds else 0 end) as {{ status }}_seconds,
+            case
+                when
+                    count(case when status = '{{ status }}' then 1 end)
+                    = count(case when status = '{{ status }}' then business_seconds end)
+                    then sum(case when status = '{{ status }}' then business_seconds else 0 end)
+            end as {{ status }}_business_seconds{% if not loop.last %},{% endif %}
         {%- endfor %}
     from measured
     group by ticket_id
@@ -92,11 +95,11 @@ final as (
     select
         ticket_ids.ticket_id,
         {%- for status in unsolved %}
-        cast(coalesce(per_ticket.{{ status }}_seconds, 0) as {{ dbt.type_bigint() }}) as {{ status }}_seconds,
-        cast(
-            case when per_ticket.ticket_id is null then 0 else per_ticket.{{ status }}_business_seconds end
-            as {{ dbt.type_bigint() }}
-        ) as {{ status }}_business_seconds,
+            cast(coalesce(per_ticket.{{ status }}_seconds, 0) as {{ dbt.type_bigint() }}) as {{ status }}_seconds,
+            cast(
+                case when per_ticket.ticket_id is null then 0 else per_ticket.{{ status }}_business_seconds end
+                as {{ dbt.type_bigint() }}
+            ) as {{ status }}_business_seconds,
         {%- endfor %}
         cast(
             coalesce(per_ticket.new_seconds + per_ticket.open_seconds + per_ticket.hold_seconds, 0)
@@ -105,7 +108,8 @@ final as (
         cast(
             case
                 when per_ticket.ticket_id is null then 0
-                else per_ticket.new_business_seconds + per_ticket.open_business_seconds
+                else
+                    per_ticket.new_business_seconds + per_ticket.open_business_seconds
                     + per_ticket.hold_business_seconds
             end as {{ dbt.type_bigint() }}
         ) as requester_wait_business_seconds,

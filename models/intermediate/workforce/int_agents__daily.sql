@@ -29,7 +29,7 @@ daily_totals as (
         max(site) as site,
         max(site_time_zone) as site_time_zone,
         {%- for column in summed_columns %}
-        sum({{ column }}) as {{ column }},
+            sum({{ column }}) as {{ column }},
         {%- endfor %}
         max(case when has_state_closed_at_day_end then 1 else 0 end) as has_state_closed_at_day_end_flag
     from interval_activity
@@ -59,7 +59,8 @@ streak_flags as (
     select
         *,
         case
-            when is_handling
+            when
+                is_handling
                 and previous_state_class in ('on_contact', 'acw')
                 and previous_ended_at = started_at
                 then 0
@@ -118,7 +119,7 @@ final as (
         daily_totals.site,
         daily_totals.site_time_zone,
         {%- for column in summed_columns %}
-        daily_totals.{{ column }},
+            daily_totals.{{ column }},
         {%- endfor %}
         coalesce(longest_streaks.longest_on_contact_streak_seconds, 0) as longest_on_contact_streak_seconds,
         daily_totals.logged_in_seconds > 0 as has_logged_in,

@@ -32,16 +32,16 @@ latest_roster_day as (
 identifier_rows as (
 
     {%- for identifier_type, column_name in identifier_columns %}
-    select
-        '{{ identifier_type }}' as identifier_type,
-        {{ column_name }} as identifier_value,
-        agent_id,
-        island_last_seen_date
-    from islands
-    where {{ column_name }} is not null
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ identifier_type }}' as identifier_type,
+            {{ column_name }} as identifier_value,
+            agent_id,
+            island_last_seen_date
+        from islands
+        where {{ column_name }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -67,7 +67,7 @@ ranked as (
         *,
         row_number() over (
             partition by identifier_type, identifier_value
-            order by held_until_date desc, agent_id
+            order by held_until_date desc, agent_id asc
         ) as holder_rank,
         count(*) over (partition by identifier_type, identifier_value) as candidate_agent_count
     from held

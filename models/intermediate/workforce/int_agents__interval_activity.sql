@@ -27,7 +27,7 @@ actual_by_interval as (
         sum(case when state_class = 'available' then seconds else 0 end) as available_seconds,
         sum(case when state_class = 'not_available' then seconds else 0 end) as not_available_seconds,
         {%- for state in ['break', 'lunch', 'training', 'meeting', 'login'] %}
-        sum(case when state = '{{ state | upper }}' then seconds else 0 end) as {{ state }}_seconds,
+            sum(case when state = '{{ state | upper }}' then seconds else 0 end) as {{ state }}_seconds,
         {%- endfor %}
         sum(case when state in ('NOT_READY', 'OTHER') then seconds else 0 end) as not_ready_seconds,
         max(case when is_closed_at_day_end then 1 else 0 end) as has_closed_at_day_end
@@ -75,8 +75,8 @@ state_plan_overlaps as (
         on
             schedule_segments.agent_id = state_segments.agent_id
             and schedule_segments.interval_start_at = state_segments.interval_start_at
-            and state_segments.started_at < schedule_segments.ended_at
-            and state_segments.ended_at > schedule_segments.started_at
+            and schedule_segments.ended_at > state_segments.started_at
+            and schedule_segments.started_at < state_segments.ended_at
 
 ),
 
@@ -103,9 +103,15 @@ overlaps_by_interval as (
 
 agent_intervals as (
 
-    select agent_id, interval_start_at from actual_by_interval
+    select
+        agent_id,
+        interval_start_at
+    from actual_by_interval
     union
-    select agent_id, interval_start_at from planned_by_interval
+    select
+        agent_id,
+        interval_start_at
+    from planned_by_interval
 
 ),
 
@@ -123,16 +129,16 @@ combined as (
         coalesce(actual_by_interval.available_seconds, 0) as available_seconds,
         coalesce(actual_by_interval.not_available_seconds, 0) as not_available_seconds,
         {%- for state in ['break', 'lunch', 'training', 'meeting', 'login', 'not_ready'] %}
-        coalesce(actual_by_interval.{{ state }}_seconds, 0) as {{ state }}_seconds,
+            coalesce(actual_by_interval.{{ state }}_seconds, 0) as {{ state }}_seconds,
         {%- endfor %}
         coalesce(planned_by_interval.scheduled_seconds, 0) as scheduled_seconds,
         coalesce(planned_by_interval.scheduled_productive_seconds, 0) as scheduled_productive_seconds,
         coalesce(planned_by_interval.scheduled_non_productive_seconds, 0) as scheduled_non_productive_seconds,
         coalesce(planned_by_interval.scheduled_absence_seconds, 0) as scheduled_absence_seconds,
         coalesce(overlaps_by_interval.productive_plan_productive_state_seconds, 0)
-        as productive_plan_productive_state_seconds,
+            as productive_plan_productive_state_seconds,
         coalesce(overlaps_by_interval.non_productive_plan_productive_state_seconds, 0)
-        as non_productive_plan_productive_state_seconds,
+            as non_productive_plan_productive_state_seconds,
         coalesce(overlaps_by_interval.logged_in_planned_seconds, 0) as logged_in_planned_seconds,
         coalesce(actual_by_interval.has_closed_at_day_end, 0) = 1 as has_state_closed_at_day_end
     from agent_intervals

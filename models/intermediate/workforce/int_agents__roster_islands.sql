@@ -64,7 +64,7 @@ islands as (
         cast(island_running_count as {{ dbt.type_int() }}) as island_number,
         attribute_hash,
         {%- for column in tracked_columns %}
-        {{ column }},
+            {{ column }},
         {%- endfor %}
         min(snapshot_date) as island_start_date,
         max(snapshot_date) as island_last_seen_date,
@@ -75,7 +75,7 @@ islands as (
         island_running_count,
         attribute_hash,
         {%- for column in tracked_columns %}
-        {{ column }}{{ ',' if not loop.last }}
+            {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 
 ),
@@ -98,7 +98,7 @@ final as (
         roster_days,
         attribute_hash,
         {%- for column in tracked_columns %}
-        {{ column }}{{ ',' if not loop.last }}
+            {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from islands
 

@@ -41,7 +41,7 @@ final as (
 
     select
         {{ dbt.concat(['state_interval_id', "'|'", dbt.safe_cast('interval_start_at', dbt.type_string())]) }}
-        as agent_state_id,
+            as agent_state_id,
         state_interval_id,
         agent_id,
         site,

@@ -31,7 +31,7 @@ versions as (
         email_domain,
         cast(changed_at as date) as valid_from_date,
         {{ local_to_utc('cast(cast(changed_at as date) as ' ~ dbt.type_timestamp() ~ ')', 'site_time_zone') }}
-        as valid_from
+            as valid_from
     from roster_versions
 
 ),

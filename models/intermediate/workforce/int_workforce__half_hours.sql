@@ -28,9 +28,11 @@ half_hours_of_day as (
 
 data_days as (
 
-    select cast(event_at as date) as data_day from agent_events where event_at is not null
+    select cast(event_at as date) as data_day from agent_events
+    where event_at is not null
     union all
-    select schedule_date as data_day from schedules where schedule_date is not null
+    select schedule_date as data_day from schedules
+    where schedule_date is not null
 
 ),
 

@@ -42,9 +42,15 @@ activity_days as (
 
 boundaries as (
 
-    select agent_id, started_at as boundary_at from usable_activities
+    select
+        agent_id,
+        started_at as boundary_at
+    from usable_activities
     union
-    select agent_id, ended_at as boundary_at from usable_activities
+    select
+        agent_id,
+        ended_at as boundary_at
+    from usable_activities
 
 ),
 
@@ -75,16 +81,16 @@ covering_activities as (
             order by
                 case when activity_days.activity = 'shift' then 1 else 0 end,
                 activity_days.started_at desc,
-                activity_days.activity,
-                activity_days.schedule_activity_id
+                activity_days.activity asc,
+                activity_days.schedule_activity_id asc
         ) as cover_rank
     from elementary_spans
     inner join activity_days
         on
             elementary_spans.agent_id = activity_days.agent_id
             and cast(elementary_spans.span_started_at as date) = activity_days.cover_day
-            and activity_days.started_at <= elementary_spans.span_started_at
-            and activity_days.ended_at >= elementary_spans.span_ended_at
+            and elementary_spans.span_started_at >= activity_days.started_at
+            and elementary_spans.span_ended_at <= activity_days.ended_at
     where elementary_spans.span_ended_at is not null
 
 ),
