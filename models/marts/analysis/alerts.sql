@@ -13,8 +13,10 @@ with observations as (
 weeks_back as (
 
     {%- for week in range(1, 5) %}
-    select {{ week }} as weeks_back
-    {{ 'union all' if not loop.last }}
+        select {{ week }} as weeks_back
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -90,10 +92,11 @@ with_floor as (
         coalesce(prior_stats.prior_weeks, 0) as prior_weeks,
         case observations.band_floor_kind
             when 'count' then sqrt(greatest(prior_stats.expected_value, 0))
-            when 'rate' then sqrt(
-                greatest(prior_stats.expected_value * (1 - prior_stats.expected_value), 0)
-                / nullif(observations.observations, 0)
-            )
+            when 'rate'
+                then sqrt(
+                    greatest(prior_stats.expected_value * (1 - prior_stats.expected_value), 0)
+                    / nullif(observations.observations, 0)
+                )
             when 'seconds' then 0.1 * abs(prior_stats.expected_value)
         end as floor_sd
     from observations
@@ -114,9 +117,10 @@ bands as (
             expected_value - {{ band_width_sd }} * greatest(coalesce(prior_sd, 0), coalesce(floor_sd, 0)), 0
         ) as band_low,
         case
-            when band_floor_kind = 'rate' then least(
-                expected_value + {{ band_width_sd }} * greatest(coalesce(prior_sd, 0), coalesce(floor_sd, 0)), 1
-            )
+            when band_floor_kind = 'rate'
+                then least(
+                    expected_value + {{ band_width_sd }} * greatest(coalesce(prior_sd, 0), coalesce(floor_sd, 0)), 1
+                )
             else expected_value + {{ band_width_sd }} * greatest(coalesce(prior_sd, 0), coalesce(floor_sd, 0))
         end as band_high,
         kpi_value is not null

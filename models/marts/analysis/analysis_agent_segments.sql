@@ -23,8 +23,8 @@ final as (
         cast(agents as {{ dbt.type_bigint() }}) as agents,
         cast(handled as {{ dbt.type_bigint() }}) as handled,
         {%- for feature in features %}
-        cast({{ feature }} as {{ type_double() }}) as {{ feature }},
-        cast({{ feature }}_z as {{ type_double() }}) as {{ feature }}_z,
+            cast({{ feature }} as {{ type_double() }}) as {{ feature }},
+            cast({{ feature }}_z as {{ type_double() }}) as {{ feature }}_z,
         {%- endfor %}
         cast(distance_to_centroid as {{ type_double() }}) as distance_to_centroid,
         cast(profile as {{ dbt.type_string() }}) as profile

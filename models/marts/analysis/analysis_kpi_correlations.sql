@@ -16,16 +16,18 @@ with agent_days as (
 kpi_values as (
 
     {%- for kpi, kpi_id in kpis.items() %}
-    select
-        month,
-        agent_id,
-        date_day,
-        '{{ kpi }}' as kpi,
-        '{{ kpi_id }}' as kpi_id,
-        cast({{ kpi }} as {{ type_double() }}) as kpi_value
-    from agent_days
-    where {{ kpi }} is not null
-    {{ 'union all' if not loop.last }}
+        select
+            month,
+            agent_id,
+            date_day,
+            '{{ kpi }}' as kpi,
+            '{{ kpi_id }}' as kpi_id,
+            cast({{ kpi }} as {{ type_double() }}) as kpi_value
+        from agent_days
+        where {{ kpi }} is not null
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

@@ -59,7 +59,7 @@ contact_daily as (
         arrived_date_local as date_day,
         count(*) as handled,
         {%- for channel in channels %}
-        {{ count_where("channel = '" ~ channel ~ "'") }} as handled_{{ channel }},
+            {{ count_where("channel = '" ~ channel ~ "'") }} as handled_{{ channel }},
         {%- endfor %}
         {{ count_where('handle_seconds is not null') }} as handled_with_handle_time,
         {{ sum_where('handle_seconds', 'true') }} as sum_handle_seconds,
@@ -111,9 +111,15 @@ survey_daily as (
 
 agent_date_keys as (
 
-    select agent_id, date_day from contact_daily
+    select
+        agent_id,
+        date_day
+    from contact_daily
     union
-    select agent_id, date_day from agent_days
+    select
+        agent_id,
+        date_day
+    from agent_days
 
 ),
 
@@ -150,7 +156,7 @@ joined as (
         keyed_versions.*,
         coalesce(contact_daily.handled, 0) as handled,
         {%- for channel in channels %}
-        coalesce(contact_daily.handled_{{ channel }}, 0) as handled_{{ channel }},
+            coalesce(contact_daily.handled_{{ channel }}, 0) as handled_{{ channel }},
         {%- endfor %}
         coalesce(contact_daily.handled_with_handle_time, 0) as handled_with_handle_time,
         contact_daily.sum_handle_seconds,
@@ -167,7 +173,7 @@ joined as (
         coalesce(survey_daily.csat_responses, 0) as csat_responses,
         coalesce(survey_daily.csat_top2_responses, 0) as csat_top2_responses,
         {%- for column in activity_columns %}
-        cast(coalesce(agent_days.{{ column }}, 0) as {{ type_double() }}) as {{ column }},
+            cast(coalesce(agent_days.{{ column }}, 0) as {{ type_double() }}) as {{ column }},
         {%- endfor %}
         agent_days.agent_id is not null as has_activity
     from keyed_versions
@@ -219,7 +225,7 @@ final as (
         with_rates.site,
         with_rates.handled,
         {%- for channel in channels %}
-        with_rates.handled_{{ channel }},
+            with_rates.handled_{{ channel }},
         {%- endfor %}
         with_rates.handled_with_handle_time,
         with_rates.sum_handle_seconds,
@@ -231,7 +237,7 @@ final as (
         {{ ratio('with_rates.sum_hold_seconds', 'with_rates.handled_with_handle_time') }} as mean_hold_seconds,
         {{ ratio('with_rates.sum_acw_seconds', 'with_rates.handled_with_handle_time') }} as mean_acw_seconds,
         {%- for column in activity_columns %}
-        with_rates.{{ column }},
+            with_rates.{{ column }},
         {%- endfor %}
         with_rates.handling_seconds + with_rates.available_seconds as productive_seconds,
         {{ ratio('with_rates.handling_seconds', 'with_rates.handling_seconds + with_rates.available_seconds') }}

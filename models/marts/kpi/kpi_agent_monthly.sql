@@ -57,10 +57,10 @@ monthly_sums as (
         {{ count_where('has_long_on_contact_streak') }} as days_with_long_on_contact_streak,
         max(longest_on_contact_streak_seconds) as longest_on_contact_streak_seconds,
         {%- for column in agent_kpi_count_columns() %}
-        cast(sum({{ column }}) as {{ dbt.type_bigint() }}) as {{ column }},
+            cast(sum({{ column }}) as {{ dbt.type_bigint() }}) as {{ column }},
         {%- endfor %}
         {%- for column in agent_kpi_seconds_columns() %}
-        sum({{ column }}) as {{ column }}{{ ',' if not loop.last }}
+            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from dated
     group by
@@ -111,10 +111,10 @@ final as (
         with_ratios.days_with_activity,
         with_ratios.days_with_contacts,
         {%- for column in agent_kpi_count_columns() %}
-        with_ratios.{{ column }},
+            with_ratios.{{ column }},
         {%- endfor %}
         {%- for column in agent_kpi_seconds_columns() %}
-        with_ratios.{{ column }},
+            with_ratios.{{ column }},
         {%- endfor %}
         with_ratios.aht_seconds,
         with_ratios.mean_talk_seconds,

@@ -144,7 +144,7 @@ next_orders as (
     inner join placed_orders
         on
             anchors.customer_id = placed_orders.customer_id
-            and placed_orders.ordered_at > anchors.anchor_at
+            and anchors.anchor_at < placed_orders.ordered_at
             and placed_orders.ordered_at <= {{ dbt.dateadd('day', windows | max, 'anchors.anchor_at') }}
     group by
         anchors.customer_id,
@@ -157,10 +157,11 @@ anchor_outcomes as (
     select
         anchors.*,
         {%- for days in windows %}
-        {{ dbt.dateadd('day', days, 'anchors.anchor_at') }} <= order_horizon.as_of_at as is_window_{{ days }}d_elapsed,
-        coalesce(
-            next_orders.next_ordered_at <= {{ dbt.dateadd('day', days, 'anchors.anchor_at') }}, false
-        ) as has_ordered_within_{{ days }}d{{ ',' if not loop.last }}
+            {{ dbt.dateadd('day', days, 'anchors.anchor_at') }}
+            <= order_horizon.as_of_at as is_window_{{ days }}d_elapsed,
+            coalesce(
+                next_orders.next_ordered_at <= {{ dbt.dateadd('day', days, 'anchors.anchor_at') }}, false
+            ) as has_ordered_within_{{ days }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from anchors
     cross join order_horizon
@@ -181,9 +182,9 @@ grouped as (
         fcr_status,
         count(*) as customers,
         {%- for days in windows %}
-        {{ count_where('is_window_' ~ days ~ 'd_elapsed') }} as customers_{{ days }}d_elapsed,
-        {{ count_where('is_window_' ~ days ~ 'd_elapsed and has_ordered_within_' ~ days ~ 'd') }}
-            as retained_{{ days }}d{{ ',' if not loop.last }}
+            {{ count_where('is_window_' ~ days ~ 'd_elapsed') }} as customers_{{ days }}d_elapsed,
+            {{ count_where('is_window_' ~ days ~ 'd_elapsed and has_ordered_within_' ~ days ~ 'd') }}
+                as retained_{{ days }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from anchor_outcomes
     group by
@@ -205,10 +206,10 @@ final as (
         fcr_status,
         customers,
         {%- for days in windows %}
-        customers_{{ days }}d_elapsed,
-        retained_{{ days }}d,
-        {{ ratio('retained_' ~ days ~ 'd', 'customers_' ~ days ~ 'd_elapsed') }}
-            as retention_rate_{{ days }}d{{ ',' if not loop.last }}
+            customers_{{ days }}d_elapsed,
+            retained_{{ days }}d,
+            {{ ratio('retained_' ~ days ~ 'd', 'customers_' ~ days ~ 'd_elapsed') }}
+                as retention_rate_{{ days }}d{% if not loop.last %},{% endif %}
         {%- endfor %}
     from grouped
 

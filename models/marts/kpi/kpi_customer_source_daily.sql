@@ -92,7 +92,7 @@ joined as (
         on
             chat_daily.date_day = survey_daily.date_day
             {%- for column in ['entry_page', 'utm_source', 'device'] %}
-            and chat_daily.{{ column }} is not distinct from survey_daily.{{ column }}
+                and chat_daily.{{ column }} is not distinct from survey_daily.{{ column }}
             {%- endfor %}
 
 ),

@@ -180,10 +180,10 @@ baselines as (
         on
             current_days.channel = previous_days.channel
             and current_days.issue_type is not distinct from previous_days.issue_type
-            and previous_days.date_day < current_days.date_day
+            and current_days.date_day > previous_days.date_day
             and previous_days.date_day >= {{ dbt.dateadd('day', -7 * baseline_weeks, 'current_days.date_day') }}
             and {{ dbt.datediff('previous_days.date_day', 'current_days.date_day', 'day') }} in (
-                {%- for week in range(1, baseline_weeks + 1) %}{{ 7 * week }}{{ ', ' if not loop.last }}{% endfor -%}
+                {{ range(7, 7 * baseline_weeks + 1, 7) | join(', ') }}
             )
     group by
         current_days.date_day,

@@ -42,7 +42,8 @@ contact_daily as (
         {{ count_where('is_handled') }} as answered,
         {{ count_where('is_offered and is_abandoned') }} as abandoned,
         {{ count_where('is_offered and is_abandoned and is_short_abandon') }} as short_abandoned,
-        {{ count_where('is_offered and not is_handled and not coalesce(is_abandoned, false)') }} as offered_other_outcome,
+        {{ count_where('is_offered and not is_handled and not coalesce(is_abandoned, false)') }}
+            as offered_other_outcome,
         {{ count_where('is_ivr_contained') }} as ivr_contained,
         {{ count_where('is_offered and is_callback') }} as callbacks,
         {{ count_where('is_offered and is_within_service_level') }} as answered_within_sl,

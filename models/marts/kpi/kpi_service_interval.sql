@@ -200,9 +200,15 @@ queue_interval_agents as (
 
 queue_interval_keys as (
 
-    select queue_id, interval_start_at from interval_contacts
+    select
+        queue_id,
+        interval_start_at
+    from interval_contacts
     union
-    select queue_id, interval_start_at from queue_interval_agents
+    select
+        queue_id,
+        interval_start_at
+    from queue_interval_agents
 
 ),
 

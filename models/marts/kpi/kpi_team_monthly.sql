@@ -33,10 +33,10 @@ monthly_sums as (
         {{ count_where('has_long_on_contact_streak') }} as agent_days_with_long_on_contact_streak,
         max(longest_on_contact_streak_seconds) as longest_on_contact_streak_seconds,
         {%- for column in agent_kpi_count_columns() %}
-        cast(sum({{ column }}) as {{ dbt.type_bigint() }}) as {{ column }},
+            cast(sum({{ column }}) as {{ dbt.type_bigint() }}) as {{ column }},
         {%- endfor %}
         {%- for column in agent_kpi_seconds_columns() %}
-        sum({{ column }}) as {{ column }}{{ ',' if not loop.last }}
+            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from dated
     group by

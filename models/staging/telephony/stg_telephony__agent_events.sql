@@ -16,7 +16,7 @@ source as (
 
 ),
 
-{#- Amazon Connect's real agent event stream: the canonical state of each snapshot (mapping in the model's docs) -#}
+{# Amazon Connect's real agent event stream: the canonical state of each snapshot (mapping in the model's docs) #}
 snapshots as (
 
     select
@@ -37,7 +37,7 @@ renamed as (
     select
         {{ account_scoped(clean_text('EventId')) }} as event_id,
         {{ account_scoped('coalesce(' ~ clean_text('Username') ~ ', ' ~ clean_text('snapshot_username') ~ ')') }}
-        as agent_username,
+            as agent_username,
         {{ clean_text('EventTimestamp') }} as event_timestamp,
         coalesce(
             upper({{ clean_text('State') }}),
@@ -49,9 +49,9 @@ renamed as (
         event_type_text as event_type,
         {{ clean_text('snapshot_status_name') }} as agent_status_name,
         coalesce(current_on_hold, false) as is_on_hold,
-        {#- a record of the real stream is a state change when it logs in or out, or its snapshot's state (or hold)
+        {# a record of the real stream is a state change when it logs in or out, or its snapshot's state (or hold)
             differs from the previous snapshot's; a heart beat without a previous snapshot, or a configuration change,
-            carries no new state. A sample event (State) always is one. -#}
+            carries no new state. A sample event (State) always is one. #}
         (
             {{ clean_text('State') }} is not null
             or CurrentAgentSnapshot is null
