@@ -30,18 +30,18 @@
 with conversions as (
 
     {%- for name, macro_name, ts, tz, expected in cases %}
-    {%- set ts_sql = "cast('" ~ ts ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
-    select
-        '{{ name }}' as case_name,
-        {% if macro_name == 'local_to_utc' -%}
-            {{ local_to_utc(ts_sql, tz) }}
-        {%- else -%}
-            {{ utc_to_local(ts_sql, tz) }}
-        {%- endif %} as actual_at,
-        cast('{{ expected }}' as {{ dbt.type_timestamp() }}) as expected_at
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        {%- set ts_sql = "cast('" ~ ts ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
+        select
+            '{{ name }}' as case_name,
+            {% if macro_name == 'local_to_utc' -%}
+                {{ local_to_utc(ts_sql, tz) }}
+            {%- else -%}
+                {{ utc_to_local(ts_sql, tz) }}
+            {%- endif %} as actual_at,
+            cast('{{ expected }}' as {{ dbt.type_timestamp() }}) as expected_at
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

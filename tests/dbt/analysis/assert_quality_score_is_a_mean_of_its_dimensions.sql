@@ -10,13 +10,15 @@ with scores as (
 dimension_scores as (
 
     {%- for dimension in quality_score_dimensions() %}
-    select
-        grain,
-        month,
-        subject_id,
-        {{ dimension }}_score as dimension_score
-    from scores
-    {{ 'union all' if not loop.last }}
+        select
+            grain,
+            month,
+            subject_id,
+            {{ dimension }}_score as dimension_score
+        from scores
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),

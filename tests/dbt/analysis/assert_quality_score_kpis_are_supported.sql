@@ -15,7 +15,7 @@ unsupported_kpis as (
     from weights
     where kpi not in (
         {%- for kpi in quality_score_kpi_columns() %}
-        '{{ kpi }}'{{ ',' if not loop.last }}
+            '{{ kpi }}'{% if not loop.last %},{% endif %}
         {%- endfor %}
     )
 
@@ -29,7 +29,7 @@ unsupported_dimensions as (
     from weights
     where dimension not in (
         {%- for dimension in quality_score_dimensions() %}
-        '{{ dimension }}'{{ ',' if not loop.last }}
+            '{{ dimension }}'{% if not loop.last %},{% endif %}
         {%- endfor %}
     )
 

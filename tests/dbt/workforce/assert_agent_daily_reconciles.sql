@@ -43,14 +43,18 @@ daily_failures as (
     from daily
     where
         abs(logged_in_seconds - (on_contact_seconds + acw_seconds + available_seconds + not_available_seconds)) > 0.001
-        or abs(not_available_seconds
+        or abs(
+            not_available_seconds
             - (
                 break_seconds + lunch_seconds + training_seconds + meeting_seconds + login_seconds
                 + not_ready_seconds
-            )) > 0.001
+            )
+        ) > 0.001
         or abs(handling_seconds - (on_contact_seconds + acw_seconds)) > 0.001
-        or abs(scheduled_seconds
-            - (scheduled_productive_seconds + scheduled_non_productive_seconds + scheduled_absence_seconds)) > 0.001
+        or abs(
+            scheduled_seconds
+            - (scheduled_productive_seconds + scheduled_non_productive_seconds + scheduled_absence_seconds)
+        ) > 0.001
         or adherent_seconds > adherence_scheduled_seconds + 0.001
         or overtime_seconds > logged_in_seconds + 0.001
         or longest_on_contact_streak_seconds > logged_in_seconds + 0.001

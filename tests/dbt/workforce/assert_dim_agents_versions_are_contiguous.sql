@@ -30,7 +30,10 @@ version_failures as (
     where
         valid_to <= valid_from
         or (next_valid_from is not null and valid_to <> next_valid_from)
-        or (next_valid_from is null and (not is_current or valid_to <> cast('9999-12-31 00:00:00' as {{ dbt.type_timestamp() }})))
+        or (
+            next_valid_from is null
+            and (not is_current or valid_to <> cast('9999-12-31 00:00:00' as {{ dbt.type_timestamp() }}))
+        )
         or (next_valid_from is not null and is_current)
 
 ),
