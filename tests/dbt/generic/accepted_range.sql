@@ -2,8 +2,8 @@
     Nulls pass: pair with not_null where a value is required. Either bound may be omitted. -#}
 {% test accepted_range(model, column_name, min_value=none, max_value=none, inclusive=true) %}
 
-    {%- set low_op = '>=' if inclusive else '>' -%}
-    {%- set high_op = '<=' if inclusive else '<' -%}
+{%- set low_op = '>=' if inclusive else '>' -%}
+{%- set high_op = '<=' if inclusive else '<' -%}
 
 with checked as (
 
@@ -20,10 +20,10 @@ final as (
     from checked
     where not (
         1 = 1
-    {%- if min_value is not none %}
+        {%- if min_value is not none %}
         and checked_value {{ low_op }} {{ min_value }}
         {%- endif %}
-{%- if max_value is not none %}
+        {%- if max_value is not none %}
         and checked_value {{ high_op }} {{ max_value }}
         {%- endif %}
     )
