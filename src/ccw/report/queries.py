@@ -417,6 +417,79 @@ def churn_latest(con: duckdb.DuckDBPyConnection, limit: int = 10) -> tuple[dict[
     return summary, worklist
 
 
+#: slices with fewer offered contacts in the month are no complaint driver of the report (as the movers' minimum)
+COMPLAINT_DRIVER_MIN_CONTACTS = 200
+
+
+def complaints_month(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The whole centre's complaints of the latest month and the month before (analysis_complaints, dimension all)."""
+    return _df(
+        con,
+        """
+        select period_start, is_complete_period, contacts, complaint_contacts, complaint_rate, previous_complaint_rate,
+               negative_feedback_rate, asa_seconds, complaint_asa_seconds, repeat_contact_rate,
+               complaint_repeat_contact_rate, fcr_rate, complaint_fcr_rate, resolution_rate, complaint_resolution_rate
+        from marts.analysis_complaints
+        where period_type = 'month' and dimension = 'all' and is_latest_period
+        """,
+    )
+
+
+def complaint_drivers(con: duckdb.DuckDBPyConnection, limit: int = 8) -> pd.DataFrame:
+    """The slices of the latest month that complain most against the centre (highest complaint_rate_lift), with at
+    least COMPLAINT_DRIVER_MIN_CONTACTS contacts; issue type complaint (a complaint by definition) left out."""
+    return _df(
+        con,
+        """
+        select c.dimension, c.dimension_value, i.label_en, i.label_zh, c.contacts, c.complaint_contacts,
+               c.complaint_rate, c.complaint_rate_lift, c.previous_complaint_rate, c.negative_feedback_rate
+        from marts.analysis_complaints as c
+        left join marts.dim_issue_types as i
+            on c.dimension = 'issue_type' and c.dimension_value = i.issue_type
+        where c.period_type = 'month' and c.is_latest_period and c.dimension <> 'all'
+          and not (c.dimension = 'issue_type' and c.dimension_value = 'complaint')
+          and c.contacts >= ? and c.complaint_rate_lift > 1
+        order by c.complaint_rate_lift desc, c.dimension, c.dimension_value
+        limit ?
+        """,
+        [COMPLAINT_DRIVER_MIN_CONTACTS, limit],
+    )
+
+
+def complaint_movers(con: duckdb.DuckDBPyConnection, limit: int = 5) -> pd.DataFrame:
+    """The movers of the latest week and month (analysis_complaints: enough contacts, |z| beyond chance), at most
+    ``limit`` per period type and direction."""
+    return _df(
+        con,
+        """
+        select c.period_type, c.period_start, c.dimension, c.dimension_value, i.label_en, i.label_zh, c.contacts,
+               c.previous_complaint_rate, c.complaint_rate, c.complaint_rate_change, c.complaint_rate_change_z,
+               c.mover_direction, c.mover_rank
+        from marts.analysis_complaints as c
+        left join marts.dim_issue_types as i
+            on c.dimension = 'issue_type' and c.dimension_value = i.issue_type
+        where c.is_latest_period and c.mover_direction is not null and c.mover_rank <= ?
+        order by c.period_type desc, c.mover_direction desc, c.mover_rank
+        """,
+        [limit],
+    )
+
+
+def feedback_themes(con: duckdb.DuckDBPyConnection, limit: int = 10) -> pd.DataFrame:
+    """The top ``limit`` terms of each feedback type and source of the latest month (analysis_feedback_themes: terms
+    at least 5 customers used, no names, no comments)."""
+    return _df(
+        con,
+        """
+        select feedback_type, text_source, term, is_lexicon_term, mentions, texts, mention_share, term_rank
+        from marts.analysis_feedback_themes
+        where is_latest_month and term_rank <= ?
+        order by feedback_type desc, text_source, term_rank
+        """,
+        [limit],
+    )
+
+
 def incomplete_days(con: duckdb.DuckDBPyConnection, last_day: date) -> pd.DataFrame:
     """Export days of the last 7 days whose file of some source is missing or refused (data_completeness_daily;
     empty when the serving file has no such mart)."""

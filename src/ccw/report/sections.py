@@ -452,6 +452,94 @@ def churn(ctx: Context) -> Section:
         "churn-worklist"))
 
 
+#: the driver values of analysis_complaints that have a label (queues and teams are shown as they are named)
+COMPLAINT_VALUES = ("within_target", "outside_target", "short_abandon", "repeat", "first", "unknown_customer",
+                    "transferred", "not_transferred", "not_answered", "resolved", "unresolved", "none")
+#: (feedback type, source) of analysis_feedback_themes -> the label of its column in the report
+THEME_COLUMNS = (("praise", "survey_comment", "themes_praise"), ("complaint", "survey_comment", "themes_complaint"),
+                 ("complaint", "ticket_subject", "themes_tickets"))
+
+
+def _complaint_slice(r: object) -> str:
+    """A slice of analysis_complaints as '<dimension>: <value>' in both languages."""
+    dimension, value = r.dimension, r.dimension_value  # type: ignore[attr-defined]
+    if dimension == "issue_type" and isinstance(getattr(r, "label_en", None), str):
+        shown = pair(r.label_en, r.label_zh or r.label_en)  # type: ignore[attr-defined]
+    elif dimension == "channel" and value in CHANNELS:
+        shown = span(value)
+    elif value in COMPLAINT_VALUES:
+        shown = span(f"cval_{value}")
+    else:
+        shown = escape(str(value))
+    return f"{span(f'cdim_{dimension}')}: {shown}"
+
+
+def _rate_change(before: object, after: object) -> str:
+    return f"{pct(before)} → {pct(after)}"
+
+
+def _complaint_drivers(ctx: Context) -> str:
+    drivers = queries.complaint_drivers(ctx.con)
+    if drivers.empty:
+        return caption("complaint_drivers_caption") + f'<p class="empty">{span("no_complaint_drivers")}</p>'
+    rows = [[_complaint_slice(r), num(r.contacts), num(r.complaint_contacts),
+             _rate_change(r.previous_complaint_rate, r.complaint_rate), f"{float(r.complaint_rate_lift):.2f}×"]
+            for r in drivers.itertuples()]
+    return caption("complaint_drivers_caption") + table(
+        ["complaint_slice", "contacts", "complaints", "complaint_rate", "complaint_lift"], rows, "complaint-drivers")
+
+
+def _complaint_movers(ctx: Context) -> str:
+    movers = queries.complaint_movers(ctx.con)
+    if movers.empty:
+        return caption("complaint_movers_caption") + f'<p class="empty">{span("no_complaint_movers")}</p>'
+    rows = []
+    for r in movers.itertuples():
+        css = "bad" if r.mover_direction == "rose" else "ok"
+        badge = f'<span class="badge {css}">{span("mover_" + r.mover_direction)}</span>'
+        rows.append([f"{span('period_' + r.period_type)} {pd.Timestamp(r.period_start).date()}",
+                     f"{badge} {_complaint_slice(r)}", num(r.contacts),
+                     _rate_change(r.previous_complaint_rate, r.complaint_rate),
+                     f"{float(r.complaint_rate_change_z):+.1f}"])
+    return caption("complaint_movers_caption") + table(
+        ["period", "complaint_slice", "contacts", "complaint_rate", "z_score"], rows, "complaint-movers")
+
+
+def complaints(ctx: Context) -> Section:
+    """Complaint volume, rate and causes of the latest month, the movers of the latest week and month, and the praise
+    and complaint themes (analysis_complaints, analysis_feedback_themes)."""
+    centre = queries.complaints_month(ctx.con)
+    themes = queries.feedback_themes(ctx.con)
+    if centre.empty and themes.empty:
+        return Section("complaints", f'<p class="empty">{span("no_complaints")}</p>')
+    body = ""
+    if not centre.empty:
+        c = next(centre.itertuples())
+        body += caption("complaints_caption") + table(
+            ["complaint_month", "contacts", "complaints", "complaint_rate", "negative_feedback_rate"],
+            [[str(pd.Timestamp(c.period_start).date())[:7], num(c.contacts), num(c.complaint_contacts),
+              _rate_change(c.previous_complaint_rate, c.complaint_rate), pct(c.negative_feedback_rate)]],
+            "complaints-summary")
+        body += table(["measure", "complaints", "all_contacts"], [
+            [span("asa"), secs(c.complaint_asa_seconds), secs(c.asa_seconds)],
+            [span("repeat_contact_rate"), pct(c.complaint_repeat_contact_rate), pct(c.repeat_contact_rate)],
+            [span("fcr_rate"), pct(c.complaint_fcr_rate), pct(c.fcr_rate)],
+            [span("resolution_rate"), pct(c.complaint_resolution_rate), pct(c.resolution_rate)],
+        ], "complaints-measures")
+        body += _complaint_drivers(ctx) + _complaint_movers(ctx)
+    if not themes.empty:
+        body += caption("themes_caption")
+        columns = []
+        for feedback_type, source, _ in THEME_COLUMNS:
+            part = themes[(themes.feedback_type == feedback_type) & (themes.text_source == source)]
+            columns.append([f"{escape(r.term)} <small>({num(r.mentions)}, {pct(r.mention_share, 0)})</small>"
+                            for r in part.itertuples()])
+        rows = [[num(rank + 1), *(column[rank] if rank < len(column) else "" for column in columns)]
+                for rank in range(max(len(column) for column in columns))]
+        body += table(["rank", *(label for _, _, label in THEME_COLUMNS)], rows, "feedback-themes")
+    return Section("complaints", body)
+
+
 def data_quality(ctx: Context) -> Section:
     frame = queries.data_quality(ctx.con, ctx.last_day)
     if ctx.data_docs is not None:
@@ -496,5 +584,6 @@ SECTIONS: tuple[tuple[str, Callable[[Context], Section]], ...] = (
     ("sec_alerts", alerts),
     ("sec_initiatives", initiatives),
     ("sec_churn", churn),
+    ("sec_complaints", complaints),
     ("sec_dq", data_quality),
 )
