@@ -76,22 +76,28 @@ as_of_months as (
 horizon_options as (
 
     {%- if fixed_horizon is not none %}
-    select {{ fixed_horizon }} as horizon_days, 1 as is_backtestable
-    {%- else %}
-    {%- for days in horizon_candidates %}
     select
-        {{ days }} as horizon_days,
-        max(case
-            when
-                {{ dbt.dateadd('day', days, 'training.as_of_date') }} <= tested.as_of_date
-                and {{ dbt.dateadd('day', days, 'tested.as_of_date') }} <= tested.last_data_date
-                then 1
-            else 0
-        end) as is_backtestable
-    from as_of_months as training
-    cross join as_of_months as tested
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        {{ fixed_horizon }} as horizon_days,
+        1 as is_backtestable
+    {%- else %}
+        {%- for days in horizon_candidates %}
+            select
+                {{ days }} as horizon_days,
+                max(
+                    case
+                        when
+                            {{ dbt.dateadd('day', days, 'training.as_of_date') }} <= tested.as_of_date
+                            and {{ dbt.dateadd('day', days, 'tested.as_of_date') }} <= tested.last_data_date
+                            then 1
+                        else 0
+                    end
+                ) as is_backtestable
+            from as_of_months as training
+            cross join as_of_months as tested
+            {%- if not loop.last %}
+                union all
+            {%- endif %}
+        {%- endfor %}
     {%- endif %}
 
 ),
@@ -139,8 +145,8 @@ order_features as (
     from month_windows
     inner join placed_orders
         on
-            placed_orders.ordered_date > month_windows.active_from_date
-            and placed_orders.ordered_date <= month_windows.as_of_date
+            month_windows.active_from_date < placed_orders.ordered_date
+            and month_windows.as_of_date >= placed_orders.ordered_date
     group by
         month_windows.as_of_month,
         placed_orders.customer_id
@@ -216,8 +222,8 @@ next_orders as (
     from month_windows
     inner join placed_orders
         on
-            placed_orders.ordered_date > month_windows.as_of_date
-            and placed_orders.ordered_date <= month_windows.label_end_date
+            month_windows.as_of_date < placed_orders.ordered_date
+            and month_windows.label_end_date >= placed_orders.ordered_date
     group by
         month_windows.as_of_month,
         placed_orders.customer_id
