@@ -139,10 +139,10 @@ def model(dbt, session):
     ]
     frames = [frame for frame in (agents, left_out, pd.DataFrame(profiles)) if len(frame)]
     result = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    result["month"] = pd.to_datetime(result["month"]).dt.date
+    result["month"] = pd.to_datetime(result["month"]).dt.date.astype("date32[pyarrow]")
     result["agents"] = result["agents"].astype("int64")
     result["handled"] = result["handled"].astype("int64")
     result["is_segmented"] = result["is_segmented"].astype(bool)
     for name in ["agent_id", "team", "segment_id", "segment", "profile", "row_type"]:
-        result[name] = result[name].astype(object).where(result[name].notna(), None)
+        result[name] = result[name].astype("string")  # VARCHAR even on an empty frame; missing stays null
     return result

@@ -81,12 +81,12 @@ def model(dbt, session):
     for frame in (scores, labels):
         frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
     result = backtest(scores, labels)
-    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date
+    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date.astype("date32[pyarrow]")  # DATE if empty
     for name in ["churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
                  "decile_predicted_churn_rate", "decile_observed_churn_rate"]:
         result[name] = pd.to_numeric(result[name], errors="coerce").astype(float)
     for name in ["risk_decile", "label_horizon_days", "training_months", "training_customer_months", "customers",
                  "churned_customers", "decile_customers", "decile_churned_customers"]:
         result[name] = pd.to_numeric(result[name], errors="coerce").astype("int64")
-    result["model"] = result["model"].astype(object)
+    result["model"] = result["model"].astype("string")  # VARCHAR even on an empty frame
     return result

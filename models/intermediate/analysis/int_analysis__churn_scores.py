@@ -165,12 +165,12 @@ def model(dbt, session):
 
     features = to_pandas(dbt.ref("int_analysis__churn_features"), INPUT_COLUMNS)
     result = score_all(features, max_training_rows)
-    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date
+    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date.astype("date32[pyarrow]")  # DATE if empty
     for name in ["churn_risk_score", "rfm_baseline_score",
                  *[f"driver_{i}_contribution" for i in range(1, TOP_DRIVERS + 1)]]:
         result[name] = pd.to_numeric(result[name], errors="coerce").astype(float)
     for name in ["churn_risk_decile", "rfm_baseline_decile", "training_months", "training_customer_months"]:
         result[name] = pd.to_numeric(result[name], errors="coerce").astype("int64")
     for name in ["customer_id", *[f"driver_{i}" for i in range(1, TOP_DRIVERS + 1)]]:
-        result[name] = result[name].astype(object)
+        result[name] = result[name].astype("string")  # VARCHAR even when every value is null
     return result

@@ -89,7 +89,7 @@ def model(dbt, session):
         "standardized_coefficient", "r_squared", "adj_r_squared", "has_too_little_data",
     ]
     result = pd.DataFrame(rows, columns=columns)
-    result["month"] = pd.to_datetime(result["month"]).dt.date
+    result["month"] = pd.to_datetime(result["month"]).dt.date.astype("date32[pyarrow]")
     for name in ["driver_mean", "csat_mean", "coefficient", "std_error", "t_stat", "p_value", "ci_low", "ci_high",
                  "standardized_coefficient", "r_squared", "adj_r_squared"]:
         result[name] = pd.to_numeric(result[name], errors="coerce").astype(float)

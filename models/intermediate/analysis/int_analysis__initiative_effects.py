@@ -170,7 +170,7 @@ def model(dbt, session):
 
     result = pd.DataFrame(initiative_rows(register, unit_days, max_days, min_days), columns=COLUMNS)
     for name in ["as_of_date", "before_start_date", "after_start_date", "after_end_date"]:
-        result[name] = pd.to_datetime(result[name]).dt.date
+        result[name] = pd.to_datetime(result[name]).dt.date.astype("date32[pyarrow]")
     for name in ["treated_before", "treated_after", "comparison_before", "comparison_after", "effect", "std_error",
                  "ci_low", "ci_high", "p_value", "counterfactual_after", "relative_effect", "relative_ci_low",
                  "relative_ci_high"]:
@@ -179,5 +179,5 @@ def model(dbt, session):
         result[name] = pd.to_numeric(result[name], errors="coerce").fillna(0).astype("int64")
     result["has_too_little_data"] = result["has_too_little_data"].astype(bool)
     for name in ["initiative_id", "kpi", "kpi_id", "expected_direction", "comparison_unit_ids"]:
-        result[name] = result[name].astype(object)
+        result[name] = result[name].astype("string")  # VARCHAR even on an empty frame
     return result

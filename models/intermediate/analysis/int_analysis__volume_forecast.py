@@ -172,8 +172,8 @@ def model(dbt, session):
     for name in ["interval_start_at", "interval_end_at", "interval_start_at_local"]:
         result[name] = result[name].astype("datetime64[us]")
     # dates leave as Python dates (a DATE column), not as timestamps
-    result["forecast_origin_date"] = pd.to_datetime(result["forecast_origin_date"]).dt.date
-    result["date_day"] = pd.to_datetime(result["date_day"]).dt.date
+    result["forecast_origin_date"] = pd.to_datetime(result["forecast_origin_date"]).dt.date.astype("date32[pyarrow]")
+    result["date_day"] = pd.to_datetime(result["date_day"]).dt.date.astype("date32[pyarrow]")
     result["horizon_days"] = result["horizon_days"].astype("int64")
     for name in ["profile_contacts", "holiday_ratio", "dispersion_alpha", "forecast_contacts", "lower_80", "upper_80",
                  "lower_95", "upper_95", "baseline_contacts", "actual_contacts"]:
