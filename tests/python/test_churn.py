@@ -20,7 +20,7 @@ import pytest
 from ccw.generate import params as P
 from conftest import ROOT, PipelineRun
 
-ANALYSIS = ROOT / "models" / "intermediate" / "analysis"
+ANALYSIS = ROOT / "models" / "analysis" / "intermediate"
 
 
 def load(path: Path) -> ModuleType:

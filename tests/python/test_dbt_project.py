@@ -77,8 +77,12 @@ def _depends(exposure: dict, kind: str) -> set[str]:
             if item.startswith(f"{kind}(")}
 
 
+#: where the published marts live: the marts layer, and the marts of the analysis layer built on it (schema marts)
+MART_FOLDERS = (ROOT / "models" / "marts", ROOT / "models" / "analysis" / "marts")
+
+
 def test_serving_file_exposure_lists_every_mart() -> None:
-    marts = {path.stem for path in (ROOT / "models" / "marts").rglob("*.sql")}
+    marts = {path.stem for folder in MART_FOLDERS for path in folder.rglob("*.sql")}
     listed = _depends(_exposures()["serving_file"], "ref")
     assert listed == marts, (f"models/exposures.yml, serving_file: add {sorted(marts - listed)}, "
                              f"remove {sorted(listed - marts)} (every mart is published)")
@@ -120,22 +124,29 @@ def test_daily_report_exposure_lists_what_the_report_reads() -> None:
 
 
 REF_CALL = re.compile(r"""\bref\(\s*['"]([A-Za-z0-9_]+)['"]\s*\)""")
-#: folders of models/intermediate still built on marts (issue 15: the analysis inputs move to a layer after the marts)
-BUILT_ON_MARTS = ("analysis",)
+#: the model layers in build order: a model refs models of its own layer or of a layer before it, never after
+LAYERS = ("staging", "intermediate", "marts", "analysis")
 
 
-def test_intermediate_models_read_no_mart() -> None:
-    """Layers in order: an intermediate model (its SQL or Python, and the tests in its YAML) refs staging, seeds and
-    other intermediate models only; what the contacts need of a dimension is an intermediate model the dimension
-    publishes (int_agents__versions -> dim_agents, int_queues__with_targets -> dim_queues)."""
-    marts = {p.stem for p in (ROOT / "models" / "marts").rglob("*") if p.suffix in (".sql", ".py")}
-    assert {"dim_agents", "dim_queues", "fct_contacts"} <= marts
+def _models_by_layer() -> dict[str, set[str]]:
+    return {layer: {p.stem for p in (ROOT / "models" / layer).rglob("*") if p.suffix in (".sql", ".py")}
+            for layer in LAYERS}
+
+
+def test_layers_read_only_layers_before_them() -> None:
+    """Layers in order (the SQL or Python of a model and the tests in its YAML): intermediate models ref staging,
+    seeds and intermediate models, never a mart (what the contacts need of a dimension is an intermediate model the
+    dimension publishes: int_agents__versions -> dim_agents, int_queues__with_targets -> dim_queues); the marts never
+    ref the analysis layer (models/analysis: what is built on the marts, inputs and published marts)."""
+    layers = _models_by_layer()
+    assert {"dim_agents", "dim_queues", "fct_contacts"} <= layers["marts"]
+    assert {"int_analysis__agent_segments", "analysis_complaints", "kpi_agent_monthly"} <= layers["analysis"]
     offending = []
-    for path in sorted((ROOT / "models" / "intermediate").rglob("*")):
-        folder = path.relative_to(ROOT / "models" / "intermediate").parts[0]
-        if path.suffix not in (".sql", ".py", ".yml") or folder in BUILT_ON_MARTS:
-            continue
-        for name in REF_CALL.findall(path.read_text(encoding="utf-8")):
-            if name in marts:
-                offending.append(f"{path.relative_to(ROOT)} -> {name}")
+    for position, layer in enumerate(LAYERS):
+        later = set().union(*(layers[after] for after in LAYERS[position + 1:]))
+        for path in sorted((ROOT / "models" / layer).rglob("*")):
+            if path.suffix not in (".sql", ".py", ".yml"):
+                continue
+            offending += [f"{path.relative_to(ROOT)} -> {name}"
+                          for name in REF_CALL.findall(path.read_text(encoding="utf-8")) if name in later]
     assert not offending, offending

@@ -18,7 +18,7 @@ import pytest
 from ccw.generate import params as P
 from conftest import ROOT, PipelineRun
 
-EFFECTS_MODEL = ROOT / "models" / "intermediate" / "analysis" / "int_analysis__initiative_effects.py"
+EFFECTS_MODEL = ROOT / "models" / "analysis" / "intermediate" / "int_analysis__initiative_effects.py"
 
 
 @pytest.fixture(scope="module")
