@@ -17,6 +17,7 @@ import pytest
 
 from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
+from conftest import background_result, built_in_background
 
 #: (agent, first roster day of the new team, last roster day of it, new team); hand-made moves written into the
 #: tiny sample's roster files (the tiny preset has no team moves of its own)
@@ -58,22 +59,33 @@ def edit_roster(roster_dir: Path) -> None:
             writer.writerows(rows)
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("agent_history")
-    warehouse = tmp / "warehouse.duckdb"
-    generate(GeneratorConfig.preset("tiny"), tmp / "raw")
-    edit_roster(tmp / "raw" / "workforce" / "agents")
-    land_all(tmp / "raw", warehouse)
+@built_in_background("agent_history_warehouse")
+def build_agent_history(base: Path) -> Path:
+    """The tiny sample with the hand-made roster changes, landed, and dim_agents built (in a background thread from
+    session start: the dbt build is a child process)."""
+    warehouse = base / "warehouse.duckdb"
+    generate(GeneratorConfig.preset("tiny"), base / "raw")
+    edit_roster(base / "raw" / "workforce" / "agents")
+    land_all(base / "raw", warehouse, base / "quarantine")
     env = {
-        **os.environ, "CCW_DATA_DIR": str(tmp), "CCW_BUILD_WAREHOUSE": str(warehouse), "CCW_RAW_ROOT": str(tmp / "raw"),
-        "DBT_TARGET_PATH": str(tmp / "target"), "DBT_LOG_PATH": str(tmp / "logs"),
+        **os.environ, "CCW_DATA_DIR": str(base), "CCW_BUILD_WAREHOUSE": str(warehouse),
+        "CCW_RAW_ROOT": str(base / "raw"), "DBT_TARGET_PATH": str(base / "target"), "DBT_LOG_PATH": str(base / "logs"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
     child = subprocess.run([sys.executable, "-c", BUILD_SCRIPT], env=env, capture_output=True, text=True,
                            timeout=900)
     assert child.returncode == 0, child.stdout[-5000:] + child.stderr[-5000:]
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def agent_history_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return background_result("agent_history_warehouse", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def warehouse(agent_history_warehouse: Path) -> Path:
+    return agent_history_warehouse
 
 
 def versions(warehouse: Path, agent_id: str) -> list[tuple[str, datetime, datetime, bool]]:
