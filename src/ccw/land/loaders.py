@@ -179,17 +179,21 @@ def _import_entity(con: duckdb.DuckDBPyConnection, source: LoaderSource, entity:
                            .fetchone()[0])
         if content_hash == last_hash:
             where = "false"
-    rows = int(con.execute(f"select count(*) from {relation} where {where}").fetchone()[0])
-    relative = None
-    if rows:
+    rows, relative = 0, None
+    if where != "false":  # one pass: COPY writes the rows and returns their count; an empty result leaves no file
         relative = f"{source.system}/{entity.name}/{today.isoformat()}.{entity.extension}"
         target = raw_root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.partial")  # hidden: a scan never takes it
-        con.execute(f"copy (select {_select_list(columns, entity.file_format)} from {relation} where {where}) "
-                    f"to {literal(str(partial))} {_copy_options(entity)}")
-        partial.replace(target)
-    elif after is not None:
+        written = con.execute(f"copy (select {_select_list(columns, entity.file_format)} from {relation} "
+                              f"where {where}) to {literal(str(partial))} {_copy_options(entity)}").fetchone()
+        rows = int(written[0]) if written else 0
+        if rows:
+            partial.replace(target)
+        else:
+            partial.unlink(missing_ok=True)
+            relative = None
+    if not rows and after is not None:
         watermark = after  # nothing new: the state keeps the earlier watermark
     con.execute(f"insert into {STATE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         source.system, entity.name, f"{source.label}.{table}", today, relative, after, watermark, content_hash, rows,
