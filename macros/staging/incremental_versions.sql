@@ -27,12 +27,13 @@
 {%- endmacro %}
 
 
-{#- Candidates for the newest version: `columns` (the model's output columns, without versions_merged and
-    _landed_watermark) and _row_number of the new rows, each weighing one version, plus on an incremental run the
+{#- Candidates for the newest version: `columns` (the model's own output columns; the landing columns _source_file,
+    _export_date and _landed_at are added here) and _row_number of the new rows, each weighing one version, plus on an incremental run the
     current rows of the keys they touch, weighing the versions they already merged (their _row_number is null:
     they were landed before every new row, so _landed_at already orders them). Also _landed_watermark: the latest
     _landed_at read by this build, from `read_rows` (the model's source CTE: one column of the raw table). -#}
-{% macro with_current_versions(new_rows, key_columns, columns, read_rows='source') -%}
+{% macro with_current_versions(new_rows, key_columns, entity_columns, read_rows='source') -%}
+    {%- set columns = entity_columns + ['_source_file', '_export_date', '_landed_at'] -%}
     {%- set column_list = columns | join(',\n        ') -%}
     select
         {{ column_list }},
@@ -118,4 +119,39 @@
             )
     )
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- The landing columns every raw row carries, as the renamed step of a staging model selects them (`relation`:
+    the qualifier when the step joins, e.g. 'source'). -#}
+{% macro landing_columns(relation=none) -%}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    {{ prefix }}_source_file,
+    {{ prefix }}_export_date,
+    {{ prefix }}_landed_at,
+    {{ prefix }}_row_number
+{%- endmacro %}
+
+
+{#- The bookkeeping columns of a deduping staging model's output, after the entity's own columns: how many versions
+    the winner merged, where it came from, and the watermark of the build that read it. -#}
+{% macro version_columns() -%}
+    versions_merged,
+    _source_file,
+    _export_date,
+    _landed_at,
+    _landed_watermark
+{%- endmacro %}
+
+
+{#- Fivetran's bookkeeping of a help-desk table: its sync time (text, parsed in the typed step) and its soft-delete
+    flag (a row Fivetran marked deleted is kept and flagged, never dropped). -#}
+{% macro fivetran_sync_columns() -%}
+    {{ clean_text('_fivetran_synced') }} as synced_at_text,
+    {{ fivetran_deleted() }} as is_deleted
+{%- endmacro %}
+
+
+{% macro fivetran_deleted() -%}
+    coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false)
 {%- endmacro %}

@@ -37,10 +37,7 @@ renamed as (
         {{ clean_text('missed') }} as missed_text,
         {{ clean_text('transferred') }} as transferred_text,
         lower({{ clean_text('topic') }}) as issue_type,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
@@ -113,10 +110,7 @@ candidates as (
             'is_transferred',
             'has_invalid_timestamp',
             'has_invalid_value',
-            'is_test_account',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_test_account'
         ]) }}
 
 ),
@@ -152,11 +146,7 @@ final as (
         has_invalid_timestamp,
         has_invalid_value,
         is_test_account,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

@@ -27,10 +27,7 @@ renamed as (
         lower({{ clean_text('signup_source') }}) as signup_source,
         {{ clean_text('phone') }} as phone,
         {{ clean_text('email') }} as email,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
@@ -80,10 +77,7 @@ candidates as (
             'email_domain',
             'has_invalid_phone',
             'has_invalid_timestamp',
-            'is_test_account',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_test_account'
         ]) }}
 
 ),
@@ -109,11 +103,7 @@ final as (
         has_invalid_phone,
         has_invalid_timestamp,
         is_test_account,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

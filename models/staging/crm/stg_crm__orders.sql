@@ -25,10 +25,7 @@ renamed as (
         amount as amount_exported,
         {{ redact_free_text('upper(' ~ clean_text('currency') ~ ')') }} as currency,
         lower({{ clean_text('status') }}) as status,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
@@ -61,10 +58,7 @@ candidates as (
             'currency',
             'status',
             'has_invalid_amount',
-            'is_test_account',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_test_account'
         ]) }}
 
 ),
@@ -89,11 +83,7 @@ final as (
         status,
         has_invalid_amount,
         is_test_account,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

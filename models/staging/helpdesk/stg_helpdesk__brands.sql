@@ -28,11 +28,8 @@ renamed as (
         {{ clean_text('subdomain') }} as subdomain,
         {{ safe_to_boolean(clean_text('active')) }} as is_active,
         {{ safe_to_boolean(clean_text('"default"')) }} as is_default,
-        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ fivetran_deleted() }} as is_deleted,
+        {{ landing_columns() }}
     from source
 
 ),
@@ -53,10 +50,7 @@ candidates as (
             'subdomain',
             'is_active',
             'is_default',
-            'is_deleted',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_deleted'
         ]) }}
 
 ),
@@ -77,11 +71,7 @@ final as (
         is_active,
         is_default,
         is_deleted,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

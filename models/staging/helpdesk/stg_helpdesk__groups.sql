@@ -21,11 +21,8 @@ renamed as (
     select
         {{ account_scoped(clean_text('id')) }} as group_id,
         {{ redact_free_text(clean_text('name')) }} as group_name,
-        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ fivetran_deleted() }} as is_deleted,
+        {{ landing_columns() }}
     from source
 
 ),
@@ -42,10 +39,7 @@ candidates as (
     {{ with_current_versions('keyed', ['group_id'], [
             'group_id',
             'group_name',
-            'is_deleted',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_deleted'
         ]) }}
 
 ),
@@ -62,11 +56,7 @@ final as (
         group_id,
         group_name,
         is_deleted,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

@@ -27,12 +27,8 @@ renamed as (
         {{ redact_free_text(clean_text('name')) }} as organization_name,
         {{ clean_text('created_at') }} as created_at_text,
         {{ clean_text('updated_at') }} as updated_at_text,
-        {{ clean_text('_fivetran_synced') }} as synced_at_text,
-        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ fivetran_sync_columns() }},
+        {{ landing_columns() }}
     from source
 
 ),
@@ -70,10 +66,7 @@ candidates as (
             'updated_at',
             'synced_at',
             'is_deleted',
-            'has_invalid_timestamp',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'has_invalid_timestamp'
         ]) }}
 
 ),
@@ -94,11 +87,7 @@ final as (
         synced_at,
         is_deleted,
         has_invalid_timestamp,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

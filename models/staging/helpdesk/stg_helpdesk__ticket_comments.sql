@@ -25,11 +25,8 @@ renamed as (
         {{ clean_text('created') }} as created_text,
         {{ clean_text('public') }} as public_text,
         {{ clean_text('body') }} as body,
-        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ fivetran_deleted() }} as is_deleted,
+        {{ landing_columns() }}
     from source
 
 ),
@@ -75,10 +72,7 @@ candidates as (
             'body_length',
             'has_invalid_timestamp',
             'has_invalid_value',
-            'is_deleted',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_deleted'
         ]) }}
 
 ),
@@ -102,11 +96,7 @@ final as (
         has_invalid_timestamp,
         has_invalid_value,
         is_deleted,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

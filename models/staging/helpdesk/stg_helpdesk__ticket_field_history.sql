@@ -29,10 +29,7 @@ renamed as (
         end as new_value,
         {{ clean_text('updated') }} as updated_text,
         {{ account_scoped(clean_text('user_id')) }} as changed_by_user_id,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
@@ -82,10 +79,7 @@ candidates as (
             'new_value',
             'changed_at',
             'changed_by_user_id',
-            'has_invalid_timestamp',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'has_invalid_timestamp'
         ]) }}
 
 ),
@@ -106,11 +100,7 @@ final as (
         changed_at,
         changed_by_user_id,
         has_invalid_timestamp,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

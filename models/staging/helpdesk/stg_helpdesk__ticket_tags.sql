@@ -24,12 +24,8 @@ renamed as (
     select
         {{ account_scoped(clean_text('ticket_id')) }} as ticket_id,
         lower({{ redact_free_text(clean_text('tag')) }}) as tag,
-        {{ clean_text('_fivetran_synced') }} as synced_at_text,
-        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ fivetran_sync_columns() }},
+        {{ landing_columns() }}
     from source
 
 ),
@@ -52,10 +48,7 @@ candidates as (
             'ticket_id',
             'tag',
             'synced_at',
-            'is_deleted',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_deleted'
         ]) }}
 
 ),
@@ -74,11 +67,7 @@ final as (
         tag,
         synced_at,
         is_deleted,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

@@ -35,10 +35,7 @@ renamed as (
         {{ account_scoped(clean_text('organization_id')) }} as organization_id,
         {{ clean_text('_fivetran_synced') }} as synced_at_text,
         {{ clean_text('_fivetran_deleted') }} as deleted_text,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
@@ -96,10 +93,7 @@ candidates as (
             'organization_id',
             'synced_at',
             'is_deleted',
-            'has_invalid_timestamp',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'has_invalid_timestamp'
         ]) }}
 
 ),
@@ -131,11 +125,7 @@ final as (
         synced_at,
         is_deleted,
         has_invalid_timestamp,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

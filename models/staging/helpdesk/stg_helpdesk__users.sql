@@ -29,11 +29,8 @@ renamed as (
         {#- Fivetran's iana_time_zone when exported (time_zone holds Zendesk's display name there) -#}
         coalesce({{ clean_text('iana_time_zone') }}, {{ clean_text('time_zone') }}) as time_zone,
         {{ account_scoped(clean_text('organization_id')) }} as organization_id,
-        coalesce({{ safe_to_boolean(clean_text('_fivetran_deleted')) }}, false) as is_deleted,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ fivetran_deleted() }} as is_deleted,
+        {{ landing_columns() }}
     from source
 
 ),
@@ -86,10 +83,7 @@ candidates as (
             'has_invalid_timestamp',
             'is_test_account',
             'organization_id',
-            'is_deleted',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_deleted'
         ]) }}
 
 ),
@@ -117,11 +111,7 @@ final as (
         is_test_account,
         organization_id,
         is_deleted,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

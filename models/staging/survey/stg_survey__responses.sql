@@ -29,10 +29,7 @@ renamed as (
         {{ clean_text('nps') }} as nps_text,
         {{ clean_text('ces') }} as ces_text,
         {{ redact_free_text(clean_text('comment')) }} as comment_text,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
@@ -92,10 +89,7 @@ candidates as (
             'comment_text',
             'has_invalid_timestamp',
             'has_invalid_score',
-            'is_test_account',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_test_account'
         ]) }}
 
 ),
@@ -123,11 +117,7 @@ final as (
         has_invalid_timestamp,
         has_invalid_score,
         is_test_account,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

@@ -65,10 +65,7 @@ renamed as (
                 )
             )
         ) as is_state_change,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from snapshots
 
 ),
@@ -109,10 +106,7 @@ candidates as (
             'event_type',
             'agent_status_name',
             'is_on_hold',
-            'has_invalid_timestamp',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'has_invalid_timestamp'
         ]) }}
 
 ),
@@ -134,11 +128,7 @@ final as (
         agent_status_name,
         is_on_hold,
         has_invalid_timestamp,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

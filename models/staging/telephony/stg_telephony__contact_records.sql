@@ -49,10 +49,7 @@ flattened as (
             {{ clean_text('source.Agent.Username') }} is not null
             or {{ clean_text('source.Agent.ConnectedToAgentTimestamp') }} is not null
         ) as has_agent,
-        source._source_file,
-        source._export_date,
-        source._landed_at,
-        source._row_number
+        {{ landing_columns('source') }}
     from source
 
 ),
@@ -159,10 +156,7 @@ candidates as (
             'has_invalid_timestamp',
             'has_invalid_duration',
             'has_invalid_phone',
-            'is_test_account',
-            '_source_file',
-            '_export_date',
-            '_landed_at'
+            'is_test_account'
         ]) }}
 
 ),
@@ -208,11 +202,7 @@ final as (
         has_invalid_duration,
         has_invalid_phone,
         is_test_account,
-        versions_merged,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _landed_watermark
+        {{ version_columns() }}
     from ranked
     where version_rank = 1
 

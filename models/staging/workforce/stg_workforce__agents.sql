@@ -22,10 +22,7 @@ renamed as (
         {{ clean_text('supervisor_id') }} as supervisor_id,
         {{ clean_text('hire_date') }} as hire_date_text,
         lower({{ clean_text('employment_status') }}) as employment_status,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),

@@ -14,10 +14,7 @@ renamed as (
         lower({{ clean_text('activity') }}) as activity,
         {{ clean_text('start_local') }} as start_local_text,
         {{ clean_text('end_local') }} as end_local_text,
-        _source_file,
-        _export_date,
-        _landed_at,
-        _row_number
+        {{ landing_columns() }}
     from source
 
 ),
