@@ -99,9 +99,7 @@ survey_daily as (
         date_day,
         count(*) as surveys_sent,
         {{ count_where('is_responded') }} as surveys_responded,
-        {{ sum_where('csat', 'is_responded') }} as csat_sum,
-        {{ count_where('is_responded and csat is not null') }} as csat_responses,
-        {{ count_where('is_responded and is_csat_top2') }} as csat_top2_responses
+        {{ csat_aggregates() }}
     from surveyed_contacts
     group by
         agent_id,
@@ -169,9 +167,7 @@ joined as (
         coalesce(contact_daily.fcr_pending, 0) as fcr_pending,
         coalesce(survey_daily.surveys_sent, 0) as surveys_sent,
         coalesce(survey_daily.surveys_responded, 0) as surveys_responded,
-        survey_daily.csat_sum,
-        coalesce(survey_daily.csat_responses, 0) as csat_responses,
-        coalesce(survey_daily.csat_top2_responses, 0) as csat_top2_responses,
+        {{ csat_carried('survey_daily') }},
         {%- for column in activity_columns %}
             cast(coalesce(agent_days.{{ column }}, 0) as {{ type_double() }}) as {{ column }},
         {%- endfor %}

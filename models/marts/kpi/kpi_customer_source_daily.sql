@@ -32,10 +32,7 @@ chat_daily as (
         count(*) as volume,
         {{ count_where('is_answered') }} as answered,
         {{ count_where('not coalesce(is_answered, false)') }} as missed,
-        count(first_response_seconds) as first_response_contacts,
-        {{ sum_where('first_response_seconds', 'true') }} as sum_first_response_seconds,
-        {{ percentile_cont('first_response_seconds', 0.5) }} as first_response_median_seconds,
-        {{ percentile_cont('first_response_seconds', 0.9) }} as first_response_p90_seconds
+        {{ duration_aggregates('first_response') }}
     from chats
     group by
         arrived_date_local,
@@ -68,9 +65,7 @@ survey_daily as (
         entry_page,
         utm_source,
         device,
-        {{ sum_where('csat', 'is_responded') }} as csat_sum,
-        {{ count_where('is_responded and csat is not null') }} as csat_responses,
-        {{ count_where('is_responded and is_csat_top2') }} as csat_top2_responses
+        {{ csat_aggregates() }}
     from surveyed_chats
     group by
         date_day,
@@ -84,9 +79,7 @@ joined as (
 
     select
         chat_daily.*,
-        survey_daily.csat_sum,
-        coalesce(survey_daily.csat_responses, 0) as csat_responses,
-        coalesce(survey_daily.csat_top2_responses, 0) as csat_top2_responses
+        {{ csat_carried('survey_daily') }}
     from chat_daily
     left join survey_daily
         on
@@ -108,11 +101,7 @@ final as (
         answered,
         missed,
         {{ ratio('missed', 'volume') }} as missed_rate,
-        first_response_contacts,
-        sum_first_response_seconds,
-        {{ ratio('sum_first_response_seconds', 'first_response_contacts') }} as first_response_mean_seconds,
-        cast(first_response_median_seconds as {{ type_double() }}) as first_response_median_seconds,
-        cast(first_response_p90_seconds as {{ type_double() }}) as first_response_p90_seconds,
+        {{ duration_kpis('first_response') }},
         csat_sum,
         csat_responses,
         {{ ratio('csat_sum', 'csat_responses') }} as csat_avg,

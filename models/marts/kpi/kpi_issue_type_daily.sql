@@ -37,18 +37,10 @@ contact_daily as (
         channel,
         count(*) as volume,
         {{ count_where('is_answered') }} as answered,
-        count(first_response_seconds) as first_response_contacts,
-        {{ sum_where('first_response_seconds', 'true') }} as sum_first_response_seconds,
-        {{ percentile_cont('first_response_seconds', 0.5) }} as first_response_median_seconds,
-        {{ percentile_cont('first_response_seconds', 0.9) }} as first_response_p90_seconds,
-        count(first_response_business_seconds) as first_response_business_contacts,
-        {{ sum_where('first_response_business_seconds', 'true') }} as sum_first_response_business_seconds,
-        count(resolution_seconds) as resolution_contacts,
-        {{ sum_where('resolution_seconds', 'true') }} as sum_resolution_seconds,
-        {{ percentile_cont('resolution_seconds', 0.5) }} as resolution_median_seconds,
-        {{ percentile_cont('resolution_seconds', 0.9) }} as resolution_p90_seconds,
-        count(resolution_business_seconds) as resolution_business_contacts,
-        {{ sum_where('resolution_business_seconds', 'true') }} as sum_resolution_business_seconds,
+        {{ duration_aggregates('first_response') }},
+        {{ duration_aggregates('first_response_business', percentiles=false) }},
+        {{ duration_aggregates('resolution') }},
+        {{ duration_aggregates('resolution_business', percentiles=false) }},
         {{ count_where("is_answered and fcr_status = 'resolved_first_contact'") }} as fcr_resolved_first_contact,
         {{ count_where(
             "is_answered and fcr_status in ('resolved_first_contact', 'repeat_contact', 'unresolved')"
@@ -82,9 +74,7 @@ survey_daily as (
         date_day,
         issue_type,
         channel,
-        {{ sum_where('csat', 'is_responded') }} as csat_sum,
-        {{ count_where('is_responded and csat is not null') }} as csat_responses,
-        {{ count_where('is_responded and is_csat_top2') }} as csat_top2_responses
+        {{ csat_aggregates() }}
     from surveyed_contacts
     group by
         date_day,
@@ -204,23 +194,13 @@ joined as (
         case when daily_volumes.baseline_weeks > 0 then coalesce(baselines.baseline_volume, 0) end
             as baseline_volume,
         coalesce(contact_daily.answered, 0) as answered,
-        coalesce(contact_daily.first_response_contacts, 0) as first_response_contacts,
-        contact_daily.sum_first_response_seconds,
-        contact_daily.first_response_median_seconds,
-        contact_daily.first_response_p90_seconds,
-        coalesce(contact_daily.first_response_business_contacts, 0) as first_response_business_contacts,
-        contact_daily.sum_first_response_business_seconds,
-        coalesce(contact_daily.resolution_contacts, 0) as resolution_contacts,
-        contact_daily.sum_resolution_seconds,
-        contact_daily.resolution_median_seconds,
-        contact_daily.resolution_p90_seconds,
-        coalesce(contact_daily.resolution_business_contacts, 0) as resolution_business_contacts,
-        contact_daily.sum_resolution_business_seconds,
+        {{ duration_carried('first_response', 'contact_daily') }},
+        {{ duration_carried('first_response_business', 'contact_daily', percentiles=false) }},
+        {{ duration_carried('resolution', 'contact_daily') }},
+        {{ duration_carried('resolution_business', 'contact_daily', percentiles=false) }},
         coalesce(contact_daily.fcr_resolved_first_contact, 0) as fcr_resolved_first_contact,
         coalesce(contact_daily.fcr_denominator, 0) as fcr_denominator,
-        survey_daily.csat_sum,
-        coalesce(survey_daily.csat_responses, 0) as csat_responses,
-        coalesce(survey_daily.csat_top2_responses, 0) as csat_top2_responses
+        {{ csat_carried('survey_daily') }}
     from daily_volumes
     inner join channel_volumes
         on
@@ -261,24 +241,10 @@ final as (
                 then cast(volume as {{ type_double() }}) * baseline_weeks / baseline_volume - 1
         end as volume_change_vs_baseline,
         answered,
-        first_response_contacts,
-        sum_first_response_seconds,
-        {{ ratio('sum_first_response_seconds', 'first_response_contacts') }} as first_response_mean_seconds,
-        cast(first_response_median_seconds as {{ type_double() }}) as first_response_median_seconds,
-        cast(first_response_p90_seconds as {{ type_double() }}) as first_response_p90_seconds,
-        first_response_business_contacts,
-        sum_first_response_business_seconds,
-        {{ ratio('sum_first_response_business_seconds', 'first_response_business_contacts') }}
-            as first_response_business_mean_seconds,
-        resolution_contacts,
-        sum_resolution_seconds,
-        {{ ratio('sum_resolution_seconds', 'resolution_contacts') }} as resolution_mean_seconds,
-        cast(resolution_median_seconds as {{ type_double() }}) as resolution_median_seconds,
-        cast(resolution_p90_seconds as {{ type_double() }}) as resolution_p90_seconds,
-        resolution_business_contacts,
-        sum_resolution_business_seconds,
-        {{ ratio('sum_resolution_business_seconds', 'resolution_business_contacts') }}
-            as resolution_business_mean_seconds,
+        {{ duration_kpis('first_response') }},
+        {{ duration_kpis('first_response_business', percentiles=false) }},
+        {{ duration_kpis('resolution') }},
+        {{ duration_kpis('resolution_business', percentiles=false) }},
         fcr_resolved_first_contact,
         fcr_denominator,
         {{ ratio('fcr_resolved_first_contact', 'fcr_denominator') }} as fcr_rate,
