@@ -50,3 +50,14 @@ def test_checkpoints_list_every_suite_and_results_go_outside_the_project() -> No
     assert "base_directory: $CCW_QUALITY_DIR/data_docs/" in config
     assert "connection_string: duckdb+ccw_buffered:///${CCW_QUALITY_WAREHOUSE}" in config
     assert "analytics_enabled: false" in config
+
+
+def test_raw_suites_use_gx_builtins_for_the_column_set_and_row_count() -> None:
+    """GX's own expectations where one says what the rule says; every other raw rule is custom SQL, for the reasons
+    ccw.quality.raw_rules gives (pinned by test_quality_builtins.py)."""
+    for path in sorted((COMMITTED / "expectations" / "raw").glob("*.json")):
+        suite = json.loads(path.read_text(encoding="utf-8"))
+        types = {e["meta"]["rule"]: e["type"] for e in suite["expectations"]}
+        assert types.pop("columns_match_registry") == "expect_table_columns_to_match_set", path.name
+        assert types.pop("has_rows") == "expect_table_row_count_to_be_between", path.name
+        assert set(types.values()) == {"expect_no_failing_rows"}, path.name

@@ -4,7 +4,8 @@ fed and its outcome asserted (quarantined N rows / warned / stopped with the nam
 Two scratch build databases, one gate run each:
 - ``few_bad``: every file has at most 1 bad row in 200 (0.5 %, under the 1 % threshold) plus the dirt staging
   handles (re-exports, padding, empty strings, test accounts, skewed durations, events out of order, phone
-  spellings): the run goes on, bad rows are quarantined with their rule and file, dirt only warns.
+  spellings, enumerations padded or in another case): the run goes on, bad rows are quarantined with their rule
+  and file (a key of Unicode spaces is blank), dirt only warns.
 - ``stopping``: a file with 10 % bad rows, a half-empty file, a file of unknown agents, a column of the wrong
   type: the run stops and the report names the file, the rule and the count.
 """
@@ -132,6 +133,12 @@ def _few_bad(land: Landing) -> None:
         land.file("telephony__agent_events", day, rows)
     # re-export: yesterday's first record again in today's file (different file: not a duplicate)
     land.file("telephony__agent_events", days[4] + timedelta(days=1), [event(0, days[4]), event(1, days[4])])
+    sunday = days[4] + timedelta(days=2)  # no earlier Sunday: no volume band
+    rows = [event(n, sunday, user=ROSTER[n % 3]) for n in range(200)]
+    rows[7] = {**rows[7], "EventId": "\u3000\u00a0"}  # a key of ideographic and no-break spaces: blank
+    rows[8] = {**rows[8], "State": " available\t"}  # padded, lower case: staging reads AVAILABLE, not a failure
+    rows[9] = {**rows[9], "State": "Break"}  # staging reads BREAK
+    land.file("telephony__agent_events", sunday, rows)
     contacts = [contact(n, days[0]) for n in range(50)]
     contacts[1] = contact(1, days[0], Queue={**contacts[1]["Queue"], "Duration": "-40"})  # clock skew
     contacts[2] = contact(2, days[0], Agent={**contacts[2]["Agent"], "AgentInteractionDuration": "900000"})
@@ -159,10 +166,10 @@ def few_bad(tmp_path_factory: pytest.TempPathFactory):
 def test_few_bad_rows_are_set_aside_and_the_run_goes_on(few_bad) -> None:
     report, con = few_bad
     assert report.ok, report.render()
-    assert report.quarantined_rows == 5
+    assert report.quarantined_rows == 6
     assert not report.untrusted_files
-    # 5 files x 200 rows + 2 re-exported rows landed; the 5 quarantined rows left the raw table
-    assert con.execute("select count(*) from raw.telephony__agent_events").fetchone() == (1002 - 5,)
+    # 6 files x 200 rows + 2 re-exported rows landed; the 6 quarantined rows left the raw table
+    assert con.execute("select count(*) from raw.telephony__agent_events").fetchone() == (1202 - 6,)
 
 
 @pytest.mark.parametrize(
@@ -173,6 +180,7 @@ def test_few_bad_rows_are_set_aside_and_the_run_goes_on(few_bad) -> None:
         ("2026-11-04", "EventTimestamp_valid_record_time", 8),
         ("2026-11-05", "State_accepted", 8),
         ("2026-11-06", "EventId_unique_per_version", 10),
+        ("2026-11-08", "EventId_present", 8),  # rows 9 and 10 (padded / mixed-case states) stay
     ],
 )
 def test_each_bad_row_is_quarantined_with_its_rule_and_file(few_bad, day: str, rule: str, row_number: int) -> None:

@@ -1,9 +1,16 @@
 """The GX expectation suites, built from the rule specifications (``raw_rules``, ``mart_rules``).
 
 Every expectation carries its ``severity`` (GX's own field: critical | warning) and, in ``meta``, the rule
-name and kind (schema | row | file | table) the gate code acts on. Query rules are GX
-``UnexpectedRowsExpectation``s (``ExpectNoFailingRows``, one query per rule): the query returns what fails,
-so the suite JSON shows the SQL.
+name and kind (schema | row | file | table) the gate code acts on.
+
+GX's own expectations where one says what the rule says: the raw tables' column set
+(``ExpectTableColumnsToMatchSet``) and at least one row (``ExpectTableRowCountToBeBetween``), the marts' bands
+(``ExpectColumnValuesToBeBetween``). Query rules are custom SQL, GX ``UnexpectedRowsExpectation``s
+(``ExpectNoFailingRows``, one query per rule): the query returns what fails, so the suite JSON shows the SQL. They
+are what GX lacks or cannot say the same way on DuckDB: exact DuckDB column types, the key and enumerations read as
+staging reads them, copies within a file, timestamps in several formats, durations inside structs, references to
+other tables, same-weekday volume bands (``raw_rules`` gives each reason and its measurements); file trust and
+quarantine are the gates' own (``ccw.quality.quarantine``).
 """
 
 from __future__ import annotations
