@@ -1,6 +1,19 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- One row per agent state interval from the agent event stream: each event's state lasts until the agent's
     next event, or to the end of the agent's local day when the session was left open. Rules in
-    _int_agents__state_intervals.yml. -#}
+    _int_agents__state_intervals.yml. Incremental by day window (macros/incremental/day_window.sql): a local day's
+    intervals depend on that day's events only (a state left open is closed at the end of its local day), so a
+    daily build reads the events from one UTC day before the window (local days start up to 14 hours earlier)
+    and recomputes the window's days. -#}
 
 with agent_events as (
 
@@ -50,6 +63,7 @@ agent_events_mapped as (
     from timed_events
     inner join usernames
         on lower(timed_events.agent_username) = lower(usernames.identifier_value)
+    where {{ in_day_window('cast(timed_events.event_at as date)', lookback_days=1, agent_column='usernames.agent_id') }}
 
 ),
 
@@ -182,7 +196,9 @@ final as (
         seconds,
         is_closed_at_day_end
     from classified
-    where ended_at > started_at
+    where
+        ended_at > started_at
+        and {{ in_day_window('date_day', agent_column='agent_id') }}
 
 )
 

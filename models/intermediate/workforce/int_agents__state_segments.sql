@@ -1,11 +1,29 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- Agent state intervals cut at every 30-minute boundary (UTC half hours): one row per state interval and half
     hour it overlaps. Local midnight falls on a UTC half hour in every time zone whose
     offset is a whole number of half hours (all of the sample's), so the cut at half hours is also the cut at
     local midnight; date_day is the local date of each segment's start. -#}
 
-with state_intervals as (
+with all_state_intervals as (
 
     select * from {{ ref('int_agents__state_intervals') }}
+
+),
+
+{# incremental by day window (macros/incremental/day_window.sql): a segment has its interval's local date #}
+state_intervals as (
+
+    select * from all_state_intervals
+    where {{ in_day_window('date_day', agent_column='agent_id') }}
 
 ),
 

@@ -1,9 +1,27 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- One row per agent state interval cut at local midnight and at 30-minute boundaries, with the agent version
     (team) at the time. Rules in _workforce__models.yml. -#}
 
-with state_segments as (
+with all_state_segments as (
 
     select * from {{ ref('int_agents__state_segments') }}
+
+),
+
+{# incremental by day window (macros/incremental/day_window.sql): the days the segments recomputed #}
+state_segments as (
+
+    select * from all_state_segments
+    where {{ in_day_window('date_day', agent_column='agent_id') }}
 
 ),
 

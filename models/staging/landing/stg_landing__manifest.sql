@@ -21,7 +21,8 @@ renamed as (
         file_modified_at,
         landed_at as attempted_at,
         reason,
-        lower(outcome) as outcome
+        lower(outcome) as outcome,
+        lower(export_kind) as export_kind
     from source
 
 ),
@@ -53,6 +54,7 @@ final as (
         file_modified_at,
         attempted_at,
         outcome,
+        export_kind,
         reason,
         arrival_lag_days,
         coalesce(arrival_lag_days > {{ var('late_file_lag_days', 1) }}, false) as is_late_file,

@@ -1,0 +1,218 @@
+"""An incremental history equals a full rebuild (issue 16, item 5).
+
+The tiny sample lands in daily steps as a centre receives it: every export day up to CUT first (one full build),
+then each held-back day in its own landing and incremental `dbt run`, with what real deliveries bring: a late file
+(one day's agent events arrive two days late), a corrected re-sent file of an earlier, already built day (events
+removed, a state changed) and a new hire (an agent who works before the roster first names them). Then the same
+build file is rebuilt with --full-refresh from the same raw rows, and every day-window model and everything they
+read must hold the same rows: order-independent fingerprints, doubles rounded to 6 significant digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ccw.build import dbt_target_path
+from ccw.generate import GeneratorConfig, generate
+from ccw.land import land_all
+from conftest import ROOT, background_result, built_in_background
+
+#: the day-window incremental models (config materialized incremental with delete_day_window) and all they read
+SELECTION = ["+fct_agent_states"]
+#: the last export day built in full before the daily runs; the tiny sample's exports run 2026-10-07 .. 2026-10-26
+CUT = date(2026, 10, 22)
+DAILY = [CUT + timedelta(days=n) for n in range(1, 5)]
+#: agent events of this held-back day land with the day after next (a late file)
+LATE = (("telephony", "agent_events"), DAILY[0], DAILY[2])
+#: agent events of this already built day are re-sent, corrected, with this held-back day
+CORRECTED = (("telephony", "agent_events"), CUT - timedelta(days=3), DAILY[1])
+#: a new hire: the roster names them only from this held-back day; they work (events) from the first day
+NEW_HIRE = ("A0004", DAILY[3])
+
+#: columns that say when a row was built, not what it holds (staging's watermark of the build that read it)
+BOOKKEEPING = {"_landed_watermark"}
+
+RUN_SCRIPT = """
+import sys
+from ccw.build import run_dbt
+sys.exit(0 if run_dbt(sys.argv[1:]) else 1)
+"""
+
+
+@dataclass(frozen=True)
+class Histories:
+    incremental: dict[str, tuple]
+    full: dict[str, tuple]
+    #: the last daily run once more on a copy of the build file whose fct_agent_states rows were all marked first:
+    #: (rows after it, rows it left as they were)
+    probe: tuple[int, int]
+
+
+def export_day(path: Path) -> date:
+    return date.fromisoformat(path.name.split(".")[0])
+
+
+def entity_of(raw: Path, path: Path) -> tuple[str, str]:
+    system, entity = path.relative_to(raw).parts[:2]
+    return system, entity
+
+
+def deliver(sample: Path, raw: Path, day: date) -> None:
+    """Copy the export files of ``day`` into the landing folder (the LATE file waits for its delivery day)."""
+    for path in sorted(sample.rglob("*.*")):
+        entity = entity_of(sample, path)
+        held = (entity, export_day(path)) == LATE[:2]
+        due = (export_day(path) == day and not held) or (held and day == LATE[2])
+        if day <= CUT:
+            due = export_day(path) <= CUT
+        if due:
+            target = raw / path.relative_to(sample)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+
+
+def correct(raw: Path) -> None:
+    """Re-send the CORRECTED file: every seventh event left out, the first AVAILABLE made a BREAK."""
+    (system, entity), day, _ = CORRECTED
+    path = raw / system / entity / f"{day.isoformat()}.jsonl"
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kept = [event for n, event in enumerate(events) if n % 7 != 3]
+    first_available = next(event for event in kept if event["State"] == "AVAILABLE")
+    first_available["State"] = "BREAK"
+    path.write_text("".join(json.dumps(event) + "\n" for event in kept), encoding="utf-8")
+
+
+def hide_new_hire(sample: Path) -> None:
+    """Leave the NEW_HIRE agent out of every roster file before their first roster day."""
+    agent_id, first_day = NEW_HIRE
+    for path in sorted((sample / "workforce" / "agents").glob("*.csv")):
+        if export_day(path) >= first_day:
+            continue
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            fields = list(reader.fieldnames or [])
+            rows = [row for row in reader if row["agent_id"] != agent_id]
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def run_dbt(base: Path, warehouse: Path, *args: str) -> None:
+    env = {
+        **os.environ, "CCW_DATA_DIR": str(base), "CCW_BUILD_WAREHOUSE": str(warehouse),
+        "DBT_LOG_PATH": str(base / "logs"),
+        "DBT_PROFILES_DIR": str(ROOT), "DBT_PROJECT_DIR": str(ROOT), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    env.pop("CCW_PII_SALT", None)
+    child = subprocess.run([sys.executable, "-c", RUN_SCRIPT, *args], env=env, capture_output=True, text=True,
+                           timeout=900, check=False)
+    assert child.returncode == 0, child.stdout[-5000:] + child.stderr[-5000:]
+
+
+def built_models(warehouse: Path) -> list[tuple[str, str]]:
+    """(schema, table) of every model the selection built (from the run's manifest)."""
+    manifest = json.loads((dbt_target_path(warehouse) / "manifest.json").read_text(encoding="utf-8"))
+    results = json.loads((dbt_target_path(warehouse) / "run_results.json").read_text(encoding="utf-8"))
+    built = {r["unique_id"] for r in results["results"] if r["unique_id"].startswith("model.")}
+    return sorted((manifest["nodes"][u]["schema"], manifest["nodes"][u]["alias"]) for u in built)
+
+
+def mark_rows(warehouse: Path) -> int:
+    """Mark every row of fct_agent_states (state 'UNTOUCHED'): a row a build recomputes loses the mark."""
+    with duckdb.connect(str(warehouse)) as con:
+        return con.execute("update marts.fct_agent_states set state = 'UNTOUCHED'").fetchone()[0]
+
+
+def untouched_rows(warehouse: Path) -> tuple[int, int]:
+    """(rows of fct_agent_states, rows still marked)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select count(*), count(*) filter (where state = 'UNTOUCHED') from marts.fct_agent_states"
+        ).fetchone()
+
+
+def fingerprints(warehouse: Path, tables: list[tuple[str, str]]) -> dict[str, tuple]:
+    """Row count and order-independent hash of every table; doubles rounded to 6 significant digits."""
+    out = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for schema, table in tables:
+            columns = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table],
+            ).fetchall()
+            values = ", ".join(
+                f"case when \"{c}\" = 0 or \"{c}\" is null then \"{c}\" else round(\"{c}\", 5 - cast(floor(log10("
+                f"abs(\"{c}\"))) as integer)) end" if t in ("DOUBLE", "FLOAT") else f'"{c}"'
+                for c, t in columns if c not in BOOKKEEPING
+            )
+            out[f"{schema}.{table}"] = con.execute(
+                f"select count(*), sum(hash({values})::hugeint) from {schema}.{table}"
+            ).fetchone()
+    return out
+
+
+@built_in_background("incremental_history")
+def build_incremental_history(base: Path) -> Histories:
+    sample, data = base / "sample", base / "data"
+    raw, warehouse = data / "raw", data / "build" / "warehouse.duckdb"
+    generate(GeneratorConfig.preset("tiny"), sample)
+    hide_new_hire(sample)
+    select = ["--select", *SELECTION, "--resource-type", "model", "seed"]
+    probe = base / "probe" / "warehouse.duckdb"
+    probe.parent.mkdir(parents=True)
+    for day in [CUT, *DAILY]:
+        deliver(sample, raw, day)
+        if day == CORRECTED[2]:
+            correct(raw)
+        if day == DAILY[-1]:
+            shutil.copy2(warehouse, probe)
+            mark_rows(probe)
+            land_all(raw, probe, base / "probe" / "quarantine")
+            run_dbt(base / "probe", probe, "build", *select)
+        land_all(raw, warehouse, data / "quarantine")
+        run_dbt(data, warehouse, "build", *select)
+    tables = built_models(warehouse)
+    incremental = fingerprints(warehouse, tables)
+    full_warehouse = base / "full" / "warehouse.duckdb"
+    full_warehouse.parent.mkdir(parents=True)
+    shutil.copy2(warehouse, full_warehouse)
+    run_dbt(base / "full", full_warehouse, "build", "--full-refresh", *select)
+    return Histories(incremental=incremental, full=fingerprints(full_warehouse, tables), probe=untouched_rows(probe))
+
+
+@pytest.fixture(scope="module")
+def histories(tmp_path_factory: pytest.TempPathFactory) -> Histories:
+    return background_result("incremental_history", tmp_path_factory)
+
+
+@pytest.mark.slow
+def test_every_model_equals_a_full_rebuild(histories: Histories) -> None:
+    assert "intermediate.int_agents__state_segments" in histories.incremental
+    assert "marts.fct_agent_states" in histories.incremental
+    different = {
+        table: (value, histories.full[table])
+        for table, value in histories.incremental.items() if value != histories.full[table]
+    }
+    assert not different, different
+
+
+@pytest.mark.slow
+def test_a_daily_run_recomputes_its_window_not_the_history(histories: Histories) -> None:
+    # the last daily run lands one export day (DAILY[3]) and the new hire's first roster day: it recomputes the days
+    # from DAILY[3] - 7 (late_record_days) and every day of the new hire, and leaves the rest of the table as it was
+    rows, untouched = histories.probe
+    assert rows == histories.full["marts.fct_agent_states"][0]
+    assert 0 < untouched < rows, histories.probe
+    assert untouched > rows / 3, histories.probe
