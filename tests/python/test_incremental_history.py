@@ -1,11 +1,12 @@
 """An incremental history equals a full rebuild (issue 16, item 5).
 
 The tiny sample lands in daily steps as a centre receives it: every export day up to CUT first (one full build),
-then each held-back day in its own landing and incremental `dbt run`, with what real deliveries bring: a late file
-(one day's agent events arrive two days late), a corrected re-sent file of an earlier, already built day (events
-removed, a state changed) and a new hire (an agent who works before the roster first names them). Then the same
-build file is rebuilt with --full-refresh from the same raw rows, and every day-window model and everything they
-read must hold the same rows: order-independent fingerprints, doubles rounded to 6 significant digits.
+then each held-back day in its own landing and incremental dbt build, with what real deliveries bring: a late
+file (one day's agent events arrive two days late), corrected re-sent files of earlier, already built days (agent
+events removed and a state changed; a day's schedule re-planned) and a new hire (an agent who works before the
+roster first names them). Then the same build file is rebuilt with --full-refresh from the same raw rows, and every
+day-window model and everything they read must hold the same rows: order-independent fingerprints, doubles rounded
+to 6 significant digits.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -29,14 +30,16 @@ from ccw.land import land_all
 from conftest import ROOT, background_result, built_in_background
 
 #: the day-window incremental models (config materialized incremental with delete_day_window) and all they read
-SELECTION = ["+fct_agent_states"]
+SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily"]
 #: the last export day built in full before the daily runs; the tiny sample's exports run 2026-10-07 .. 2026-10-26
 CUT = date(2026, 10, 22)
 DAILY = [CUT + timedelta(days=n) for n in range(1, 5)]
 #: agent events of this held-back day land with the day after next (a late file)
 LATE = (("telephony", "agent_events"), DAILY[0], DAILY[2])
-#: agent events of this already built day are re-sent, corrected, with this held-back day
-CORRECTED = (("telephony", "agent_events"), CUT - timedelta(days=3), DAILY[1])
+#: these files of already built days are re-sent, corrected, with this held-back day: agent events, and a re-plan
+CORRECTED = DAILY[1]
+EVENTS_CORRECTED = CUT - timedelta(days=3)
+PLAN_CORRECTED = CUT - timedelta(days=2)
 #: a new hire: the roster names them only from this held-back day; they work (events) from the first day
 NEW_HIRE = ("A0004", DAILY[3])
 
@@ -83,14 +86,27 @@ def deliver(sample: Path, raw: Path, day: date) -> None:
 
 
 def correct(raw: Path) -> None:
-    """Re-send the CORRECTED file: every seventh event left out, the first AVAILABLE made a BREAK."""
-    (system, entity), day, _ = CORRECTED
-    path = raw / system / entity / f"{day.isoformat()}.jsonl"
+    """Re-send the corrected files: of EVENTS_CORRECTED every seventh event left out and the first AVAILABLE made a
+    BREAK; of PLAN_CORRECTED the first shift an hour longer and the first break dropped."""
+    path = raw / "telephony" / "agent_events" / f"{EVENTS_CORRECTED.isoformat()}.jsonl"
     events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     kept = [event for n, event in enumerate(events) if n % 7 != 3]
     first_available = next(event for event in kept if event["State"] == "AVAILABLE")
     first_available["State"] = "BREAK"
     path.write_text("".join(json.dumps(event) + "\n" for event in kept), encoding="utf-8")
+    path = raw / "workforce" / "schedules" / f"{PLAN_CORRECTED.isoformat()}.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = list(reader.fieldnames or []), list(reader)
+    first_break = next(row for row in rows if row["activity"] == "break")
+    rows.remove(first_break)
+    first_shift = next(row for row in rows if row["activity"] == "shift")
+    end = datetime.fromisoformat(first_shift["end_local"]) + timedelta(hours=1)
+    first_shift["end_local"] = end.isoformat(sep=" ")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def hide_new_hire(sample: Path) -> None:
@@ -174,7 +190,7 @@ def build_incremental_history(base: Path) -> Histories:
     probe.parent.mkdir(parents=True)
     for day in [CUT, *DAILY]:
         deliver(sample, raw, day)
-        if day == CORRECTED[2]:
+        if day == CORRECTED:
             correct(raw)
         if day == DAILY[-1]:
             shutil.copy2(warehouse, probe)
@@ -201,6 +217,7 @@ def histories(tmp_path_factory: pytest.TempPathFactory) -> Histories:
 def test_every_model_equals_a_full_rebuild(histories: Histories) -> None:
     assert "intermediate.int_agents__state_segments" in histories.incremental
     assert "marts.fct_agent_states" in histories.incremental
+    assert {"marts.fct_schedules", "intermediate.int_agents__daily"} <= set(histories.incremental)
     different = {
         table: (value, histories.full[table])
         for table, value in histories.incremental.items() if value != histories.full[table]

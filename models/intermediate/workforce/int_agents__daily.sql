@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('date_day', lookback_days=1, agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- Agent x local date: the day's logged-in, state and schedule seconds (the sum of the agent's 30-minute
     intervals, each of which lies in one local day), adherence, overtime and the longest continuous stretch on
     contacts. Rules in _int_agents__daily.yml. -#}
@@ -9,15 +19,32 @@
     'adherence_scheduled_seconds', 'adherent_seconds', 'overtime_seconds',
 ] -%}
 
-with interval_activity as (
+with all_interval_activity as (
 
     select * from {{ ref('int_agents__interval_activity') }}
 
 ),
 
-state_intervals as (
+all_state_intervals as (
 
     select * from {{ ref('int_agents__state_intervals') }}
+
+),
+
+{# incremental by day window (macros/incremental/day_window.sql), one day of look-back: a handling streak that
+    runs past local midnight counts on the day it started; the intervals of the day before the look-back are read
+    so that a streak is not cut where the reading starts (a streak longer than a day is not expected) #}
+interval_activity as (
+
+    select * from all_interval_activity
+    where {{ in_day_window('date_day', lookback_days=1, agent_column='agent_id') }}
+
+),
+
+state_intervals as (
+
+    select * from all_state_intervals
+    where {{ in_day_window('date_day', lookback_days=2, agent_column='agent_id') }}
 
 ),
 
@@ -130,6 +157,7 @@ final as (
         on
             daily_totals.agent_id = longest_streaks.agent_id
             and daily_totals.date_day = longest_streaks.date_day
+    where {{ in_day_window('daily_totals.date_day', lookback_days=1, agent_column='daily_totals.agent_id') }}
 
 )
 

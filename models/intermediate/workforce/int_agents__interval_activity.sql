@@ -1,15 +1,40 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- Agent x 30-minute interval: what the agent did (state seconds) and what was planned (schedule seconds), and
     how the two matched (adherence, overtime). Rules in _int_agents__interval_activity.yml. -#}
 
-with state_segments as (
+with all_state_segments as (
 
     select * from {{ ref('int_agents__state_segments') }}
 
 ),
 
-schedule_segments as (
+all_schedule_segments as (
 
     select * from {{ ref('int_workforce__schedule_segments') }}
+
+),
+
+{# incremental by day window (macros/incremental/day_window.sql): each half hour lies in one local day #}
+state_segments as (
+
+    select * from all_state_segments
+    where {{ in_day_window('date_day', agent_column='agent_id') }}
+
+),
+
+schedule_segments as (
+
+    select * from all_schedule_segments
+    where {{ in_day_window('date_day', agent_column='agent_id') }}
 
 ),
 
@@ -193,6 +218,7 @@ final as (
         logged_in_seconds / 1800.0 as logged_in_agents,
         has_state_closed_at_day_end
     from combined
+    where {{ in_day_window('date_day', agent_column='agent_id') }}
 
 )
 

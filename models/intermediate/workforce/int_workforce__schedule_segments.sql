@@ -1,3 +1,13 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- The plan of each agent as a timeline without overlaps, cut at 30-minute boundaries: one row per stretch of
     time in one half hour covered by one planned activity. Where activities overlap (a break inside a shift),
     the nested activity wins, so each planned second is counted once. Rules in
@@ -9,10 +19,14 @@ with schedules as (
 
 ),
 
+{# incremental by day window (macros/incremental/day_window.sql): the window's days are covered by activities
+    planned for them and for the two days before (an activity lasts at most 24 hours and may cross midnight) #}
 usable_activities as (
 
     select * from schedules
-    where is_usable
+    where
+        is_usable
+        and {{ in_day_window('schedule_date', lookback_days=2, agent_column='agent_id') }}
 
 ),
 
@@ -127,6 +141,7 @@ final as (
         ended_at,
         {{ seconds_between('started_at', 'ended_at') }} as seconds
     from cut_at_half_hours
+    where {{ in_day_window('date_day', agent_column='agent_id') }}
 
 )
 

@@ -1,9 +1,27 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('schedule_date', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- One row per planned activity with its local times converted to UTC in the agent's site time zone
     (local_to_utc, DST-correct). Rules in _int_workforce__schedules_utc.yml. -#}
 
-with schedules as (
+with all_schedules as (
 
     select * from {{ ref('stg_workforce__schedules') }}
+
+),
+
+{# incremental by day window (macros/incremental/day_window.sql): a planned activity belongs to its schedule_date #}
+schedules as (
+
+    select * from all_schedules
+    where {{ in_day_window('schedule_date', agent_column='agent_id') }}
 
 ),
 
@@ -86,6 +104,7 @@ final as (
         has_invalid_duration,
         agent_day_exports
     from classified
+    where {{ in_day_window('schedule_date', agent_column='agent_id') }}
 
 )
 

@@ -1,15 +1,41 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_day_window('schedule_date', agent_column='agent_id') }}",
+        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
+    )
+}}
+
 {#- One row per planned activity, UTC and local times, with the seconds it adds to the plan once nested
     activities are taken out (net_seconds). Rules in _workforce__models.yml. -#}
 
-with schedules as (
+with all_schedules as (
 
     select * from {{ ref('int_workforce__schedules_utc') }}
 
 ),
 
-schedule_segments as (
+all_schedule_segments as (
 
     select * from {{ ref('int_workforce__schedule_segments') }}
+
+),
+
+{# incremental by day window (macros/incremental/day_window.sql): the activities of the window's schedule days and
+    their segments (which start on or after the activity's own day) #}
+schedules as (
+
+    select * from all_schedules
+    where {{ in_day_window('schedule_date', agent_column='agent_id') }}
+
+),
+
+schedule_segments as (
+
+    select * from all_schedule_segments
+    where {{ in_day_window('schedule_date', agent_column='agent_id') }}
 
 ),
 
