@@ -2,12 +2,16 @@
 months so that the same kind of agent keeps the same segment name from month to month. Rules in
 _int_analysis__models.yml.
 
-Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
+time: see that module) and returns a pandas DataFrame.
 """
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
+
+from ccw.pymodels import library, to_pandas
+
+KMeans = library("sklearn.cluster").KMeans
 
 #: feature -> (words when the segment is above / below the month's average)
 FEATURES = {
@@ -22,11 +26,6 @@ FEATURES = {
 NAMING_THRESHOLD_SD = 0.5
 AGENT_COLUMNS = ["month", "agent_id", "team", "handled"]
 
-
-def to_pandas(relation, columns):
-    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
-    selected = relation.select(*columns)
-    return selected.df() if hasattr(selected, "df") else selected.toPandas()
 
 
 def standardise_within_month(frame: pd.DataFrame) -> pd.DataFrame:

@@ -3,12 +3,19 @@ known on its as-of day) against the label of the months whose window has elapsed
 precision), Brier score and calibration by risk decile, for the churn model and the orders-only RFM baseline. One
 row per backtest month x model x risk decile. Rules in _int_analysis__churn_backtest.yml.
 
-Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
+time: see that module) and returns a pandas DataFrame.
 """
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+from ccw.pymodels import library, to_pandas
+
+_metrics = library("sklearn.metrics")
+average_precision_score, brier_score_loss, roc_auc_score = (
+    _metrics.average_precision_score, _metrics.brier_score_loss, _metrics.roc_auc_score
+)
 
 #: model name -> (score column, decile column) of int_analysis__churn_scores
 MODELS = {
@@ -24,11 +31,6 @@ COLUMNS = [
     "decile_customers", "decile_churned_customers", "decile_predicted_churn_rate", "decile_observed_churn_rate",
 ]
 
-
-def to_pandas(relation, columns):
-    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
-    selected = relation.select(*columns)
-    return selected.df() if hasattr(selected, "df") else selected.toPandas()
 
 
 def evaluate(label: np.ndarray, score: np.ndarray, decile: np.ndarray) -> tuple[dict, list[dict]]:

@@ -4,13 +4,17 @@ baseline trained the same way; each month's customers are scored as they would h
 per scored customer x as-of month with the risk, its decile and the top drivers. Rules in
 _int_analysis__churn_scores.yml.
 
-Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
+time: see that module) and returns a pandas DataFrame.
 """
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
+
+from ccw.pymodels import library, to_pandas
+
+LogisticRegression = library("sklearn.linear_model").LogisticRegression
+StandardScaler = library("sklearn.preprocessing").StandardScaler
 
 #: the orders-only baseline: recency, frequency, value (RFM)
 RFM_FEATURES = ["days_since_last_order", "orders_90d", "orders_180d", "value_percentile"]
@@ -33,11 +37,6 @@ COLUMNS = [
     *[f"driver_{i}{suffix}" for i in range(1, TOP_DRIVERS + 1) for suffix in ("", "_contribution")],
 ]
 
-
-def to_pandas(relation, columns):
-    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
-    selected = relation.select(*columns)
-    return selected.df() if hasattr(selected, "df") else selected.toPandas()
 
 
 def prepare(features: pd.DataFrame) -> pd.DataFrame:

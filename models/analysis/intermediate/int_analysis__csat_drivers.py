@@ -2,12 +2,16 @@
 channel fixed effects (statsmodels, heteroskedasticity-robust HC1 standard errors). One row per month x driver.
 Rules in _int_analysis__models.yml.
 
-Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
+time: see that module) and returns a pandas DataFrame.
 """
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+
+from ccw.pymodels import library, to_pandas
+
+sm = library("statsmodels.api")
 
 #: driver -> (label, sign the evaluation framework expects: -1 lowers CSAT, +1 raises it, 0 no prior)
 DRIVERS = {
@@ -20,11 +24,6 @@ DRIVERS = {
 COLUMNS = ["month", "channel", "csat", *DRIVERS]
 CONFIDENCE = 0.95
 
-
-def to_pandas(relation, columns):
-    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
-    selected = relation.select(*columns)
-    return selected.df() if hasattr(selected, "df") else selected.toPandas()
 
 
 def design_matrix(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,14 +2,18 @@
 two equal windows for the units in scope and for comparable untreated units, and the difference-in-differences of
 the daily KPI with a Newey-West (HAC) 95 % confidence interval (statsmodels). Rules in _int_analysis__models.yml.
 
-Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
+time: see that module) and returns a pandas DataFrame.
 """
 
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+
+from ccw.pymodels import library, to_pandas
+
+sm = library("statsmodels.api")
 
 #: the KPIs an initiative can target (metric names of docs/kpis.md) and their K-ids
 KPI_IDS = {
@@ -28,11 +32,6 @@ COLUMNS = [
     "relative_ci_low", "relative_ci_high", "has_too_little_data",
 ]
 
-
-def to_pandas(relation, columns):
-    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
-    selected = relation.select(*columns)
-    return selected.df() if hasattr(selected, "df") else selected.toPandas()
 
 
 def split(value) -> list[str]:

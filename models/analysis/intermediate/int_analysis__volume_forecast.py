@@ -8,22 +8,21 @@ the profile by the queue's holiday ratio observed before the origin (actual / pr
 prediction interval is a negative binomial with the profile as mean and the queue's over-dispersion estimated from
 the training residuals, widened for the error of the mean.
 
-Reads with dbt.ref(...) and returns a pandas DataFrame (dbt-duckdb; on Spark .toPandas() is used instead of .df()).
+Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
+time: see that module) and returns a pandas DataFrame.
 """
 
 import datetime as dt
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from ccw.pymodels import library, to_pandas
+
+stats = library("scipy.stats")
 
 INTERVAL = pd.Timedelta(minutes=30)
 
-
-def to_pandas(relation, columns):
-    """The columns of a dbt.ref() relation as a pandas DataFrame (DuckDB: .df(); Spark: .toPandas())."""
-    selected = relation.select(*columns)
-    return selected.df() if hasattr(selected, "df") else selected.toPandas()
 
 
 def local_midnight_utc(day: dt.date, time_zone: str) -> pd.Timestamp:

@@ -1,0 +1,40 @@
+"""What the project's dbt Python models (models/analysis/intermediate/*.py) share.
+
+dbt-duckdb runs Python models inside the dbt process, each in a dbt thread. Two things follow:
+
+- Two models importing scikit-learn (or statsmodels / SciPy) for the first time at the same moment can fail with
+  "cannot import name ... from partially initialized module" (their packages import each other circularly, and
+  Python's per-module import locks let the second thread see a half-built module). ``library`` imports one package at
+  a time, process-wide.
+- A query's rows come back in no particular order (profiles.yml: ``preserve_insertion_order: false``, parallel
+  scans). A model whose result depends on row order (tie-breaking ranks, k-means initialisation, the summation order
+  of a solver) would differ from run to run on the same data. ``to_pandas`` sorts the rows by the selected columns,
+  so the same data gives the same result.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+
+_IMPORT_LOCK = threading.Lock()
+
+
+def library(name: str) -> ModuleType:
+    """``import name``, one package import at a time in this process."""
+    with _IMPORT_LOCK:
+        return importlib.import_module(name)
+
+
+def to_pandas(relation: Any, columns: list[str]) -> pd.DataFrame:
+    """The columns of a ``dbt.ref()`` relation as a pandas DataFrame in a deterministic row order: sorted by the
+    columns in the order given (DuckDB relations: ``.df()``; Spark DataFrames: ``.toPandas()``)."""
+    selected = relation.select(*columns)
+    frame = selected.df() if hasattr(selected, "df") else selected.toPandas()
+    if frame.empty:
+        return frame
+    return frame.sort_values(list(columns), kind="mergesort", na_position="last").reset_index(drop=True)
