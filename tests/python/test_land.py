@@ -24,6 +24,7 @@ import pytest
 
 from ccw.exports import ENTITIES, entity
 from ccw.land import LandingReport, WarehouseLockedError, ensure_raw_tables, land_all
+from ccw.land import runner as runner_module
 from ccw.land import transcode as transcode_module
 from ccw.land.columns import struct_fields
 from ccw.land.transcode import transcode_to_utf8
@@ -318,6 +319,39 @@ def test_landing_twice_changes_nothing(ws: Workspace) -> None:
         ("landed", 2),
         ("unchanged", 2),
     ]
+
+
+def test_an_unchanged_file_is_not_read_again(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    # same size and modification time as at its latest attempt: the known checksum stands (rsync's quick check)
+    write_jsonl(ws.path("telephony", "contact_records", "2024-03-05.jsonl"), [contact_record("c-1")])
+    write_csv(ws.path("helpdesk", "ticket", "2024-03-05.csv"), TICKET_HEADER, [ticket_row("101")])
+    ws.land()
+    read: list[Path] = []
+    real = runner_module.fingerprint
+    monkeypatch.setattr(runner_module, "fingerprint", lambda path: read.append(path) or real(path))
+
+    second = ws.land()
+
+    assert [f.outcome for f in second.files] == ["unchanged", "unchanged"]
+    assert read == []
+
+
+def test_a_file_rewritten_in_place_is_read_and_replaced(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_csv(ws.path("helpdesk", "ticket", "2024-03-05.csv"), TICKET_HEADER, [ticket_row("101", "open")])
+    ws.land()
+    stat = path.stat()
+    # same size (open -> hold, four letters each), new modification time: read, and replaced
+    write_csv(path, TICKET_HEADER, [ticket_row("101", "hold")])
+    assert path.stat().st_size == stat.st_size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [f.outcome for f in ws.land().files] == ["replaced"]
+    # same size and the modification time put back: the quick check cannot see it; CCW_LAND_VERIFY_CHECKSUMS can
+    write_csv(path, TICKET_HEADER, [ticket_row("101", "open")])
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert [f.outcome for f in ws.land().files] == ["unchanged"]
+    monkeypatch.setenv("CCW_LAND_VERIFY_CHECKSUMS", "1")
+    assert [f.outcome for f in ws.land().files] == ["replaced"]
+    assert ws.query('select status from raw."helpdesk__ticket"') == [("open",)]
 
 
 def test_resent_corrected_file_replaces_only_its_rows(ws: Workspace) -> None:

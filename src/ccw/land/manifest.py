@@ -29,12 +29,14 @@ class PriorState:
     landed_checksum: str | None  # the version whose rows are in the raw table, if any
     landed_rows: int | None
     export_kind: str | None = None  # of the version in the raw table: daily | history
+    bytes: int | None = None  # size and modification time seen at the latest attempt
+    file_modified_at: datetime | None = None
 
 
 def load_state(con: duckdb.DuckDBPyConnection) -> dict[str, PriorState]:
     rows = con.execute(
-        f"select file_path, checksum, last_outcome, last_reason, landed_checksum, landed_rows, export_kind "
-        f"from {FILES_VIEW}"
+        f"select file_path, checksum, last_outcome, last_reason, landed_checksum, landed_rows, export_kind, bytes, "
+        f"file_modified_at from {FILES_VIEW}"
     ).fetchall()
     return {r[0]: PriorState(*r[1:]) for r in rows}
 

@@ -24,7 +24,7 @@ import duckdb
 
 from ccw.land.connection import open_warehouse
 from ccw.land.errors import Unreadable
-from ccw.land.fingerprint import Fingerprint, fingerprint, utc_now
+from ccw.land.fingerprint import Fingerprint, fingerprint, unchanged_by_stat, utc_now
 from ccw.land.load import land_file
 from ccw.land.loaders import LoaderSource, configured_sources, import_loader_tables
 from ccw.land.manifest import PriorState, load_state, record_attempt, retire_missing
@@ -95,6 +95,13 @@ def _fingerprint_or_refuse(
         return _unreadable_now(con, file, run_id, _SWAPPED)
 
 
+def _known_bytes(file: ExportFile, prior: PriorState | None, raw_root: Path) -> Fingerprint | None:
+    """The latest attempt's fingerprint when the file still has its size and modification time (not read again)."""
+    if prior is None or not inside_raw_root(file.path, raw_root):
+        return None
+    return unchanged_by_stat(file.path, prior.checksum, prior.bytes, prior.file_modified_at)
+
+
 def _refuse_path(con: duckdb.DuckDBPyConnection, file: ExportFile, run_id: str, qdir: Path,
                  raw_root: Path) -> FileResult:
     """A regular file whose path is wrong: copied aside once per content, listed, never landed."""
@@ -123,7 +130,7 @@ def _land_one(
     if file.problem is not None:
         return _refuse_path(con, file, run_id, qdir, raw_root)
     started = time.perf_counter()
-    fp = _fingerprint_or_refuse(con, file, run_id, raw_root)
+    fp = _known_bytes(file, prior, raw_root) or _fingerprint_or_refuse(con, file, run_id, raw_root)
     if isinstance(fp, FileResult):
         return fp
     if prior is not None and prior.checksum == fp.checksum:
