@@ -209,8 +209,14 @@ def build_incremental_history(base: Path) -> Histories:
 
 
 @pytest.fixture(scope="module")
-def histories(tmp_path_factory: pytest.TempPathFactory) -> Histories:
+def incremental_history(tmp_path_factory: pytest.TempPathFactory) -> Histories:
+    """Named as its background set-up, so that it starts at session start (conftest.built_in_background)."""
     return background_result("incremental_history", tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def histories(incremental_history: Histories) -> Histories:
+    return incremental_history
 
 
 @pytest.mark.slow
