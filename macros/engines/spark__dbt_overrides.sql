@@ -1,0 +1,100 @@
+{#- Apache Spark implementations of dbt's own cross-database macros, where dbt-spark's falls short (issue 20). A
+    macro of the root project named spark__<name> is found before dbt-spark's by adapter.dispatch(<name>, 'dbt'),
+    so these change nothing on DuckDB (dbt-duckdb's duckdb__* or dbt's default__* still render there). -#}
+
+{#- dbt-spark's listagg drops the order by (collect_list has no order) and warns; Spark 4 has listagg ... within
+    group (order by ...), the order the models ask for. -#}
+{% macro spark__listagg(measure, delimiter_text, order_by_clause, limit_num) -%}
+    {%- if limit_num -%}
+        {{ exceptions.raise_compiler_error("listagg with limit_num is not implemented for Spark in this project") }}
+    {%- endif -%}
+    listagg({{ measure }}, {{ delimiter_text }}){% if order_by_clause %} within group ({{ order_by_clause }}){% endif %}
+{%- endmacro %}
+
+{#- 1..upper_bound as generated_number. dbt's default cross-joins log2(n) two-row tables (18 for the calendar's
+    146,400 days); Spark's range() generates them directly. -#}
+{% macro spark__generate_series(upper_bound) -%}
+    select id as generated_number from range(1, {{ upper_bound }} + 1)
+{%- endmacro %}
+
+{#- dbt-spark's split_part needs a literal part number (int_analysis__feedback_terms passes a column) and splits on
+    a regular expression; Spark 3.3+ has split_part itself: a literal delimiter, the part number any expression,
+    '' past the last part (as DuckDB and Postgres). -#}
+{% macro spark__split_part(string_text, delimiter_text, part_number) -%}
+    split_part({{ string_text }}, {{ delimiter_text }}, {{ part_number }})
+{%- endmacro %}
+
+{#- Seeds: dbt-spark's seed macros, with each column type of a seed's column_types passed through spark_type().
+    The seeds pin their text columns as varchar (seeds/*.yml), which Spark 4 refuses without a length
+    (DATATYPE_MISSING_SIZE); Spark's text type is string. Otherwise as dbt-spark 1.11's create_csv_table and
+    load_csv_rows, except for the rows' literals (below). -#}
+{% macro spark_type(data_type) -%}
+    {{ return('string' if (data_type | lower | trim) in ('varchar', 'text') else data_type) }}
+{%- endmacro %}
+
+{% macro spark__create_csv_table(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
+
+    {% set sql %}
+    create table {{ this.render() }} (
+        {%- for col_name in agate_table.column_names -%}
+            {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
+            {%- set type = spark_type(column_override.get(col_name, inferred_type)) -%}
+            {%- set column_name = (col_name | string) -%}
+            {{ adapter.quote_seed_column(column_name, quote_seed_column) }} {{ type }} {%- if not loop.last -%}, {%- endif -%}
+        {%- endfor -%}
+    )
+    {{ file_format_clause() }}
+    {{ partition_cols(label="partitioned by") }}
+    {{ clustered_cols(label="clustered by") }}
+    {{ location_clause() }}
+    {{ comment_clause() }}
+    {% endset %}
+
+    {% call statement('_') -%}
+        {{ sql }}
+    {%- endcall %}
+
+    {{ return(sql) }}
+{% endmacro %}
+
+{#- The rows are written as literals, not bindings: dbt-spark 1.11's session connection puts each binding into the
+    SQL as '<value>' without escaping (a seed value with an apostrophe, "New Year's Day", broke the statement) and
+    turns an empty cell into the text 'None'. Here an apostrophe or backslash is escaped and an empty cell is null. -#}
+{% macro spark_seed_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- else -%}
+        '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {% set batch_size = get_batch_size() %}
+    {% set column_override = model['config'].get('column_types', {}) %}
+    {% set statements = [] %}
+
+    {% for chunk in agate_table.rows | batch(batch_size) %}
+        {% set sql %}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for col_name in agate_table.column_names -%}
+                    {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
+                    {%- set type = spark_type(column_override.get(col_name, inferred_type)) -%}
+                    cast({{ spark_seed_literal(row[loop.index0]) }} as {{ type }})
+                    {%- if not loop.last %},{%- endif %}
+                {%- endfor -%})
+                {%- if not loop.last %},{%- endif %}
+            {%- endfor %}
+        {% endset %}
+
+        {% do adapter.add_query(sql, abridge_sql_log=True) %}
+
+        {% if loop.index0 == 0 %}
+            {% do statements.append(sql) %}
+        {% endif %}
+    {% endfor %}
+
+    {{ return(statements[0]) }}
+{% endmacro %}
