@@ -98,3 +98,21 @@
 
     {{ return(statements[0]) }}
 {% endmacro %}
+
+
+{#- Whether the spark target's tables (var spark_file_format, dbt_project.yml's +file_format) allow merge and
+    delete: Delta, Iceberg and Hudi do, plain Parquet does not. -#}
+{% macro spark_supports_row_level_writes() -%}
+    {{ return(var('spark_file_format', 'parquet') in ('delta', 'iceberg', 'hudi')) }}
+{%- endmacro %}
+
+{#- Stops an incremental run of a model that needs row-level writes on a table format without them. A first build
+    and `dbt build --full-refresh` rebuild the table whole, which any format can. -#}
+{% macro spark_require_full_refresh() -%}
+    {%- if execute and this is not none and is_incremental() -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": an incremental run on Spark needs a table format with merge and delete (var "
+            ~ "spark_file_format: delta or iceberg; it is " ~ var('spark_file_format', 'parquet')
+            ~ "). Build with --full-refresh.") }}
+    {%- endif -%}
+{%- endmacro %}

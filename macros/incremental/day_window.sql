@@ -38,11 +38,21 @@
 {%- endmacro %}
 
 {% macro create_day_window_watermarks() -%}
+    {{ return(adapter.dispatch('create_day_window_watermarks', 'contact_center')()) }}
+{%- endmacro %}
+
+{% macro default__create_day_window_watermarks() -%}
     create table if not exists {{ day_window_watermarks() }} (
         model_name {{ dbt.type_string() }},
         manifest_attempt_id {{ dbt.type_bigint() }},
         recorded_at {{ dbt.type_timestamp() }}
     )
+{%- endmacro %}
+
+{#- Spark: in the models' table format (var spark_file_format), so that forget_day_window can delete where it can. -#}
+{% macro spark__create_day_window_watermarks() -%}
+    {{ default__create_day_window_watermarks() }}
+    using {{ var('spark_file_format', 'parquet') }}
 {%- endmacro %}
 
 
@@ -97,6 +107,19 @@
 
 {#- pre-hook: delete what the build recomputes (nothing on a full build). -#}
 {% macro delete_day_window(date_column, lookback_days=0, agent_column=none) -%}
+    {{ return(adapter.dispatch('delete_day_window', 'contact_center')(date_column, lookback_days, agent_column)) }}
+{%- endmacro %}
+
+{#- Spark: a delete needs a table format with row-level writes (delta, iceberg, hudi); on plain Parquet only a full
+    build is possible (spark_require_full_refresh). -#}
+{% macro spark__delete_day_window(date_column, lookback_days=0, agent_column=none) -%}
+    {%- if not spark_supports_row_level_writes() -%}
+        {%- do spark_require_full_refresh() -%}
+    {%- endif -%}
+    {{ default__delete_day_window(date_column, lookback_days, agent_column) }}
+{%- endmacro %}
+
+{% macro default__delete_day_window(date_column, lookback_days=0, agent_column=none) -%}
     {%- if this is not none and is_incremental() -%}
         delete from {{ this }}
         where
@@ -110,7 +133,19 @@
 
 {#- post-hooks: the newest landing attempt this build has read (two statements: one per hook). -#}
 {% macro forget_day_window() -%}
+    {{ return(adapter.dispatch('forget_day_window', 'contact_center')()) }}
+{%- endmacro %}
+
+{% macro default__forget_day_window() -%}
     delete from {{ day_window_watermarks() }} where model_name = '{{ this.identifier }}'
+{%- endmacro %}
+
+{#- Spark on plain Parquet cannot delete: the model's older rows stay (nothing: an empty hook is skipped). Harmless:
+    day_window_start reads the newest attempt of the model's rows, and such a target only runs full builds. -#}
+{% macro spark__forget_day_window() -%}
+    {%- if spark_supports_row_level_writes() -%}
+        {{ default__forget_day_window() }}
+    {%- endif -%}
 {%- endmacro %}
 
 {% macro record_day_window() -%}

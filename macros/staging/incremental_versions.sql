@@ -62,7 +62,22 @@
 
 {#- The incremental strategy of staging tables: delete+insert where the adapter has it, else merge. -#}
 {% macro staging_incremental_strategy() -%}
+    {{ return(adapter.dispatch('staging_incremental_strategy', 'contact_center')()) }}
+{%- endmacro %}
+
+{% macro default__staging_incremental_strategy() -%}
     {{ return('delete+insert' if target.type in ('duckdb', 'postgres', 'snowflake', 'redshift') else 'merge') }}
+{%- endmacro %}
+
+{#- Spark: merge needs a table format with row-level writes (var spark_file_format: delta, iceberg, hudi). On plain
+    Parquet (a local pyspark without the Delta jars) a table is only ever written whole: append, which is right for a
+    first build or a --full-refresh only, so an incremental run stops here (spark_require_full_refresh). -#}
+{% macro spark__staging_incremental_strategy() -%}
+    {%- if spark_supports_row_level_writes() -%}
+        {{ return('merge') }}
+    {%- endif -%}
+    {%- do spark_require_full_refresh() -%}
+    {{ return('append') }}
 {%- endmacro %}
 
 

@@ -26,8 +26,8 @@ snapshots as (
         {{ agent_snapshot_state('PreviousAgentSnapshot') }} as previous_state,
         {{ agent_snapshot_on_hold('PreviousAgentSnapshot') }} as previous_on_hold,
         upper({{ clean_text('EventType') }}) as event_type_text,
-        json_extract_string(CurrentAgentSnapshot, '$.Configuration.Username') as snapshot_username,
-        json_extract_string(CurrentAgentSnapshot, '$.AgentStatus.Name') as snapshot_status_name
+        {{ json_extract_text('CurrentAgentSnapshot', "'$.Configuration.Username'") }} as snapshot_username,
+        {{ json_extract_text('CurrentAgentSnapshot', "'$.AgentStatus.Name'") }} as snapshot_status_name
     from source
 
 ),
