@@ -20,6 +20,12 @@
     end
 {%- endmacro %}
 
+{#- Spark: trim(both <characters> from ...) with the same padding characters as DuckDB (tab, line feed, carriage
+    return, no-break and ideographic space written as escapes of a Spark string literal). -#}
+{% macro spark__clean_text(expr) -%}
+    nullif(trim(both ' \t\n\r\u00A0\u3000' from {{ expr }}), '')
+{%- endmacro %}
+
 {#- A code point that counts as padding: control characters and space (<= 32), no-break space (160),
     ideographic space (12288). -#}
 {% macro _is_padding_char(code_point) -%}

@@ -28,3 +28,13 @@
             then epoch_ms({{ ms }})
     end
 {%- endmacro %}
+
+{#- Spark: timestamp_millis (dbt-spark's dateadd has no millisecond part). -#}
+{% macro spark__epoch_ms_to_timestamp(expr) -%}
+    {%- set bounds = epoch_ms_plausible_bounds() -%}
+    {%- set ms = safe_to_integer(expr) -%}
+    case
+        when {{ ms }} >= {{ bounds[0] }} and {{ ms }} < {{ bounds[1] }}
+            then timestamp_millis({{ ms }})
+    end
+{%- endmacro %}

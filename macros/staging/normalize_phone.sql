@@ -56,3 +56,7 @@
 {% macro duckdb__strip_to_digits(expr) -%}
     regexp_replace({{ expr }}, '[^0-9]', '', 'g')
 {%- endmacro %}
+
+{% macro spark__strip_to_digits(expr) -%}
+    regexp_replace({{ expr }}, '[^0-9]', '')
+{%- endmacro %}

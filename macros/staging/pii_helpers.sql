@@ -56,6 +56,17 @@
     )
 {%- endmacro %}
 
+{#- Spark (Java regular expressions): regexp_replace replaces every match and takes no flags (the default's 'g' would
+    be read as a position: null); "+" as a class, as a backslash in a Spark string literal needs doubling. -#}
+{% macro spark__redact_free_text(expr) -%}
+    regexp_replace(
+        regexp_replace(
+            {{ expr }}, '[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+[.][A-Za-z]{2,}', '[email]'
+        ),
+        '(?:[+]|%2[Bb])?[0-9](?:(?:[ .+-]|%20)?[0-9]){8,}', '[phone]'
+    )
+{%- endmacro %}
+
 
 {#- An identifier that is not a key of the warehouse (a chat tool's visitor id) but may be built from an e-mail or
     a phone number ("v_li.wei@example.com", a caller's number): when it carries one (redact_free_text would change
