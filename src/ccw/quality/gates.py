@@ -7,6 +7,10 @@
 Both run a GX checkpoint of the project in ``expectations/`` against the build database, in DuckDB, then
 act on the results: raw gates quarantine the rows failing critical row rules and judge each file;
 every result goes to ``quality.gate_results``; Data Docs are rebuilt under ``<data dir>/quality/``.
+
+Raw gates judge only the files landed since they last passed (new, re-sent, late), each raw table's suite on a view
+of those rows; a table none of whose files changed is not validated (``ccw.quality.batches``: the batches, and the
+state in ``quality.raw_gate_state`` written when a run passes). A run with nothing to validate does not start GX.
 """
 
 from __future__ import annotations
@@ -14,17 +18,19 @@ from __future__ import annotations
 import gc
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context import FileDataContext
 
 from ccw.land import ensure_raw_tables
 from ccw.land.fingerprint import utc_now
-from ccw.quality import engine, project
-from ccw.quality.quarantine import raw_relation, set_aside, untrusted_files
-from ccw.quality.raw_rules import CRITICAL, FILE, ROW, WARNING
+from ccw.quality import batches, engine, project
+from ccw.quality.quarantine import set_aside, untrusted_files
+from ccw.quality.raw_rules import CRITICAL, FILE, ROW, SPECS, WARNING
 from ccw.quality.results import Checked, checked_from, describe_failure, store
 from ccw.quality.settings import max_bad_share as default_max_bad_share
 from ccw.quality.tables import ensure_quality_objects, open_build_database
@@ -51,33 +57,69 @@ def run_mart_gates(build_warehouse: Path, data_dir: Path) -> GateReport:
 
 def _run(stage: str, checkpoint: str, build_warehouse: Path, data_dir: Path, share: float) -> GateReport:
     started = time.perf_counter()
-    run_id = uuid.uuid4().hex
-    quality_dir = data_dir / "quality"
-    report = GateReport(stage=stage, run_id=run_id, max_bad_share=share)
+    report = GateReport(stage=stage, run_id=uuid.uuid4().hex, max_bad_share=share)
     con = open_build_database(build_warehouse)
     try:
         ensure_quality_objects(con)
         if stage == RAW:
-            ensure_raw_tables(con)  # a database nothing has landed in yet: empty tables, warnings, no crash
-        try:
-            with project.gx_context(build_warehouse, quality_dir) as context:
-                outcome = context.checkpoints.get(checkpoint).run(run_id=RunIdentifier(run_name=f"{stage}-{run_id}"))
-                project.build_data_docs(context, outcome)
-        finally:
-            _release_gx_connections()
-        report.data_docs_index = project.data_docs_index(quality_dir)
-        checked = checked_from(outcome)
-        at = utc_now()
-        if stage == RAW:
-            report.results, report.quarantined_rows = _raw_results(con, run_id, at, checked)
-            report.untrusted_files = untrusted_files(con, share)
+            _judge_raw(con, report, build_warehouse, data_dir / "quality")
         else:
-            report.results = [_plain_result(con, c) for c in checked]
-        store(con, run_id, stage, at, report.results)
+            _judge_marts(con, report, checkpoint, build_warehouse, data_dir / "quality")
     finally:
         con.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _judge_marts(con: duckdb.DuckDBPyConnection, report: GateReport, checkpoint: str, build_warehouse: Path,
+                 quality_dir: Path) -> None:
+    def validate(context: FileDataContext, run: RunIdentifier) -> object:
+        return context.checkpoints.get(checkpoint).run(run_id=run)
+
+    outcome = _validate(build_warehouse, quality_dir, report, validate)
+    at = utc_now()
+    report.results = [_plain_result(con, c) for c in checked_from(outcome)]
+    store(con, report.run_id, report.stage, at, report.results)
+
+
+def _judge_raw(con: duckdb.DuckDBPyConnection, report: GateReport, build_warehouse: Path, quality_dir: Path) -> None:
+    """Validate the batch of every raw table with something to judge; record what was judged when the run passed."""
+    ensure_raw_tables(con)  # a database nothing has landed in yet: empty tables, warnings, no crash
+    tables = [spec.table for spec in SPECS]
+    batch_plan = batches.plan(con, batches.suite_checksums(project.PROJECT_DIR, tables))
+    report.files_judged, report.files_carried_over = batch_plan.files_judged, batch_plan.files_carried_over
+    report.judged_files = batch_plan.judged_files()
+    notes = {f"raw.{t}": b.note() for t, b in batch_plan.tables.items()}
+
+    def validate(context: FileDataContext, run: RunIdentifier) -> object:
+        return project.run_validations(context, project.RAW_CHECKPOINT, run, batch_plan.validated_suites, notes)
+
+    batches.create_views(con, batch_plan)
+    try:
+        checked: list[Checked] = []
+        if batch_plan.validated_suites:
+            checked = checked_from(_validate(build_warehouse, quality_dir, report, validate))
+        at = utc_now()
+        report.results, report.quarantined_rows = _raw_results(con, report.run_id, at, checked)
+        report.untrusted_files = untrusted_files(con, report.max_bad_share)
+        store(con, report.run_id, report.stage, at, report.results)
+    finally:
+        batches.drop_views(con, tables)
+    if report.ok:
+        batches.record(con, batch_plan, report.run_id, at)
+
+
+def _validate(build_warehouse: Path, quality_dir: Path, report: GateReport,
+              validate: Callable[[FileDataContext, RunIdentifier], object]) -> object:
+    """``validate(context, run id)`` in the project's GX context, then this run's Data Docs."""
+    try:
+        with project.gx_context(build_warehouse, quality_dir) as context:
+            outcome = validate(context, RunIdentifier(run_name=f"{report.stage}-{report.run_id}"))
+            project.build_data_docs(context, outcome)
+    finally:
+        _release_gx_connections()
+    report.data_docs_index = project.data_docs_index(quality_dir)
+    return outcome
 
 
 def _release_gx_connections() -> None:
@@ -136,9 +178,10 @@ def _plain_result(con: duckdb.DuckDBPyConnection, c: Checked) -> GateResult:
 
 
 def _sql(c: Checked) -> str:
-    """What GX ran for the rule: its query with ``{batch}`` the suite's relation (braces undoubled)."""
+    """What GX ran for the rule: its query with ``{batch}`` the suite's relation (braces undoubled); a raw suite's is
+    the run's batch view (``ccw.quality.batches``)."""
     schema, table = c.suite.split(".", 1)
-    relation = raw_relation(table) if schema == "raw" else f'{schema}."{table}"'
+    relation = batches.batch_relation(table) if schema == "raw" else f'{schema}."{table}"'
     return str(c.query).format(batch=relation)
 
 

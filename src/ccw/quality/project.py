@@ -5,6 +5,11 @@
 ``validation_definitions/`` and ``checkpoints/`` (``raw_gates``, ``mart_gates``). These files are committed;
 ``tests/python/test_quality_project.py`` fails when they differ from the code.
 
+The raw tables' assets are the views ``raw_batch."<table>"``: what one raw gate run judges (the files landed since
+the gates last passed, or the whole table), created by the gates for the run (``ccw.quality.batches``). A raw gate run
+validates only the suites of the tables with something to judge (``run_validations``: the checkpoint's own
+validation definitions, in its order).
+
 Nothing under ``expectations/`` changes at run time. The warehouse file and the output folder are
 substituted from environment variables GX reads (``${CCW_QUALITY_WAREHOUSE}``, ``${CCW_QUALITY_DIR}``):
 ``gx_context`` sets them for the duration of one gate run, so validation results and Data Docs go to
@@ -14,6 +19,7 @@ substituted from environment variables GX reads (``${CCW_QUALITY_WAREHOUSE}``, `
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -23,14 +29,20 @@ import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import great_expectations as gx
 import yaml
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import FileDataContext
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
 
 from ccw.config import PROJECT_ROOT
-from ccw.quality import engine, mart_rules, raw_rules, suites
+from ccw.quality import batches, engine, mart_rules, raw_rules, suites
 
 PROJECT_DIR = PROJECT_ROOT / "expectations"
 DATASOURCE = "warehouse"
@@ -117,6 +129,37 @@ def data_docs_index(quality_dir: Path) -> Path:
     return quality_dir / "data_docs" / "index.html"
 
 
+@dataclasses.dataclass(frozen=True)
+class Validations:
+    """The validation results of one run, keyed as a GX ``CheckpointResult`` keys them (its ``run_results``)."""
+
+    run_results: dict[ValidationResultIdentifier, Any]
+
+
+def run_validations(context: FileDataContext, checkpoint: str, run_id: RunIdentifier, suite_names: set[str],
+                    notes: dict[str, dict[str, str]] | None = None) -> Validations:
+    """Run the validation definitions of ``checkpoint`` whose suite is in ``suite_names``, in the checkpoint's order,
+    as ``Checkpoint.run`` runs them (same result format, checkpoint id and run id; the checkpoint has no actions).
+    GX refuses to run a checkpoint that differs from its stored form, and the stored one lists every suite.
+
+    ``notes``: suite name -> entries added to the stored result's batch markers, which the Data Docs show under
+    "Show more info" (what the batch holds)."""
+    stored = context.checkpoints.get(checkpoint)
+    run_results: dict[ValidationResultIdentifier, Any] = {}
+    for definition in stored.validation_definitions:
+        name = definition.suite.name
+        if name not in suite_names:
+            continue
+        result = definition.run(checkpoint_id=stored.id, result_format=stored.result_format, run_id=run_id)
+        key = ValidationResultIdentifier(expectation_suite_identifier=ExpectationSuiteIdentifier(name=name),
+                                         run_id=run_id, batch_identifier=result.batch_id)
+        if notes and name in notes:
+            result.meta["batch_markers"] = {**(result.meta.get("batch_markers") or {}), **notes[name]}
+            context.validation_results_store.set(key=key, value=result)
+        run_results[key] = result
+    return Validations(run_results)
+
+
 def build_data_docs(context: FileDataContext, checkpoint_result: object) -> None:
     """Render this run's validation results, their suites and the index into the Data Docs site."""
     results = list(getattr(checkpoint_result, "run_results", {}).keys())
@@ -132,6 +175,9 @@ def _stub_warehouse(path: Path) -> None:
     con = duckdb.connect(str(path))
     try:
         ensure_raw_tables(con)
+        con.execute(f"create schema if not exists {batches.BATCH_SCHEMA}")
+        for spec in raw_rules.SPECS:
+            con.execute(f'create view {batches.batch_relation(spec.table)} as select * from raw."{spec.table}"')
         con.execute("create schema if not exists marts")
         for spec in mart_rules.SPECS:
             con.execute(f'create table if not exists marts."{spec.table}" (stub integer)')
@@ -152,7 +198,9 @@ def _write(context: FileDataContext) -> None:
         (suites.MART_PREFIX, s.table) for s in mart_rules.SPECS
     ]
     for schema, table in gated:
-        asset = source.add_table_asset(name=suites.suite_name(schema, table), table_name=table, schema_name=schema)
+        relation_schema = batches.BATCH_SCHEMA if schema == suites.RAW_PREFIX else schema
+        asset = source.add_table_asset(name=suites.suite_name(schema, table), table_name=table,
+                                       schema_name=relation_schema)
         asset.add_batch_definition_whole_table("whole_table")
     checkpoints = {RAW_CHECKPOINT: [], MART_CHECKPOINT: []}
     for schema, suite_list, checkpoint in (

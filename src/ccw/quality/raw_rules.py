@@ -14,10 +14,14 @@ Each entity gets (``raw_suites`` turns them into GX expectations, one suite per 
 - unknown agents (vs. the roster) and queues (vs. seeds/queues.csv) per file (warning above 2 %, critical
   above 20 %, file level);
 - each file's row count against the median of the previous same-weekday files (critical below 50 %:
-  a half-empty export; warning above 300 %).
+  a half-empty export; warning above 300 %), the history read from the whole raw table.
 
 Row rules return the failing ``(_source_file, _row_number)``; rows failing a critical one are quarantined.
 File rules return the failing ``_source_file``s; a critical one makes the file untrusted.
+
+``__BATCH__`` is what a run judges: the rows of the files landed since the raw gates last passed, or the whole table
+(``ccw.quality.batches``); a rule that needs history (the volume band, the history dumps, the roster) reads the whole
+raw or landing table by name.
 
 **GX's own expectations, or custom SQL.** The suites use GX's built-ins where one says what the rule says: the
 column set (``ExpectTableColumnsToMatchSet``) and at least one row (``ExpectTableRowCountToBeBetween``). Every rule
@@ -513,12 +517,16 @@ def holiday_dates(project_root: Path = PROJECT_ROOT) -> list[str]:
         return sorted({row["holiday_date"] for row in csv.DictReader(handle)})
 
 
-def volume_rules(holidays: list[str] | None = None) -> list[Rule]:
+def volume_rules(holidays: list[str] | None = None, history: str = BATCH) -> list[Rule]:
     """Rows of an export day (all its files) against the previous same-weekday days; a failing day names each of its
     files. One file per day (the usual layout) is judged alone; a day Kinesis Data Firehose delivered as many
     objects is judged as a whole (a quiet hour's small object is no half-empty export). Holidays
     (seeds/holidays.csv, any site) are neither judged nor part of the band: their volume is low by design (at the
-    scale preset New Year's Day and the spring holidays otherwise stopped the run as half-empty exports)."""
+    scale preset New Year's Day and the spring holidays otherwise stopped the run as half-empty exports).
+
+    ``history``: the relation the day totals are counted in (the suites pass the whole raw table); only the days of
+    the batch's files are judged, so a run that judges one new day still compares it with the days landed before
+    (``ccw.quality.batches``)."""
     holidays = holiday_dates() if holidays is None else holidays
     not_holiday = (
         "where cast(_export_date as date) not in (" + ", ".join(f"date '{d}'" for d in holidays) + ") "
@@ -526,7 +534,7 @@ def volume_rules(holidays: list[str] | None = None) -> list[Rule]:
     )
     per_day = (
         "select cast(_export_date as date) as export_date, count(*) as day_rows "
-        f"from __BATCH__ {not_holiday}group by cast(_export_date as date)"
+        f"from {history} {not_holiday}group by cast(_export_date as date)"
     )
     same_weekday = "partition by dayofweek(export_date) order by export_date rows between"
     banded = (
@@ -564,5 +572,5 @@ def rules_for(spec: RawSpec, accepted: dict | None = None, queues: dict | None =
     rules += timestamp_rules(spec) + duration_rules(spec) + enum_rules(spec, accepted)
     rules += reference_rules(spec, queues)
     if spec.volume_band:
-        rules += volume_rules()
+        rules += volume_rules(history=f"raw.{sql.quote(spec.table)}")
     return rules + list(spec.extra)

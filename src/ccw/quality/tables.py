@@ -3,7 +3,9 @@
 ``quality.gate_results``    one row per gate result per run (raw and mart gates), for the report;
 ``quality.quarantined_rows`` rows taken out of a raw table because they failed a critical row rule, with
                             the rule, the source file (and its checksum) and the whole row as JSON;
-                            ``data_quality_daily`` counts them.
+                            ``data_quality_daily`` counts them;
+``quality.raw_gate_state``  per raw table, the landing attempts the raw gates have judged (written when a raw
+                            gate run passes; ``ccw.quality.batches`` says how a run uses it).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from ccw.quality.sql import SCHEMA, macro_ddl
 
 GATE_RESULTS = f"{SCHEMA}.gate_results"
 QUARANTINED_ROWS = f"{SCHEMA}.quarantined_rows"
+RAW_GATE_STATE = f"{SCHEMA}.raw_gate_state"
 
 _DDL = (
     f"create schema if not exists {SCHEMA}",
@@ -45,6 +48,15 @@ _DDL = (
       rule varchar not null,               -- the critical rule the row failed
       rule_description varchar,
       row_data json                        -- the raw row as it landed
+    )
+    """,
+    f"""
+    create table if not exists {RAW_GATE_STATE} (
+      raw_table varchar not null,          -- <system>__<entity>
+      judged_through_attempt bigint not null,  -- every landing attempt (raw._landing_manifest) up to this id judged
+      suite_checksum varchar not null,     -- sha256 of the suite file the table was judged with
+      run_id varchar not null,             -- the raw gate run that passed
+      judged_at timestamp not null         -- UTC
     )
     """,
 )

@@ -48,6 +48,10 @@ class GateReport:
     untrusted_files: list[UntrustedFile] = field(default_factory=list)
     max_bad_share: float = 0.01
     seconds: float = 0.0
+    # raw gates: files whose current version this run judged, files judged by an earlier run and carried over
+    files_judged: int | None = None
+    files_carried_over: int | None = None
+    judged_files: dict[str, tuple[str, ...]] = field(default_factory=dict)  # raw table -> files judged
 
     @property
     def ok(self) -> bool:
@@ -70,6 +74,11 @@ class GateReport:
             f"{len(self.failures)} critical failure(s), {len(self.warnings)} warning(s), "
             f"{self.quarantined_rows:,} row(s) quarantined, {self.seconds:.1f} s)"
         ]
+        if self.files_judged is not None:
+            lines.append(
+                f"  Files: {self.files_judged:,} judged (new, re-sent or late since the raw gates last passed), "
+                f"{self.files_carried_over or 0:,} carried over as already judged"
+            )
         for f in self.untrusted_files:
             rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
             lines.append(
