@@ -116,3 +116,21 @@
             ~ "). Build with --full-refresh.") }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Model contracts: the marts' YAML names text columns varchar (DuckDB's name), which Spark 4 refuses without a
+    length; the contract's empty schema casts each column to spark_type() of it instead. Otherwise as dbt's default. -#}
+{% macro spark__get_empty_schema_sql(columns) %}
+    {%- set col_err = [] -%}
+    select
+    {% for i in columns %}
+        {%- set col = columns[i] -%}
+        {%- if col['data_type'] is not defined -%}
+            {%- do col_err.append(col['name']) -%}
+        {%- endif -%}
+        {% set col_name = adapter.quote(col['name']) if col.get('quote') else col['name'] %}
+        {{ cast('null', spark_type(col['data_type'])) }} as {{ col_name }}{{ ", " if not loop.last }}
+    {%- endfor -%}
+    {%- if (col_err | length) > 0 -%}
+        {{ exceptions.column_type_missing(column_names=col_err) }}
+    {%- endif -%}
+{% endmacro %}
