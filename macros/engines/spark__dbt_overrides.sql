@@ -134,3 +134,35 @@
         {{ exceptions.column_type_missing(column_names=col_err) }}
     {%- endif -%}
 {% endmacro %}
+
+{#- Date arithmetic with Spark's own timestampadd. dbt-spark's dateadd multiplies the interval without parentheses
+    (dateadd('minute', 'a * 437 + b', ts) added a * 437 + b * 60 seconds) and drops fractions of seconds. The result
+    is a timestamp, as DuckDB's date + interval. -#}
+{% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
+    timestampadd({{ datepart | upper }}, cast(({{ interval }}) as bigint), {{ from_date_or_timestamp }})
+{%- endmacro %}
+
+{#- The number of datepart boundaries crossed from first_date to second_date, as DuckDB's date_diff counts them (dbt-
+    spark rounds the elapsed time up instead: 10:00:10 to 10:00:50 was one minute). The parts this project uses. -#}
+{% macro spark__datediff(first_date, second_date, datepart) -%}
+    {%- set units = {'second': 1, 'minute': 60, 'hour': 3600} -%}
+    {%- if datepart == 'day' -%}
+        datediff(cast({{ second_date }} as date), cast({{ first_date }} as date))
+    {%- elif datepart in units -%}
+        {%- set divisor = units[datepart] -%}
+        {%- if divisor == 1 -%}
+            (unix_seconds(cast({{ second_date }} as timestamp)) - unix_seconds(cast({{ first_date }} as timestamp)))
+        {%- else -%}
+            (floor(unix_seconds(cast({{ second_date }} as timestamp)) / {{ divisor }})
+                - floor(unix_seconds(cast({{ first_date }} as timestamp)) / {{ divisor }}))
+        {%- endif -%}
+    {%- elif datepart == 'millisecond' -%}
+        (unix_millis(cast({{ second_date }} as timestamp)) - unix_millis(cast({{ first_date }} as timestamp)))
+    {%- elif datepart == 'month' -%}
+        ((year({{ second_date }}) * 12 + month({{ second_date }})) - (year({{ first_date }}) * 12 + month({{ first_date }})))
+    {%- elif datepart == 'year' -%}
+        (year({{ second_date }}) - year({{ first_date }}))
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("datediff by " ~ datepart ~ " is not implemented for Spark in this project") }}
+    {%- endif -%}
+{%- endmacro %}
