@@ -42,7 +42,8 @@
             {%- set inferred_type = adapter.convert_type(agate_table, loop.index0) -%}
             {%- set type = spark_type(column_override.get(col_name, inferred_type)) -%}
             {%- set column_name = (col_name | string) -%}
-            {{ adapter.quote_seed_column(column_name, quote_seed_column) }} {{ type }} {%- if not loop.last -%}, {%- endif -%}
+            {{ adapter.quote_seed_column(column_name, quote_seed_column) }} {{ type }}
+            {%- if not loop.last -%}, {%- endif -%}
         {%- endfor -%}
     )
     {{ file_format_clause() }}
@@ -163,6 +164,7 @@
     {%- elif datepart == 'year' -%}
         (year({{ second_date }}) - year({{ first_date }}))
     {%- else -%}
-        {{ exceptions.raise_compiler_error("datediff by " ~ datepart ~ " is not implemented for Spark in this project") }}
+        {{ exceptions.raise_compiler_error(
+            "datediff by " ~ datepart ~ " is not implemented for Spark in this project") }}
     {%- endif -%}
 {%- endmacro %}
