@@ -2,7 +2,7 @@
 
 The tiny sample lands in daily steps as a centre receives it: every export day up to CUT first (one full build),
 then each held-back day in its own landing and incremental dbt build, with what real deliveries bring: a late
-file (one day's agent events arrive two days late), corrected re-sent files of earlier, already built days (agent
+file (one day's agent events arrive a day late), corrected re-sent files of earlier, already built days (agent
 events removed and a state changed; a day's schedule re-planned) and a new hire (an agent who works before the
 roster first names them). Then the same build file is rebuilt with --full-refresh from the same raw rows, and every
 day-window model and everything they read must hold the same rows: order-independent fingerprints, doubles rounded
@@ -33,15 +33,15 @@ from conftest import ROOT, background_result, built_in_background
 SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily"]
 #: the last export day built in full before the daily runs; the tiny sample's exports run 2026-10-07 .. 2026-10-26
 CUT = date(2026, 10, 22)
-DAILY = [CUT + timedelta(days=n) for n in range(1, 5)]
-#: agent events of this held-back day land with the day after next (a late file)
-LATE = (("telephony", "agent_events"), DAILY[0], DAILY[2])
+DAILY = [CUT + timedelta(days=n) for n in range(1, 4)]
+#: agent events of this held-back day land with the next day (a late file)
+LATE = (("telephony", "agent_events"), DAILY[0], DAILY[1])
 #: these files of already built days are re-sent, corrected, with this held-back day: agent events, and a re-plan
 CORRECTED = DAILY[1]
 EVENTS_CORRECTED = CUT - timedelta(days=3)
 PLAN_CORRECTED = CUT - timedelta(days=2)
 #: a new hire: the roster names them only from this held-back day; they work (events) from the first day
-NEW_HIRE = ("A0004", DAILY[3])
+NEW_HIRE = ("A0004", DAILY[2])
 
 #: columns that say when a row was built, not what it holds (staging's watermark of the build that read it)
 BOOKKEEPING = {"_landed_watermark"}
@@ -186,26 +186,27 @@ def build_incremental_history(base: Path) -> Histories:
     generate(GeneratorConfig.preset("tiny"), sample)
     hide_new_hire(sample)
     select = ["--select", *SELECTION, "--resource-type", "model", "seed"]
-    probe = base / "probe" / "warehouse.duckdb"
-    probe.parent.mkdir(parents=True)
+    # every build runs on the same file path, so that dbt parses the project once (partial parsing)
+    before_last = base / "before_last.duckdb"
     for day in [CUT, *DAILY]:
         deliver(sample, raw, day)
         if day == CORRECTED:
             correct(raw)
         if day == DAILY[-1]:
-            shutil.copy2(warehouse, probe)
-            mark_rows(probe)
-            land_all(raw, probe, base / "probe" / "quarantine")
-            run_dbt(base / "probe", probe, "build", *select)
+            # the probe: the last daily run on a copy whose fct_agent_states rows are all marked first; then the
+            # copy taken before it comes back and the last day is built for real
+            shutil.copy2(warehouse, before_last)
+            mark_rows(warehouse)
+            land_all(raw, warehouse, data / "quarantine")
+            run_dbt(data, warehouse, "build", *select)
+            probe = untouched_rows(warehouse)
+            shutil.copy2(before_last, warehouse)
         land_all(raw, warehouse, data / "quarantine")
         run_dbt(data, warehouse, "build", *select)
     tables = built_models(warehouse)
     incremental = fingerprints(warehouse, tables)
-    full_warehouse = base / "full" / "warehouse.duckdb"
-    full_warehouse.parent.mkdir(parents=True)
-    shutil.copy2(warehouse, full_warehouse)
-    run_dbt(base / "full", full_warehouse, "build", "--full-refresh", *select)
-    return Histories(incremental=incremental, full=fingerprints(full_warehouse, tables), probe=untouched_rows(probe))
+    run_dbt(data, warehouse, "build", "--full-refresh", *select)
+    return Histories(incremental=incremental, full=fingerprints(warehouse, tables), probe=probe)
 
 
 @pytest.fixture(scope="module")
@@ -233,8 +234,8 @@ def test_every_model_equals_a_full_rebuild(histories: Histories) -> None:
 
 @pytest.mark.slow
 def test_a_daily_run_recomputes_its_window_not_the_history(histories: Histories) -> None:
-    # the last daily run lands one export day (DAILY[3]) and the new hire's first roster day: it recomputes the days
-    # from DAILY[3] - 7 (late_record_days) and every day of the new hire, and leaves the rest of the table as it was
+    # the last daily run lands one export day (DAILY[2]) and the new hire's first roster day: it recomputes the days
+    # from DAILY[2] - 7 (late_record_days) and every day of the new hire, and leaves the rest of the table as it was
     rows, untouched = histories.probe
     assert rows == histories.full["marts.fct_agent_states"][0]
     assert 0 < untouched < rows, histories.probe
