@@ -11,10 +11,13 @@ slowest nodes, and the peak resident memory of this process (DuckDB runs in-proc
 and the build file's size after each step (DuckDB reuses the space of a replaced table after a checkpoint, so a
 second build should not grow the file by a whole generation).
 
---incremental measures a daily build too: the latest export day's raw rows are held back, the full rebuild
-(--full-refresh) runs over the other days, then the held-back rows are landed again (new _landed_at, as a new
-day's files would be) and an incremental `dbt build` runs: incremental staging tables read only that day, every
-other model is rebuilt.
+--incremental measures daily builds too, as a centre's files arrive: the latest export day's files are moved out of
+the raw folder, the rest lands and ONE `dbt build --full-refresh` runs; then those files come back and land (new
+attempts in the landing manifest, as a new day's files would) and an incremental `dbt build` runs (the daily
+build); then one export file of 20 days earlier is re-sent corrected (its last record left out), lands as a
+replacement, and another incremental `dbt build` runs. Incremental staging reads what landed; the day-window models
+(macros/incremental/day_window.sql) recompute the days from the earliest re-landed export day minus
+late_record_days; every other model is rebuilt.
 """
 
 from __future__ import annotations
@@ -90,46 +93,38 @@ def layer_report(target: Path) -> list[str]:
     return lines
 
 
-def _raw_tables(con) -> list[str]:
-    return [
-        r[0]
-        for r in con.execute(
-            "select table_name from information_schema.columns where table_schema = 'raw' "
-            "and column_name = '_export_date' order by 1"
-        ).fetchall()
-    ]
+def _export_day(path: Path) -> str:
+    return path.name.split(".")[0]
 
 
-def _hold_back_latest_day(warehouse: Path) -> str:
-    """Move the latest export day's raw rows (every source) to schema bench_holdback."""
-    import duckdb
-
-    con = duckdb.connect(str(warehouse))
-    tables = _raw_tables(con)
-    latest = max(con.execute(f"select max(_export_date) from raw.{t}").fetchone()[0] for t in tables)
-    con.execute("create schema if not exists bench_holdback")
-    for table in tables:
-        con.execute(
-            f"create or replace table bench_holdback.{table} as select * from raw.{table} where _export_date = ?",
-            [latest],
-        )
-        con.execute(f"delete from raw.{table} where _export_date = ?", [latest])
-    con.close()
-    return str(latest)
+def _hold_back_latest_day(raw_root: Path, holdback: Path) -> str:
+    """Move the files of the latest export day out of the raw folder (kept under ``holdback``)."""
+    files = [p for p in raw_root.rglob("*.*") if p.is_file()]
+    latest = max(_export_day(p) for p in files)
+    for path in files:
+        if _export_day(path) == latest:
+            target = holdback / path.relative_to(raw_root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            path.rename(target)
+    return latest
 
 
-def _land_held_back(warehouse: Path) -> None:
-    """Put the held-back rows back into raw with a new _landed_at, as landing the new day's files would."""
-    import duckdb
+def _bring_back(raw_root: Path, holdback: Path) -> None:
+    for path in [p for p in holdback.rglob("*.*") if p.is_file()]:
+        path.rename(raw_root / path.relative_to(holdback))
 
-    con = duckdb.connect(str(warehouse))
-    for table in _raw_tables(con):
-        con.execute(
-            f"insert into raw.{table} by name "
-            f"select * replace (current_timestamp::timestamp as _landed_at) from bench_holdback.{table}"
-        )
-    con.execute("drop schema bench_holdback cascade")
-    con.close()
+
+def _resend_corrected(raw_root: Path, days_back: int = 20) -> Path:
+    """Re-send the largest export file of ``days_back`` days before the latest day with its last record left out."""
+    from datetime import date, timedelta
+
+    files = [p for p in raw_root.rglob("*.*") if p.is_file() and p.suffix in (".jsonl", ".csv")]
+    latest = date.fromisoformat(max(_export_day(p) for p in files))
+    day = (latest - timedelta(days=days_back)).isoformat()
+    path = max((p for p in files if _export_day(p) == day), key=lambda p: p.stat().st_size)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-1]))
+    return path
 
 
 def main() -> None:
@@ -171,16 +166,23 @@ def main() -> None:
         from ccw.generate import GeneratorConfig, generate
 
         step("generate " + args.preset, lambda: generate(GeneratorConfig.preset(args.preset), s.raw_root) or True)
-    step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
+    holdback = Path(args.dir).resolve() / "holdback"
     if args.incremental:
-        held = _hold_back_latest_day(s.build_warehouse)
+        held = _hold_back_latest_day(s.raw_root, holdback)
         print(f"[bench] held back export day {held}", flush=True)
+    step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
     step("dbt build --full-refresh", lambda: run_dbt(["build", "--full-refresh"]))
     reports = [("full rebuild", layer_report(dbt_target_path()))]
     if args.incremental:
-        _land_held_back(s.build_warehouse)
-        step("dbt build (incremental)", lambda: run_dbt(["build"]))
-        reports.append(("incremental daily build", layer_report(dbt_target_path())))
+        _bring_back(s.raw_root, holdback)
+        step("land the held-back day", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
+        step("dbt build (daily)", lambda: run_dbt(["build"]))
+        reports.append(("daily build (one new export day)", layer_report(dbt_target_path())))
+        resent = _resend_corrected(s.raw_root)
+        print(f"[bench] re-sent corrected {resent.relative_to(s.raw_root)}", flush=True)
+        step("land the re-sent file", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
+        step("dbt build (re-sent file)", lambda: run_dbt(["build"]))
+        reports.append(("daily build with a file of 20 days earlier re-sent", layer_report(dbt_target_path())))
 
     import duckdb
 
