@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('date_day', lookback_days=1, agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('date_day', lookback_days=1) }}
 
 {#- Agent x local date: the day's logged-in, state and schedule seconds (the sum of the agent's 30-minute
     intervals, each of which lies in one local day), adherence, overtime and the longest continuous stretch on

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('date_day') }}
 
 {#- Agent x 30-minute interval: what the agent did (state seconds) and what was planned (schedule seconds), and
     how the two matched (adherence, overtime). Rules in _int_agents__interval_activity.yml. -#}

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('date_day') }}
 
 {#- One row per agent state interval from the agent event stream: each event's state lasts until the agent's
     next event, or to the end of the agent's local day when the session was left open. Rules in

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('date_day') }}
 
 {#- Agent state intervals cut at every 30-minute boundary (UTC half hours): one row per state interval and half
     hour it overlaps. Local midnight falls on a UTC half hour in every time zone whose

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('date_day') }}
 
 {#- The plan of each agent as a timeline without overlaps, cut at 30-minute boundaries: one row per stretch of
     time in one half hour covered by one planned activity. Where activities overlap (a break inside a shift),

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('schedule_date', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('schedule_date') }}
 
 {#- One row per planned activity with its local times converted to UTC in the agent's site time zone
     (local_to_utc, DST-correct). Rules in _int_workforce__schedules_utc.yml. -#}

@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('date_day', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('date_day') }}
 
 {#- One row per agent state interval cut at local midnight and at 30-minute boundaries, with the agent version
     (team) at the time. Rules in _workforce__models.yml. -#}

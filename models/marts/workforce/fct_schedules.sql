@@ -1,12 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook="{{ delete_day_window('schedule_date', agent_column='agent_id') }}",
-        post_hook=["{{ forget_day_window() }}", "{{ record_day_window() }}"]
-    )
-}}
+{{ day_window_config('schedule_date') }}
 
 {#- One row per planned activity, UTC and local times, with the seconds it adds to the plan once nested
     activities are taken out (net_seconds). Rules in _workforce__models.yml. -#}
