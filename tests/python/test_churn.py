@@ -72,15 +72,20 @@ def test_prepare_and_design_matrix(scores: ModuleType) -> None:
     assert scores.RFM_FEATURES == ["days_since_last_order", "orders_90d", "orders_180d", "value_percentile"]
 
 
-def test_training_rows_are_the_labels_known_on_the_as_of_day(scores: ModuleType) -> None:
-    frame = pd.DataFrame({
-        "as_of_date": [date(2026, 8, 31), date(2026, 9, 30), date(2026, 8, 31), date(2026, 10, 31)],
-        "label_horizon_days": [30, 30, 31, 30],
-        "is_churned": [True, False, True, None],
+def test_training_months_are_the_labels_known_on_the_as_of_day(scores: ModuleType) -> None:
+    plan = pd.DataFrame({
+        "as_of_month": [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)],
+        "as_of_date": [date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31)],
+        "label_horizon_days": [30, 31, 30, 30],
+        "is_labelled": [True, True, True, False],
     })
-    # 31 Aug + 30 = 30 Sep: known on 30 Sep; + 31 days = 1 Oct: not yet; 30 Sep + 30 = 30 Oct: not yet
-    assert list(scores.training_rows(frame, date(2026, 9, 30))) == [True, False, False, False]
-    assert list(scores.training_rows(frame, date(2026, 10, 31))) == [True, True, True, False]
+    # 31 Jul + 30 = 30 Aug: known on 31 Aug; 31 Aug + 31 days = 1 Oct: not on 30 Sep, known on 31 Oct;
+    # 30 Sep + 30 = 30 Oct: known on 31 Oct; a month never trains on itself or a later month
+    assert scores.known_months(plan, date(2026, 8, 1)) == [date(2026, 7, 1)]
+    assert scores.known_months(plan, date(2026, 9, 1)) == [date(2026, 7, 1)]
+    assert scores.known_months(plan, date(2026, 10, 1)) == [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)]
+    plan.loc[2, "is_labelled"] = False  # a label not set (not elapsed by the data's last day) is not known
+    assert scores.known_months(plan, date(2026, 10, 1)) == [date(2026, 7, 1), date(2026, 8, 1)]
 
 
 def test_deciles_and_top_drivers(scores: ModuleType) -> None:
@@ -110,9 +115,10 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
         n=("customer_id", "size"), months=("training_months", "max"), rows=("training_customer_months", "max"))
     assert per_month.to_dict("index") == {date(2026, 9, 1): {"n": 20, "months": 1, "rows": 20},
                                           date(2026, 10, 1): {"n": 20, "months": 2, "rows": 40}}
-    october = result[result["as_of_month"] == date(2026, 10, 1)].reset_index(drop=True)
-    bad = np.array(pattern) > 0
-    assert october.loc[bad, "churn_risk_score"].min() > october.loc[~bad, "churn_risk_score"].max()
+    october = result[result["as_of_month"] == date(2026, 10, 1)].set_index("customer_id")
+    bad = [f"c{i}" for i, unresolved in enumerate(pattern) if unresolved > 0]
+    good = [f"c{i}" for i, unresolved in enumerate(pattern) if unresolved == 0]
+    assert october.loc[bad, "churn_risk_score"].min() > october.loc[good, "churn_risk_score"].max()
     assert set(october.loc[bad, "driver_1"]) == {"unresolved_contacts"}
     assert october.loc[bad, "churn_risk_decile"].min() >= 6
 
@@ -122,6 +128,77 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
     model = scores.ChurnModel(scores.MODEL_FEATURES).fit(x[train], frame["is_churned"].to_numpy()[train])
     logit = model.contributions(x).sum(axis=1) + model.logit.intercept_[0]
     assert model.score(x) == pytest.approx(1 / (1 + np.exp(-logit)))
+
+
+class FakeDbt:
+    """The parts of dbt's Python-model object int_analysis__churn_scores uses, over one DuckDB connection."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, features: pd.DataFrame, is_incremental: bool) -> None:
+        con.register("features_frame", features)
+        self.con, self.is_incremental, self.this = con, is_incremental, "churn_scores"
+        self.config = type("config", (), {"get": staticmethod(lambda key, default=None: 1000)})
+
+    def ref(self, name: str) -> duckdb.DuckDBPyRelation:
+        assert name == "int_analysis__churn_features"
+        return self.con.table("features_frame")
+
+
+def build_scores(scores: ModuleType, con: duckdb.DuckDBPyConnection, features: pd.DataFrame) -> set[date]:
+    """One dbt run of the model as its YAML configures it: a full build when the table is missing, else an
+    incremental one (delete+insert by as_of_month, then the post-hook's delete of null customers). Returns the
+    months the run returned rows for."""
+    exists = "churn_scores" in {row[0] for row in con.sql("show tables").fetchall()}
+    returned = scores.model(FakeDbt(con, features, exists), con)
+    con.register("returned", returned)
+    if not exists:
+        con.execute("create table churn_scores as select * from returned")
+    else:
+        con.execute("delete from churn_scores where as_of_month in (select as_of_month from returned)")
+        con.execute("insert into churn_scores select * from returned")
+        con.execute("delete from churn_scores where customer_id is null")
+    return set(returned.column("as_of_month").to_pylist())
+
+
+def scores_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.sql("select * from churn_scores order by as_of_month, customer_id").df()
+
+
+def test_incremental_runs_score_only_changed_months_and_equal_a_full_build(scores: ModuleType) -> None:
+    """Jul and Aug labelled, Sep not yet. Aug trains on Jul (31 Jul + 30 days <= 31 Aug); Sep, as of 20 Sep, trains
+    on Jul only (Aug's window ends 30 Sep). After each change an incremental run must score again exactly the months
+    whose inputs changed and leave the same table as a full build of the same features."""
+    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+    months = [(date(2026, 7, 1), date(2026, 7, 31)), (date(2026, 8, 1), date(2026, 8, 31))]
+    labelled = [row for month, as_of in months for row in feature_rows(month, as_of, [b > 0 for b in pattern], pattern)]
+
+    def features(september_as_of: date, july: list[dict]) -> pd.DataFrame:
+        rows = july + [row for row in labelled if row["as_of_month"] != date(2026, 7, 1)]
+        rows += feature_rows(date(2026, 9, 1), september_as_of, [None] * 20, pattern)
+        return pd.DataFrame(rows)
+
+    july = [row for row in labelled if row["as_of_month"] == date(2026, 7, 1)]
+    changed_july = [dict(row, unresolved_contacts=row["unresolved_contacts"] + (row["customer_id"] == "c3"))
+                    for row in july]
+    steps = [
+        (features(date(2026, 9, 20), july), {date(2026, 8, 1), date(2026, 9, 1)}),  # the full build
+        (features(date(2026, 9, 20), july), set()),  # nothing new: nothing scored again
+        (features(date(2026, 9, 21), july), {date(2026, 9, 1)}),  # a new day: Sep's as-of day moved
+        (features(date(2026, 9, 21), changed_july), {date(2026, 8, 1), date(2026, 9, 1)}),  # Jul corrected
+        (features(date(2026, 9, 21), []), {date(2026, 8, 1), date(2026, 9, 1)}),  # Jul gone: nothing to train on
+    ]
+    con = duckdb.connect()
+    for features_now, expected_months in steps:
+        assert build_scores(scores, con, features_now) == expected_months
+        full = duckdb.connect()
+        build_scores(scores, full, features_now)
+        pd.testing.assert_frame_equal(scores_table(con), scores_table(full))
+        nulls = con.sql("select count(*) filter (where driver_3 is null), count(*) filter (where driver_3_contribution"
+                        " is null), count(*) filter (where isnan(driver_3_contribution)) from churn_scores")
+        nulls = nulls.fetchall()[0]
+        assert nulls[0] == nulls[1] and nulls[2] == 0  # no driver: a null contribution, not NaN
+        if expected_months == {date(2026, 8, 1), date(2026, 9, 1)} and not scores_table(con).empty:
+            assert nulls[0] > 0  # the pattern leaves customers with fewer than three drivers
+    assert scores_table(con).empty  # no month can be scored without Jul
 
 
 def test_backtest_metrics_by_hand(backtest: ModuleType) -> None:

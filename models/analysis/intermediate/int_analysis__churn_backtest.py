@@ -3,8 +3,9 @@ known on its as-of day) against the label of the months whose window has elapsed
 precision), Brier score and calibration by risk decile, for the churn model and the orders-only RFM baseline. One
 row per backtest month x model x risk decile. Rules in _int_analysis__churn_backtest.yml.
 
-Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
-time: see that module) and returns a pandas DataFrame.
+Reads one month at a time (that month's scores and labels; memory stays one month's), with dbt.ref(...) through
+ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a time: see that module), and
+returns a pandas DataFrame.
 """
 
 import numpy as np
@@ -76,13 +77,24 @@ def backtest(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def months_of(relation) -> set:
+    """The distinct as_of_month values of a relation."""
+    return {row[0] for row in relation.aggregate("as_of_month", "as_of_month").fetchall()}
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
-    scores = to_pandas(dbt.ref("int_analysis__churn_scores"), SCORE_COLUMNS)
-    labels = to_pandas(dbt.ref("int_analysis__churn_features").filter("is_churned is not null"), LABEL_COLUMNS)
-    for frame in (scores, labels):
-        frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
-    result = backtest(scores, labels)
+    scores = dbt.ref("int_analysis__churn_scores")
+    labels = dbt.ref("int_analysis__churn_features").filter("is_churned is not null")
+    parts = []
+    for month in sorted(months_of(scores) & months_of(labels)):  # one month at a time: memory stays one month's
+        in_month = f"as_of_month = DATE '{month}'"
+        month_scores = to_pandas(scores.filter(in_month), SCORE_COLUMNS)
+        month_labels = to_pandas(labels.filter(in_month), LABEL_COLUMNS)
+        for frame in (month_scores, month_labels):
+            frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
+        parts.append(backtest(month_scores, month_labels))
+    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date.astype("date32[pyarrow]")  # DATE if empty
     for name in ["churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
                  "decile_predicted_churn_rate", "decile_observed_churn_rate"]:

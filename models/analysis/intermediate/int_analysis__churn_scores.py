@@ -4,12 +4,20 @@ baseline trained the same way; each month's customers are scored as they would h
 per scored customer x as-of month with the risk, its decile and the top drivers. Rules in
 _int_analysis__churn_scores.yml.
 
-Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
-time: see that module) and returns a pandas DataFrame.
+Incremental by as-of month: every month's inputs (its own customers' features, and the features and labels of the
+months it trains on) get an order-independent signature in SQL; a daily run scores again only the months whose
+signature changed (on a normal day the latest month, whose as-of day moved) and keeps the others' rows, which would
+come out the same. Each month reads only its own rows and its training sample from DuckDB (not the whole history
+into pandas). Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries
+imported one at a time: see that module) and returns a pyarrow Table.
 """
+
+import hashlib
+import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ccw.pymodels import library, to_pandas
 
@@ -30,13 +38,27 @@ MODEL_FEATURES = RFM_FEATURES + SERVICE_FEATURES
 LOG_FEATURES = {"days_since_last_order", "orders_90d", "orders_180d", "live_wait_minutes", *SERVICE_FEATURES}
 INPUT_COLUMNS = ["customer_id", "as_of_month", "as_of_date", "label_horizon_days", "is_churned",
                  "live_wait_seconds_avg", *[name for name in MODEL_FEATURES if name != "live_wait_minutes"]]
+#: the label columns: a month's scores do not depend on its own label, only its training months' labels do
+LABEL_COLUMNS = ["label_horizon_days", "is_churned"]
+#: the DOUBLE inputs, rounded in the signature so that a last-bit difference of an average does not count as a change
+FLOAT_INPUTS = {"live_wait_seconds_avg", "value_percentile"}
 TOP_DRIVERS = 3
+#: bump when the method changes, so that an incremental run scores every month again
+METHOD_VERSION = 2
 COLUMNS = [
     "customer_id", "as_of_month", "churn_risk_score", "churn_risk_decile", "rfm_baseline_score",
     "rfm_baseline_decile", "training_months", "training_customer_months",
     *[f"driver_{i}{suffix}" for i in range(1, TOP_DRIVERS + 1) for suffix in ("", "_contribution")],
+    "input_signature",
 ]
-
+SCHEMA = pa.schema(
+    [("customer_id", pa.string()), ("as_of_month", pa.date32()), ("churn_risk_score", pa.float64()),
+     ("churn_risk_decile", pa.int64()), ("rfm_baseline_score", pa.float64()), ("rfm_baseline_decile", pa.int64()),
+     ("training_months", pa.int64()), ("training_customer_months", pa.int64())]
+    + [field for i in range(1, TOP_DRIVERS + 1)
+       for field in ((f"driver_{i}", pa.string()), (f"driver_{i}_contribution", pa.float64()))]
+    + [("input_signature", pa.string())]
+)
 
 
 def prepare(features: pd.DataFrame) -> pd.DataFrame:
@@ -57,11 +79,64 @@ def design(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
     return np.column_stack(columns).astype(float) if columns else np.zeros((len(frame), 0))
 
 
-def training_rows(frame: pd.DataFrame, as_of_date) -> pd.Series:
-    """Rows whose label was known on ``as_of_date``: an earlier as-of month with its label window
+def _hash_of(columns: list[str]) -> str:
+    values = [f"round({name}, 9)" if name in FLOAT_INPUTS else name for name in columns]
+    return f"hash({', '.join(values)})"
+
+
+def month_plan(features) -> pd.DataFrame:
+    """One row per as-of month of the features relation: its as-of day, label horizon, whether its label is known
+    (is_churned is set once the horizon has elapsed, for all its customers at once), its row count and two
+    order-independent fingerprints: of the scoring inputs (labels left out) and of every input column."""
+    scoring = [name for name in INPUT_COLUMNS if name not in LABEL_COLUMNS]
+    plan = features.aggregate(
+        "as_of_month, max(as_of_date) as as_of_date, max(label_horizon_days) as label_horizon_days, "
+        "count(is_churned) > 0 as is_labelled, count(*) as customers, "
+        f"cast(sum({_hash_of(scoring)}) as varchar) as scoring_fingerprint, "
+        f"cast(sum({_hash_of(INPUT_COLUMNS)}) as varchar) as input_fingerprint",
+        "as_of_month",
+    ).df()
+    plan["as_of_month"] = pd.to_datetime(plan["as_of_month"]).dt.date
+    plan["as_of_date"] = pd.to_datetime(plan["as_of_date"]).dt.date
+    return plan.sort_values("as_of_month").reset_index(drop=True)
+
+
+def known_months(plan: pd.DataFrame, month) -> list:
+    """The months whose labels were known on ``month``'s as-of day: earlier months, labelled, whose label window
     (as_of_date, as_of_date + horizon] ended on or before that day."""
-    ends = pd.to_datetime(frame["as_of_date"]) + pd.to_timedelta(frame["label_horizon_days"], unit="D")
-    return (ends <= pd.Timestamp(as_of_date)) & frame["is_churned"].notna()
+    as_of = pd.Timestamp(plan.loc[plan["as_of_month"] == month, "as_of_date"].max())
+    ends = pd.to_datetime(plan["as_of_date"]) + pd.to_timedelta(plan["label_horizon_days"], unit="D")
+    known = (plan["as_of_month"] < month) & plan["is_labelled"] & (ends <= as_of)
+    return list(plan.loc[known, "as_of_month"])
+
+
+def signatures(plan: pd.DataFrame, max_training_rows: int) -> dict:
+    """as_of_month -> a digest of everything its scores depend on: the method, the training-size cap, the month's
+    scoring inputs and the inputs (labels included) of the months it trains on. Same digest, same scores."""
+    fingerprint = dict(zip(plan["as_of_month"], plan["input_fingerprint"], strict=True))
+    out = {}
+    for month, scoring in zip(plan["as_of_month"], plan["scoring_fingerprint"], strict=True):
+        known = [[str(m), fingerprint[m]] for m in known_months(plan, month)]
+        text = json.dumps([METHOD_VERSION, max_training_rows, str(month), scoring, known])
+        out[month] = hashlib.sha256(text.encode()).hexdigest()
+    return out
+
+
+def _date_list(months: list) -> str:
+    return ", ".join(f"DATE '{month}'" for month in months)
+
+
+def month_rows(features, month) -> pd.DataFrame:
+    """The customers of one as-of month (INPUT_COLUMNS, prepared, sorted by customer)."""
+    return prepare(to_pandas(features.filter(f"as_of_month = DATE '{month}'"), INPUT_COLUMNS))
+
+
+def training_sample(features, months: list, max_training_rows: int) -> pd.DataFrame:
+    """The labelled customers of ``months``: at most max_training_rows of them, the ones first by a hash of
+    (customer, month): a fixed, order-independent sample that a new month's rows do not reshuffle."""
+    known = features.filter(f"as_of_month in ({_date_list(months)}) and is_churned is not null")
+    sample = known.order("hash(customer_id, as_of_month), customer_id, as_of_month").limit(max_training_rows)
+    return prepare(to_pandas(sample, INPUT_COLUMNS))
 
 
 class ChurnModel:
@@ -113,63 +188,91 @@ def top_drivers(contributions: np.ndarray, features: list[str], k: int = TOP_DRI
     return pd.DataFrame(out)
 
 
-def sample(rows: np.ndarray, max_rows: int, seed: int = 0) -> np.ndarray:
-    """At most max_rows of the row positions ``rows``, drawn without replacement with a fixed seed (deterministic)."""
-    if len(rows) <= max_rows:
-        return rows
-    return np.sort(np.random.default_rng(seed).choice(rows, size=max_rows, replace=False))
-
-
-def score_month(frame: pd.DataFrame, x: np.ndarray, month, max_training_rows: int) -> pd.DataFrame | None:
-    """The customers of ``month`` scored by the churn model and the RFM baseline trained on the rows known on its
-    as-of day (``x``: the design matrix of ``frame``); None when there are no such rows or they hold one class."""
-    is_current = (frame["as_of_month"] == month).to_numpy()
-    if not is_current.any():
+def score_month(current: pd.DataFrame, train: pd.DataFrame, training_months: int) -> pd.DataFrame | None:
+    """The customers ``current`` (prepared rows of one month) scored by the churn model and the RFM baseline
+    trained on ``train`` (prepared, labelled rows of earlier months); None without training rows or with one class."""
+    label = train["is_churned"].astype(bool).to_numpy()
+    if current.empty or not len(label) or len(set(label)) < 2:
         return None
-    as_of = frame.loc[is_current, "as_of_date"].max()
-    known = np.flatnonzero(((frame["as_of_month"] < month) & training_rows(frame, as_of)).to_numpy())
-    label = frame["is_churned"].to_numpy()
-    if not len(known) or len(set(label[known].astype(bool))) < 2:
-        return None
-    train = sample(known, max_training_rows)
-    model = ChurnModel(MODEL_FEATURES).fit(x[train], label[train])
-    baseline = ChurnModel(RFM_FEATURES).fit(x[train], label[train])
-    current = x[is_current]
-    risk, base = model.score(current), baseline.score(current)
-    out = top_drivers(model.contributions(current), MODEL_FEATURES)
-    out.insert(0, "customer_id", frame.loc[is_current, "customer_id"].to_numpy())
-    out.insert(1, "as_of_month", month)
+    x_train = design(train, MODEL_FEATURES)
+    x = design(current, MODEL_FEATURES)
+    model = ChurnModel(MODEL_FEATURES).fit(x_train, label)
+    baseline = ChurnModel(RFM_FEATURES).fit(x_train, label)
+    risk, base = model.score(x), baseline.score(x)
+    out = top_drivers(model.contributions(x), MODEL_FEATURES)
+    out.insert(0, "customer_id", current["customer_id"].to_numpy())
+    out.insert(1, "as_of_month", current["as_of_month"].to_numpy())
     out.insert(2, "churn_risk_score", risk)
     out.insert(3, "churn_risk_decile", deciles(risk))
     out.insert(4, "rfm_baseline_score", base)
     out.insert(5, "rfm_baseline_decile", deciles(base))
-    out.insert(6, "training_months", int(frame["as_of_month"].iloc[known].nunique()))
-    out.insert(7, "training_customer_months", int(len(train)))
+    out.insert(6, "training_months", training_months)
+    out.insert(7, "training_customer_months", len(train))
     return out
 
 
+def tombstone(month) -> pa.Table:
+    """One row (customer_id null) for a month that had scores and now has none: the incremental merge replaces the
+    month's rows by it, and the model's post-hook deletes it (_int_analysis__churn_scores.yml)."""
+    return pa.Table.from_pylist([{"as_of_month": month}], schema=SCHEMA)
+
+
+def to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """COLUMNS with their SQL types (typed even when empty or all null)."""
+    frame = frame.reindex(columns=COLUMNS)
+    arrays = [pa.array(frame[field.name].to_numpy(dtype=object if field.type == pa.date32() else None),
+                       type=field.type, from_pandas=True)  # NaN -> null
+              for field in SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def score_months(features, plan: pd.DataFrame, months: list, signature: dict, max_training_rows: int) -> pa.Table:
+    """The scores of ``months`` (one month at a time), each row carrying its month's input signature; a month that
+    cannot be scored gives no rows."""
+    parts = [pa.Table.from_pylist([], schema=SCHEMA)]
+    for month in months:
+        known = known_months(plan, month)
+        if not known:
+            continue
+        scored = score_month(month_rows(features, month), training_sample(features, known, max_training_rows),
+                             len(known))
+        if scored is not None:
+            scored["input_signature"] = signature[month]
+            parts.append(to_arrow(scored))
+    return pa.concat_tables(parts)
+
+
 def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
-    """Every as-of month that has training rows, scored (COLUMNS)."""
-    frame = prepare(features).reset_index(drop=True)
-    x = design(frame, MODEL_FEATURES)
-    parts = [score_month(frame, x, month, max_training_rows) for month in sorted(frame["as_of_month"].unique())]
-    parts = [part for part in parts if part is not None]
-    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    return result[COLUMNS]
+    """Every as-of month of a features frame that has training rows, scored (COLUMNS): the model's full build, on
+    an in-memory DuckDB relation."""
+    duckdb = library("duckdb")
+    relation = duckdb.connect().from_df(features[INPUT_COLUMNS])
+    plan = month_plan(relation)
+    signature = signatures(plan, max_training_rows)
+    table = score_months(relation, plan, list(plan["as_of_month"]), signature, max_training_rows)
+    return table.to_pandas(types_mapper=None, date_as_object=True)
+
+
+def stored_signatures(session, this) -> dict:
+    """as_of_month -> input signature of the rows the model holds now (None for every month of a table built before
+    the model kept signatures: all its months are scored again)."""
+    columns = session.sql(f"select * from {this} limit 0").columns
+    signature = "max(input_signature)" if "input_signature" in columns else "null"
+    return dict(session.sql(f"select as_of_month, {signature} from {this} group by as_of_month").fetchall())
 
 
 def model(dbt, session):
-    dbt.config(materialized="table")
     max_training_rows = int(dbt.config.get("max_training_rows") or 100_000)
+    features = dbt.ref("int_analysis__churn_features")
+    plan = month_plan(features)
+    signature = signatures(plan, max_training_rows)
+    months = list(plan["as_of_month"])
+    if not dbt.is_incremental:
+        return score_months(features, plan, months, signature, max_training_rows)
 
-    features = to_pandas(dbt.ref("int_analysis__churn_features"), INPUT_COLUMNS)
-    result = score_all(features, max_training_rows)
-    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date.astype("date32[pyarrow]")  # DATE if empty
-    for name in ["churn_risk_score", "rfm_baseline_score",
-                 *[f"driver_{i}_contribution" for i in range(1, TOP_DRIVERS + 1)]]:
-        result[name] = pd.to_numeric(result[name], errors="coerce").astype(float)
-    for name in ["churn_risk_decile", "rfm_baseline_decile", "training_months", "training_customer_months"]:
-        result[name] = pd.to_numeric(result[name], errors="coerce").astype("int64")
-    for name in ["customer_id", *[f"driver_{i}" for i in range(1, TOP_DRIVERS + 1)]]:
-        result[name] = result[name].astype("string")  # VARCHAR even when every value is null
-    return result
+    stored = stored_signatures(session, dbt.this)
+    changed = [month for month in months if stored.get(month) != signature[month]]
+    table = score_months(features, plan, changed, signature, max_training_rows)
+    scored = set(table.column("as_of_month").to_pylist())
+    gone = [month for month in stored if month not in scored and (month in changed or month not in signature)]
+    return pa.concat_tables([table, *[tombstone(month) for month in gone]])
