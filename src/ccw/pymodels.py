@@ -38,3 +38,20 @@ def to_pandas(relation: Any, columns: list[str]) -> pd.DataFrame:
     if frame.empty:
         return frame
     return frame.sort_values(list(columns), kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+def rows_fingerprint(columns: list[str], doubles: set[str] | frozenset[str] = frozenset()) -> str:
+    """A SQL aggregate (DuckDB) that fingerprints a group of rows by the columns given, in any row order: the sum of
+    the rows' hashes, as text. DOUBLE columns named in ``doubles`` are rounded to 9 decimals first, so that a last-bit
+    difference of an average does not count as a change. Incremental Python models compare these per partition to
+    find what changed since their last build."""
+    values = [f"round({name}, 9)" if name in doubles else name for name in columns]
+    return f"cast(sum(hash({', '.join(values)})) as varchar)"
+
+
+def stored_signatures(session: Any, this: Any, partition: str, column: str) -> dict:
+    """partition value -> the signature ``column`` holds for it in the model's own table ``this`` (None for every
+    partition of a table built before the model kept signatures: all of them are computed again)."""
+    columns = session.sql(f"select * from {this} limit 0").columns
+    signature = f"max({column})" if column in columns else "null"
+    return dict(session.sql(f"select {partition}, {signature} from {this} group by {partition}").fetchall())

@@ -131,36 +131,42 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
 
 
 class FakeDbt:
-    """The parts of dbt's Python-model object int_analysis__churn_scores uses, over one DuckDB connection."""
+    """The parts of dbt's Python-model object the churn models use, over one DuckDB connection: ref() reads the
+    tables named in ``refs``."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, features: pd.DataFrame, is_incremental: bool) -> None:
-        con.register("features_frame", features)
-        self.con, self.is_incremental, self.this = con, is_incremental, "churn_scores"
+    def __init__(self, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str, is_incremental: bool) -> None:
+        self.con, self.refs, self.this, self.is_incremental = con, refs, this, is_incremental
         self.config = type("config", (), {"get": staticmethod(lambda key, default=None: 1000)})
 
     def ref(self, name: str) -> duckdb.DuckDBPyRelation:
-        assert name == "int_analysis__churn_features"
-        return self.con.table("features_frame")
+        return self.con.table(self.refs[name])
 
 
-def build_scores(scores: ModuleType, con: duckdb.DuckDBPyConnection, features: pd.DataFrame) -> set[date]:
-    """One dbt run of the model as its YAML configures it: a full build when the table is missing, else an
-    incremental one (delete+insert by as_of_month, then the post-hook's delete of null customers). Returns the
-    months the run returned rows for."""
-    exists = "churn_scores" in {row[0] for row in con.sql("show tables").fetchall()}
-    returned = scores.model(FakeDbt(con, features, exists), con)
+def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str,
+                placeholder: str) -> set[date]:
+    """One dbt run of a churn model as its YAML configures it: a full build when the table is missing, else an
+    incremental one (delete+insert by as_of_month, then the post-hook's delete of rows whose ``placeholder`` column
+    is null). Returns the months the run returned rows for."""
+    exists = this in {row[0] for row in con.sql("show tables").fetchall()}
+    returned = module.model(FakeDbt(con, refs, this, exists), con)
     con.register("returned", returned)
     if not exists:
-        con.execute("create table churn_scores as select * from returned")
+        con.execute(f"create table {this} as select * from returned")
     else:
-        con.execute("delete from churn_scores where as_of_month in (select as_of_month from returned)")
-        con.execute("insert into churn_scores select * from returned")
-        con.execute("delete from churn_scores where customer_id is null")
+        con.execute(f"delete from {this} where as_of_month in (select as_of_month from returned)")
+        con.execute(f"insert into {this} select * from returned")
+        con.execute(f"delete from {this} where {placeholder} is null")
+    con.unregister("returned")
     return set(returned.column("as_of_month").to_pylist())
 
 
-def scores_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.sql("select * from churn_scores order by as_of_month, customer_id").df()
+def build_scores(scores: ModuleType, con: duckdb.DuckDBPyConnection, features: pd.DataFrame) -> set[date]:
+    con.register("features_frame", features)
+    return build_model(scores, con, {"int_analysis__churn_features": "features_frame"}, "churn_scores", "customer_id")
+
+
+def scores_table(con: duckdb.DuckDBPyConnection, table: str = "churn_scores") -> pd.DataFrame:
+    return con.sql(f"select * from {table} order by all").df()
 
 
 def test_incremental_runs_score_only_changed_months_and_equal_a_full_build(scores: ModuleType) -> None:
@@ -199,6 +205,48 @@ def test_incremental_runs_score_only_changed_months_and_equal_a_full_build(score
         if expected_months == {date(2026, 8, 1), date(2026, 9, 1)} and not scores_table(con).empty:
             assert nulls[0] > 0  # the pattern leaves customers with fewer than three drivers
     assert scores_table(con).empty  # no month can be scored without Jul
+
+
+def test_incremental_backtest_computes_only_months_whose_scores_or_labels_changed(backtest: ModuleType) -> None:
+    """Aug and Sep scored and labelled (c0..c3; two churned). A run after a changed label of Aug computes Aug
+    only; after Sep was scored again (a new score signature), Sep only; after Sep's scores are gone, Sep's rows go.
+    Each time the table equals a full build of the same inputs."""
+    def scores(sep_signature: str | None) -> pd.DataFrame:
+        rows = [{"customer_id": f"c{i}", "as_of_month": month, "training_months": 1, "training_customer_months": 4,
+                 "churn_risk_score": 0.2 + 0.2 * i, "churn_risk_decile": 1 + 3 * i, "rfm_baseline_score": 0.5,
+                 "rfm_baseline_decile": 1 + i, "input_signature": signature}
+                for month, signature in [(date(2026, 8, 1), "aug"), (date(2026, 9, 1), sep_signature)]
+                for i in range(4) if signature is not None]
+        return pd.DataFrame(rows)
+
+    def labels(aug_churned: list[bool]) -> pd.DataFrame:
+        churned = {date(2026, 8, 1): aug_churned, date(2026, 9, 1): [False, True, False, True]}
+        return pd.DataFrame([{"customer_id": f"c{i}", "as_of_month": month, "label_horizon_days": 30,
+                              "is_churned": flag} for month, flags in churned.items() for i, flag in enumerate(flags)])
+
+    aug = [False, False, True, True]
+    steps = [
+        (scores("sep"), labels(aug), {date(2026, 8, 1), date(2026, 9, 1)}),  # the full build
+        (scores("sep"), labels(aug), set()),
+        (scores("sep"), labels([False, True, False, True]), {date(2026, 8, 1)}),
+        (scores("sep again"), labels([False, True, False, True]), {date(2026, 9, 1)}),
+        (scores(None), labels([False, True, False, True]), {date(2026, 9, 1)}),  # Sep not scored any more
+    ]
+    refs = {"int_analysis__churn_scores": "scores_frame", "int_analysis__churn_features": "features_frame"}
+    con = duckdb.connect()
+    for score_rows, label_rows, expected_months in steps:
+        full = duckdb.connect()
+        for run in (con, full):  # the incremental history; a full build of the same inputs
+            run.register("scores_frame", score_rows)
+            run.register("features_frame", label_rows)
+        assert build_model(backtest, con, refs, "churn_backtest", "model") == expected_months
+        build_model(backtest, full, refs, "churn_backtest", "model")
+        pd.testing.assert_frame_equal(scores_table(con, "churn_backtest"), scores_table(full, "churn_backtest"))
+    result = scores_table(con, "churn_backtest")
+    assert {month.date() for month in result["as_of_month"]} == {date(2026, 8, 1)}
+    august = result.query("model == 'churn_model'").iloc[0]
+    # churned c1 (0.4) and c3 (0.8) against c0 (0.2) and c2 (0.6): 3 of the 4 pairs ranked right
+    assert (august["customers"], august["churned_customers"], august["roc_auc"]) == (4, 2, 0.75)
 
 
 def test_backtest_metrics_by_hand(backtest: ModuleType) -> None:

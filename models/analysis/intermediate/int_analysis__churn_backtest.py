@@ -3,15 +3,19 @@ known on its as-of day) against the label of the months whose window has elapsed
 precision), Brier score and calibration by risk decile, for the churn model and the orders-only RFM baseline. One
 row per backtest month x model x risk decile. Rules in _int_analysis__churn_backtest.yml.
 
-Reads one month at a time (that month's scores and labels; memory stays one month's), with dbt.ref(...) through
-ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a time: see that module), and
-returns a pandas DataFrame.
+Incremental by as-of month, like the scores: a month's rows are computed again only when the scores' input signature
+or the month's labels changed. Reads one month at a time with dbt.ref(...) through ccw.pymodels.to_pandas (rows in
+a deterministic order; libraries imported one at a time: see that module), and returns a pyarrow Table.
 """
+
+import hashlib
+import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from ccw.pymodels import library, to_pandas
+from ccw.pymodels import library, rows_fingerprint, stored_signatures, to_pandas
 
 _metrics = library("sklearn.metrics")
 average_precision_score, brier_score_loss, roc_auc_score = (
@@ -30,7 +34,14 @@ COLUMNS = [
     "as_of_month", "model", "risk_decile", "label_horizon_days", "training_months", "training_customer_months",
     "customers", "churned_customers", "churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
     "decile_customers", "decile_churned_customers", "decile_predicted_churn_rate", "decile_observed_churn_rate",
+    "input_signature",
 ]
+_DOUBLES = {"churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error", "decile_predicted_churn_rate",
+            "decile_observed_churn_rate"}
+_TYPES = {"as_of_month": pa.date32(), "model": pa.string(), "input_signature": pa.string()}
+SCHEMA = pa.schema([(name, _TYPES.get(name, pa.float64() if name in _DOUBLES else pa.int64())) for name in COLUMNS])
+#: bump when the metrics change, so that an incremental run computes every month again
+METHOD_VERSION = 1
 
 
 
@@ -77,30 +88,53 @@ def backtest(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def months_of(relation) -> set:
-    """The distinct as_of_month values of a relation."""
-    return {row[0] for row in relation.aggregate("as_of_month", "as_of_month").fetchall()}
+def month_signatures(scores, labels) -> dict:
+    """as_of_month -> a digest of what the month's rows depend on: the scores' own input signature (the same
+    signature, the same scores: int_analysis__churn_scores is deterministic) and the month's labels. Only months
+    with both scores and labels."""
+    scored = dict(scores.aggregate("as_of_month, max(input_signature)", "as_of_month").fetchall())
+    labelled = dict(labels.aggregate(f"as_of_month, {rows_fingerprint(LABEL_COLUMNS)}", "as_of_month").fetchall())
+    return {
+        month: hashlib.sha256(json.dumps([METHOD_VERSION, scored[month], labelled[month]]).encode()).hexdigest()
+        for month in scored.keys() & labelled.keys()
+    }
 
 
-def model(dbt, session):
-    dbt.config(materialized="table")
-    scores = dbt.ref("int_analysis__churn_scores")
-    labels = dbt.ref("int_analysis__churn_features").filter("is_churned is not null")
-    parts = []
-    for month in sorted(months_of(scores) & months_of(labels)):  # one month at a time: memory stays one month's
+def typed(frame: pd.DataFrame) -> pa.Table:
+    """COLUMNS with their SQL types (NaN -> null), typed even when empty."""
+    frame = frame.reindex(columns=COLUMNS)
+    arrays = [pa.array(frame[field.name].to_numpy(dtype=object) if field.type == pa.date32() else frame[field.name],
+                       type=field.type, from_pandas=True) for field in SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=SCHEMA)
+
+
+def backtest_months(scores, labels, months: list, signature: dict) -> pa.Table:
+    """The backtest rows of ``months``, one month at a time (that month's scores and labels: memory stays one
+    month's)."""
+    parts = [pa.Table.from_pylist([], schema=SCHEMA)]
+    for month in sorted(months):
         in_month = f"as_of_month = DATE '{month}'"
         month_scores = to_pandas(scores.filter(in_month), SCORE_COLUMNS)
         month_labels = to_pandas(labels.filter(in_month), LABEL_COLUMNS)
         for frame in (month_scores, month_labels):
             frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
-        parts.append(backtest(month_scores, month_labels))
-    result = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
-    result["as_of_month"] = pd.to_datetime(result["as_of_month"]).dt.date.astype("date32[pyarrow]")  # DATE if empty
-    for name in ["churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
-                 "decile_predicted_churn_rate", "decile_observed_churn_rate"]:
-        result[name] = pd.to_numeric(result[name], errors="coerce").astype(float)
-    for name in ["risk_decile", "label_horizon_days", "training_months", "training_customer_months", "customers",
-                 "churned_customers", "decile_customers", "decile_churned_customers"]:
-        result[name] = pd.to_numeric(result[name], errors="coerce").astype("int64")
-    result["model"] = result["model"].astype("string")  # VARCHAR even on an empty frame
-    return result
+        rows = backtest(month_scores, month_labels)
+        rows["input_signature"] = signature[month]
+        parts.append(typed(rows))
+    return pa.concat_tables(parts)
+
+
+def model(dbt, session):
+    scores = dbt.ref("int_analysis__churn_scores")
+    labels = dbt.ref("int_analysis__churn_features").filter("is_churned is not null")
+    signature = month_signatures(scores, labels)
+    if not dbt.is_incremental:
+        return backtest_months(scores, labels, list(signature), signature)
+
+    stored = stored_signatures(session, dbt.this, "as_of_month", "input_signature")
+    changed = [month for month in signature if stored.get(month) != signature[month]]
+    table = backtest_months(scores, labels, changed, signature)
+    computed = set(table.column("as_of_month").to_pylist())
+    gone = [month for month in stored if month not in computed and (month in changed or month not in signature)]
+    # a month that had rows and has none now: one placeholder row (model null) that the post-hook deletes
+    return pa.concat_tables([table, *[pa.Table.from_pylist([{"as_of_month": m}], schema=SCHEMA) for m in gone]])

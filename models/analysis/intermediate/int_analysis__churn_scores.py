@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ccw.pymodels import library, to_pandas
+from ccw.pymodels import library, rows_fingerprint, stored_signatures, to_pandas
 
 LogisticRegression = library("sklearn.linear_model").LogisticRegression
 StandardScaler = library("sklearn.preprocessing").StandardScaler
@@ -79,11 +79,6 @@ def design(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
     return np.column_stack(columns).astype(float) if columns else np.zeros((len(frame), 0))
 
 
-def _hash_of(columns: list[str]) -> str:
-    values = [f"round({name}, 9)" if name in FLOAT_INPUTS else name for name in columns]
-    return f"hash({', '.join(values)})"
-
-
 def month_plan(features) -> pd.DataFrame:
     """One row per as-of month of the features relation: its as-of day, label horizon, whether its label is known
     (is_churned is set once the horizon has elapsed, for all its customers at once), its row count and two
@@ -92,8 +87,8 @@ def month_plan(features) -> pd.DataFrame:
     plan = features.aggregate(
         "as_of_month, max(as_of_date) as as_of_date, max(label_horizon_days) as label_horizon_days, "
         "count(is_churned) > 0 as is_labelled, count(*) as customers, "
-        f"cast(sum({_hash_of(scoring)}) as varchar) as scoring_fingerprint, "
-        f"cast(sum({_hash_of(INPUT_COLUMNS)}) as varchar) as input_fingerprint",
+        f"{rows_fingerprint(scoring, FLOAT_INPUTS)} as scoring_fingerprint, "
+        f"{rows_fingerprint(INPUT_COLUMNS, FLOAT_INPUTS)} as input_fingerprint",
         "as_of_month",
     ).df()
     plan["as_of_month"] = pd.to_datetime(plan["as_of_month"]).dt.date
@@ -253,14 +248,6 @@ def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
     return table.to_pandas(types_mapper=None, date_as_object=True)
 
 
-def stored_signatures(session, this) -> dict:
-    """as_of_month -> input signature of the rows the model holds now (None for every month of a table built before
-    the model kept signatures: all its months are scored again)."""
-    columns = session.sql(f"select * from {this} limit 0").columns
-    signature = "max(input_signature)" if "input_signature" in columns else "null"
-    return dict(session.sql(f"select as_of_month, {signature} from {this} group by as_of_month").fetchall())
-
-
 def model(dbt, session):
     max_training_rows = int(dbt.config.get("max_training_rows") or 100_000)
     features = dbt.ref("int_analysis__churn_features")
@@ -270,7 +257,7 @@ def model(dbt, session):
     if not dbt.is_incremental:
         return score_months(features, plan, months, signature, max_training_rows)
 
-    stored = stored_signatures(session, dbt.this)
+    stored = stored_signatures(session, dbt.this, "as_of_month", "input_signature")
     changed = [month for month in months if stored.get(month) != signature[month]]
     table = score_months(features, plan, changed, signature, max_training_rows)
     scored = set(table.column("as_of_month").to_pylist())
