@@ -71,8 +71,11 @@
     list_contains({{ list_expr }}, {{ value_expr }})
 {%- endmacro %}
 
+{#- Spark: null elements dropped first (array_compact). Spark's array_contains and arrays_overlap give null, not
+    false, when the value is absent and the array holds a null (a contact without a State); DuckDB gives false, and a
+    null would turn "on hold and not connected" null. A null array stays null on both. -#}
 {% macro spark__list_has(list_expr, value_expr) -%}
-    array_contains({{ list_expr }}, {{ value_expr }})
+    array_contains(array_compact({{ list_expr }}), {{ value_expr }})
 {%- endmacro %}
 
 {% macro list_has_any_of(list_expr, values) -%}
@@ -84,7 +87,7 @@
 {%- endmacro %}
 
 {% macro spark__list_has_any_of(list_expr, values) -%}
-    arrays_overlap({{ list_expr }}, array({{ _quoted_texts(values) }}))
+    arrays_overlap(array_compact({{ list_expr }}), array({{ _quoted_texts(values) }}))
 {%- endmacro %}
 
 {% macro _quoted_texts(values) -%}

@@ -13,6 +13,13 @@
     try_cast({{ expr }} as bigint)
 {%- endmacro %}
 
+{#- Spark: as DuckDB reads text as a whole number. dbt-spark's cast (ANSI off) truncates "12.5" to 12 and ".5" to 0
+    and gives null for "1e3"; through a decimal, rounded half away from zero, it is 13, 1 and 1000 as on DuckDB, and
+    null past bigint. Only hexadecimal text ("0x1A": 26 on DuckDB) stays null. -#}
+{% macro spark__safe_to_integer(expr) -%}
+    try_cast(round(try_cast({{ expr }} as decimal(38, 18)), 0) as bigint)
+{%- endmacro %}
+
 
 {#- Decimal numbers (amounts). -#}
 {% macro safe_to_number(expr, precision=18, scale=3) -%}
