@@ -98,3 +98,15 @@ def test_last_bit_noise_on_a_rounding_boundary_compares_equal(eq: ModuleType) ->
     assert eq.normalise(2713.7450000000003) == eq.normalise(2713.745)
     assert eq.normalise(119.9895) == eq.normalise(119.98949999999999)
     assert eq.normalise(280227.5) == eq.normalise(280227.49999999994)
+
+
+def test_only_tables_built_on_both_are_compared_and_bookkeeping_is_skipped(
+    eq: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    duck = ["marts.a", "marts.b", "intermediate._day_window_watermarks"]
+    spark = ["marts.a", "marts.c", "intermediate._day_window_watermarks"]
+    assert eq.tables_to_compare(duck, spark, None) == ["marts.a"]
+    out = capsys.readouterr().out
+    assert "skipped   intermediate._day_window_watermarks" in out
+    assert "duckdb only (not compared): marts.b" in out and "spark only (not compared): marts.c" in out
+    assert eq.tables_to_compare(duck, spark, ["B", "a"]) == ["marts.a"]
