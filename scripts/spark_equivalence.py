@@ -33,6 +33,7 @@ differences, 1 otherwise):
 
     CCW_DATA_DIR=/tmp/spk_eq/data .venv/bin/python scripts/spark_equivalence.py
     CCW_DATA_DIR=/tmp/spk_eq/data .venv/bin/python scripts/spark_equivalence.py --layers marts intermediate staging
+    CCW_DATA_DIR=/tmp/spk_eq/data .venv/bin/python scripts/spark_equivalence.py --require-all   # no one-sided table
     .venv/bin/python scripts/spark_equivalence.py --data-dir /tmp/spk_eq/data --tables fct_contacts kpi_service_daily
 """
 
@@ -50,6 +51,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 DIGITS = 6
 NOISE_DIGITS = 12
@@ -105,7 +110,7 @@ SKIPPED: dict[str, str] = {
 }
 
 
-def normalise(value: object, digits: int = DIGITS) -> object:
+def normalise(value: object, digits: int = DIGITS) -> str | None:
     """A value as comparable text (or None): the same on both engines when the values agree to `digits`."""
     if value is None:
         return None
@@ -161,7 +166,7 @@ def tolerances_for(table: str, tolerated: Iterable[Tolerance]) -> dict[str, Tole
 
 def fingerprint(
     frame: Frame, columns: Sequence[str], digits: dict[str, int] | None = None
-) -> Counter[tuple[object, ...]]:
+) -> Counter[tuple[str | None, ...]]:
     """The multiset of normalised rows projected on `columns` (a column in `digits` at its own precision)."""
     digits = digits or {}
     index = [frame.columns.index(c) for c in columns]
@@ -171,7 +176,7 @@ def fingerprint(
     )
 
 
-def column_values(frame: Frame, column: str, digits: int = DIGITS) -> Counter[object]:
+def column_values(frame: Frame, column: str, digits: int = DIGITS) -> Counter[str | None]:
     """The multiset of one column's normalised values."""
     i = frame.columns.index(column)
     return Counter(normalise(row[i], digits) for row in frame.rows)
@@ -189,8 +194,8 @@ def differing_columns(duck: Frame, spark: Frame, columns: Sequence[str], digits:
 
 def describe_rows(
     columns: Sequence[str],
-    only_duck: Counter[tuple[object, ...]],
-    only_spark: Counter[tuple[object, ...]],
+    only_duck: Counter[tuple[str | None, ...]],
+    only_spark: Counter[tuple[str | None, ...]],
     differing: Sequence[str],
     limit: int = SHOW_ROWS,
 ) -> list[str]:
@@ -255,10 +260,10 @@ def note_tolerances(
         verdict.note(f"  {column}: {how}: {state} ({t.reason})")
 
 
-def duckdb_tables(con: object, schemas: Sequence[str]) -> dict[str, tuple[str, str]]:
+def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: Sequence[str]) -> dict[str, tuple[str, str]]:
     """`name -> (schema, table)` of the base tables of `schemas` in the DuckDB build file."""
     placeholders = ", ".join("?" for _ in schemas)
-    rows = con.execute(  # type: ignore[attr-defined]
+    rows = con.execute(
         "select table_schema, table_name from information_schema.tables "
         f"where table_type = 'BASE TABLE' and table_schema in ({placeholders})",
         list(schemas),
@@ -276,19 +281,19 @@ def spark_tables(warehouse: Path, schemas: Sequence[str]) -> dict[str, Path]:
     return found
 
 
-def read_duckdb(con: object, schema: str, table: str) -> Frame:
+def read_duckdb(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Frame:
     """One table of the DuckDB build file."""
-    result = con.execute(f'select * from "{schema}"."{table}"')  # type: ignore[attr-defined]
+    result = con.execute(f'select * from "{schema}"."{table}"')
     columns = tuple(d[0].lower() for d in result.description)
     return Frame(columns, result.fetchall())
 
 
-def read_spark(con: object, folder: Path) -> Frame:
+def read_spark(con: duckdb.DuckDBPyConnection, folder: Path) -> Frame:
     """One Spark table, from its Parquet files (an empty table written by Spark still has one file)."""
     files = sorted(str(p) for p in folder.rglob("*.parquet") if not p.name.startswith((".", "_")))
     if not files:
         raise FileNotFoundError(f"no Parquet file under {folder}")
-    result = con.execute("select * from read_parquet(?, hive_partitioning = false)", [files])  # type: ignore[attr-defined]
+    result = con.execute("select * from read_parquet(?, hive_partitioning = false)", [files])
     columns = tuple(d[0].lower() for d in result.description)
     return Frame(columns, result.fetchall())
 
@@ -304,6 +309,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="schemas to compare (default: marts)",
     )
     parser.add_argument("--tables", nargs="*", help="only these tables (names without schema)")
+    parser.add_argument(
+        "--require-all", action="store_true",
+        help="fail when a table of the compared schemas was built on one engine only (default: listed, not compared)",
+    )
     return parser.parse_args(argv)
 
 
@@ -342,9 +351,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in verdict.lines:
                 print(line)
     failed = [v.table for v in verdicts if not v.ok]
+    if args.require_all:
+        failed += sorted(set(on_duck) ^ set(on_spark))
     print(
         f"{len(verdicts)} tables compared in {time.perf_counter() - started:.1f} s: "
-        f"{len(verdicts) - len(failed)} same, {len(failed)} different{': ' + ', '.join(failed) if failed else ''}"
+        f"{sum(v.ok for v in verdicts)} same, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}"
     )
     return 1 if failed or not verdicts else 0
 
