@@ -8,7 +8,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test lint generate land build docs benchmark lock clean dagster metrics
+.PHONY: setup run test lint generate land build docs benchmark lock clean dagster metrics spark-check
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ DAGSTER_HOME ?= $(CURDIR)/data/dagster
 dagster: setup ## the Dagster UI on http://localhost:3000: lineage, checks, schedule, sensors, backfills
 	mkdir -p $(DAGSTER_HOME) && (test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/)
 	PATH="$(CURDIR)/$(BIN):$$PATH" DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m ccw_orchestration.definitions
+
+spark-check: setup ## the tiny preset built on DuckDB and on Spark, every table compared (docs/spark.md)
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,spark]'
+	$(BIN)/python scripts/spark_check.py
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_generate.py
