@@ -42,6 +42,7 @@
         (select max(_landed_at) from {{ read_rows }}) as _landed_watermark
     from {{ new_rows }}
     {%- if this is not none and is_incremental() %}
+    {%- do require_current_columns(columns + ['versions_merged', '_landed_watermark']) %}
     union all
     select
         {%- for column in columns %}
@@ -57,6 +58,24 @@
             {{ 'and ' if not loop.first }}current_versions.{{ key }} = touched_keys.{{ key }}
         {%- endfor %}
     {%- endif %}
+{%- endmacro %}
+
+
+{#- An incremental run reads these columns of the model's current table: a table built by an earlier version of the
+    project without one of them would fail with the engine's binder error. Stop instead with what to do. -#}
+{% macro require_current_columns(columns) -%}
+    {#- a unit test's `this` is the name of its fixture, not a relation: nothing to check -#}
+    {%- if execute and this is not string -%}
+        {%- set existing = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {%- set missing = columns | reject('in', existing) | list -%}
+        {%- if existing and missing -%}
+            {%- do exceptions.raise_compiler_error(
+                this ~ ' was built by an earlier version of this project: it has no column ' ~ missing | join(', ')
+                ~ ', which the model now keeps. Rebuild it once with `ccw build --full-refresh` (or `dbt build'
+                ~ ' --full-refresh --select ' ~ this.identifier ~ '`); later runs are incremental again.'
+            ) -%}
+        {%- endif -%}
+    {%- endif -%}
 {%- endmacro %}
 
 
