@@ -36,10 +36,10 @@ SPARK_MODELS = [*MODELS, "--exclude", "tag:incremental_run"]
 SPARK_UNIT_TESTS = ["--select", "test_type:unit,stg_telephony__contact_records"]
 
 
-def steps() -> list[tuple[str, list[str], dict[str, str]]]:
-    """(name, command, extra environment) in order."""
-    duckdb_env = {"DBT_TARGET_PATH": "target_duckdb"}
-    spark_env = {"DBT_TARGET_PATH": "target_spark"}
+def steps(work: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+    """(name, command, environment overrides) in order; each engine keeps dbt's artefacts in its own folder."""
+    duckdb_env = {"DBT_TARGET_PATH": str(work / "target_duckdb")}
+    spark_env = {"DBT_TARGET_PATH": str(work / "target_spark")}
     return [
         ("generate the tiny preset", [str(BIN / "ccw"), "generate", "--preset", "tiny"], {}),
         ("land it (DuckDB)", [str(BIN / "ccw"), "land"], {}),
@@ -77,9 +77,8 @@ def run(work: Path) -> int:
     work.mkdir(parents=True)
     base = environment(work)
     started = time.perf_counter()
-    for name, command, extra in steps():
-        env = {**base, **{key: str(work / value) if key == "DBT_TARGET_PATH" else value
-                          for key, value in extra.items()}}
+    for name, command, extra in steps(work):
+        env = {**base, **extra}
         began = time.perf_counter()
         done = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, errors="replace")

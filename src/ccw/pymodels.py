@@ -20,6 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 _IMPORT_LOCK = threading.Lock()
 
@@ -55,3 +56,21 @@ def stored_signatures(session: Any, this: Any, partition: str, column: str) -> d
     columns = session.sql(f"select * from {this} limit 0").columns
     signature = f"max({column})" if column in columns else "null"
     return dict(session.sql(f"select {partition}, {signature} from {this} group by {partition}").fetchall())
+
+
+def arrow_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """The columns of ``schema`` from ``frame``, with their types: NaN as null, typed even when the frame is empty or a
+    column is all null (a pandas frame would carry no SQL type then)."""
+    frame = frame.reindex(columns=schema.names)
+    arrays = [pa.array(frame[field.name].to_numpy(dtype=object) if field.type == pa.date32() else frame[field.name],
+                       type=field.type, from_pandas=True) for field in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def emptied_partitions(stored: dict, signature: dict, changed: list, computed: set, schema: pa.Schema,
+                       partition: str) -> pa.Table:
+    """For an incremental Python model merged by ``partition`` (delete+insert): one placeholder row (every other
+    column null) per partition the table holds that this run must empty: computed again to no rows, or gone from
+    the inputs. The merge replaces the partition's rows by it; the model's post-hook deletes the placeholder."""
+    gone = [key for key in stored if key not in computed and (key in changed or key not in signature)]
+    return pa.Table.from_pylist([{partition: key} for key in gone], schema=schema)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ccw.pymodels import library, rows_fingerprint, stored_signatures, to_pandas
+from ccw.pymodels import arrow_table, emptied_partitions, library, rows_fingerprint, stored_signatures, to_pandas
 
 _metrics = library("sklearn.metrics")
 average_precision_score, brier_score_loss, roc_auc_score = (
@@ -100,14 +100,6 @@ def month_signatures(scores, labels) -> dict:
     }
 
 
-def typed(frame: pd.DataFrame) -> pa.Table:
-    """COLUMNS with their SQL types (NaN -> null), typed even when empty."""
-    frame = frame.reindex(columns=COLUMNS)
-    arrays = [pa.array(frame[field.name].to_numpy(dtype=object) if field.type == pa.date32() else frame[field.name],
-                       type=field.type, from_pandas=True) for field in SCHEMA]
-    return pa.Table.from_arrays(arrays, schema=SCHEMA)
-
-
 def backtest_months(scores, labels, months: list, signature: dict) -> pa.Table:
     """The backtest rows of ``months``, one month at a time (that month's scores and labels: memory stays one
     month's)."""
@@ -120,7 +112,7 @@ def backtest_months(scores, labels, months: list, signature: dict) -> pa.Table:
             frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
         rows = backtest(month_scores, month_labels)
         rows["input_signature"] = signature[month]
-        parts.append(typed(rows))
+        parts.append(arrow_table(rows, SCHEMA))
     return pa.concat_tables(parts)
 
 
@@ -135,6 +127,5 @@ def model(dbt, session):
     changed = [month for month in signature if stored.get(month) != signature[month]]
     table = backtest_months(scores, labels, changed, signature)
     computed = set(table.column("as_of_month").to_pylist())
-    gone = [month for month in stored if month not in computed and (month in changed or month not in signature)]
-    # a month that had rows and has none now: one placeholder row (model null) that the post-hook deletes
-    return pa.concat_tables([table, *[pa.Table.from_pylist([{"as_of_month": m}], schema=SCHEMA) for m in gone]])
+    # a month that had rows and has none now: a placeholder (model null) that the post-hook deletes
+    return pa.concat_tables([table, emptied_partitions(stored, signature, changed, computed, SCHEMA, "as_of_month")])

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ccw.pymodels import library, rows_fingerprint, stored_signatures, to_pandas
+from ccw.pymodels import arrow_table, emptied_partitions, library, rows_fingerprint, stored_signatures, to_pandas
 
 LogisticRegression = library("sklearn.linear_model").LogisticRegression
 StandardScaler = library("sklearn.preprocessing").StandardScaler
@@ -206,21 +206,6 @@ def score_month(current: pd.DataFrame, train: pd.DataFrame, training_months: int
     return out
 
 
-def tombstone(month) -> pa.Table:
-    """One row (customer_id null) for a month that had scores and now has none: the incremental merge replaces the
-    month's rows by it, and the model's post-hook deletes it (_int_analysis__churn_scores.yml)."""
-    return pa.Table.from_pylist([{"as_of_month": month}], schema=SCHEMA)
-
-
-def to_arrow(frame: pd.DataFrame) -> pa.Table:
-    """COLUMNS with their SQL types (typed even when empty or all null)."""
-    frame = frame.reindex(columns=COLUMNS)
-    arrays = [pa.array(frame[field.name].to_numpy(dtype=object if field.type == pa.date32() else None),
-                       type=field.type, from_pandas=True)  # NaN -> null
-              for field in SCHEMA]
-    return pa.Table.from_arrays(arrays, schema=SCHEMA)
-
-
 def score_months(features, plan: pd.DataFrame, months: list, signature: dict, max_training_rows: int) -> pa.Table:
     """The scores of ``months`` (one month at a time), each row carrying its month's input signature; a month that
     cannot be scored gives no rows."""
@@ -233,7 +218,7 @@ def score_months(features, plan: pd.DataFrame, months: list, signature: dict, ma
                              len(known))
         if scored is not None:
             scored["input_signature"] = signature[month]
-            parts.append(to_arrow(scored))
+            parts.append(arrow_table(scored, SCHEMA))
     return pa.concat_tables(parts)
 
 
@@ -245,7 +230,7 @@ def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
     plan = month_plan(relation)
     signature = signatures(plan, max_training_rows)
     table = score_months(relation, plan, list(plan["as_of_month"]), signature, max_training_rows)
-    return table.to_pandas(types_mapper=None, date_as_object=True)
+    return table.to_pandas(date_as_object=True)
 
 
 def model(dbt, session):
@@ -261,5 +246,5 @@ def model(dbt, session):
     changed = [month for month in months if stored.get(month) != signature[month]]
     table = score_months(features, plan, changed, signature, max_training_rows)
     scored = set(table.column("as_of_month").to_pylist())
-    gone = [month for month in stored if month not in scored and (month in changed or month not in signature)]
-    return pa.concat_tables([table, *[tombstone(month) for month in gone]])
+    # a month that had scores and has none now: a placeholder (customer_id null) that the post-hook deletes
+    return pa.concat_tables([table, emptied_partitions(stored, signature, changed, scored, SCHEMA, "as_of_month")])
