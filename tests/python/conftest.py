@@ -76,6 +76,7 @@ class _SharedRun:
         self.process: subprocess.Popen[str] | None = None
         self.data_dir: Path | None = None
         self.started = 0.0
+        self.seconds: float | None = None
         self.log: Path | None = None
 
     def start(self, data_dir: Path) -> None:
@@ -94,6 +95,7 @@ class _SharedRun:
         except subprocess.TimeoutExpired:
             self.process.kill()
             returncode = self.process.wait()
+        self.seconds = self.seconds or time.perf_counter() - self.started
         data_dir = self.data_dir
         return PipelineRun(
             data_dir=data_dir,
@@ -123,16 +125,20 @@ class _Background:
         self.thread: threading.Thread | None = None
         self.value: Any = None
         self.error: BaseException | None = None
+        self.seconds: float | None = None
 
     def start(self, base: Path) -> None:
         self.thread = threading.Thread(target=self._run, args=(base,), name=self.build.__name__, daemon=True)
         self.thread.start()
 
     def _run(self, base: Path) -> None:
+        started = time.perf_counter()
         try:
             self.value = self.build(base)
         except BaseException as exc:  # re-raised in the fixture, so the test that needs it reports it
             self.error = exc
+        finally:
+            self.seconds = time.perf_counter() - started
 
     def result(self, factory: pytest.TempPathFactory, timeout: float = 1800) -> Any:
         if self.thread is None:  # selected by a fixture pytest found late: build it now, in the foreground
@@ -191,6 +197,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _EXIT_STATUS = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How long each background set-up took (wall seconds from its start), beside pytest's --durations: the
+    figures that decide what to merge or move when `make test` nears its 10-minute budget."""
+    timings = [(name, background.seconds) for name, background in _BACKGROUND.items() if background.seconds]
+    if _SHARED.seconds is not None:
+        timings.append(("pipeline_run (shared `ccw run`)", _SHARED.seconds))
+    if timings:
+        terminalreporter.write_sep("=", "background set-ups (wall seconds)")
+        for name, seconds in sorted(timings, key=lambda timing: -(timing[1] or 0)):
+            terminalreporter.write_line(f"{seconds:8.1f} s  {name}")
 
 
 @pytest.hookimpl(trylast=True)

@@ -159,7 +159,7 @@ def test_a_backfill_of_three_days_is_one_run_building_exactly_those_partitions(t
     for key in tiny.selected:
         assert tiny.instance.get_materialized_partitions(key) == set(BACKFILL), key
     logs = _run_logs(tiny.instance, tiny.backfill.run_id)
-    assert '--vars {"ccw_window_start": "2026-10-24", "ccw_window_end": "2026-10-27"}' in logs
+    assert "dbt build for the window CCW_WINDOW_START=2026-10-24, CCW_WINDOW_END=2026-10-27" in logs
     checks = tiny.backfill.get_asset_check_evaluations()
     assert {c.check_name for c in checks if c.asset_key == ORDERS} >= {
         "unique_stg_crm__orders_order_id", "accepted_values_stg_crm__orders_status__paid__refunded__cancelled"}

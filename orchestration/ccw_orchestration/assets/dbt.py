@@ -2,11 +2,11 @@
 
 One ``@dbt_assets`` op runs ``dbt build`` (models and their tests in dependency order); dbt tests, source tests
 included, are asset checks, blocking when their severity is error. dbt sources map to the landing assets
-``["raw", "<system>__<entity>"]``. The partition window goes to dbt as ``--vars`` (ccw_window_start /
-ccw_window_end). The dbt CLI's child process dies with the process that runs the step (``ccw.childproc``).
+``["raw", "<system>__<entity>"]``. The partition window goes to dbt as the environment variables CCW_WINDOW_START /
+CCW_WINDOW_END (``ccw_orchestration.partitions``: no daily re-parse). The dbt CLI's child process dies with the
+process that runs the step (``ccw.childproc``).
 """
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -28,7 +28,7 @@ from ccw.build import dbt_target_path
 from ccw.childproc import children_die_with_this_process
 from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
-from ccw_orchestration.partitions import run_window, window_vars
+from ccw_orchestration.partitions import run_window, window_env
 from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.retries import ensure_unlocked, retry_transient
 from ccw_orchestration.settings import BUILD_DB_POOL, OrchestrationSettings
@@ -70,15 +70,17 @@ def dbt_resource() -> DbtCliResource:
 
 
 @contextmanager
-def dbt_environment(build: Path, indirect_selection: str | None = None) -> Iterator[None]:
-    """Point the dbt child process at ``build`` (profiles.yml reads CCW_BUILD_WAREHOUSE) without leaving the
-    setting behind in this process: the CLI copies the environment when it starts the child."""
+def dbt_environment(build: Path, indirect_selection: str | None = None,
+                    extra: Mapping[str, str] | None = None) -> Iterator[None]:
+    """Point the dbt child process at ``build`` (profiles.yml reads CCW_BUILD_WAREHOUSE), with ``extra`` variables,
+    without leaving the settings behind in this process: the CLI copies the environment when it starts the child."""
     from ccw.config import settings
 
     wanted = {
         "CCW_BUILD_WAREHOUSE": str(build),
         "CCW_MEMORY_LIMIT": os.environ.get("CCW_MEMORY_LIMIT") or settings().memory_limit,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra or {}),
     }
     if indirect_selection:
         wanted["DBT_INDIRECT_SELECTION"] = indirect_selection
@@ -134,20 +136,21 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         with retry_transient(context, settings):
             ensure_unlocked(build)
         window = run_window(context)
-        dbt_vars = json.dumps(window_vars(*window)) if window is not None else None
+        window_variables = dict(window_env(*window)) if window is not None else {}
+        if window_variables:
+            context.log.info("dbt build for the window " + ", ".join(f"{k}={v}" for k, v in window_variables.items()))
         args = ["build"]
         tests = subset_tests(context, manifest)
         if tests:
             args += ["--select", " ".join(tests)]
-        if dbt_vars is not None:
-            args += ["--vars", dbt_vars]
         if os.environ.get(SKIP_UNIT_TESTS_ENV) == "1":  # unit tests do not read the data: once per test session
             args += ["--exclude-resource-type", "unit_test"]
         materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = dbt_target_path(build)
         evaluated: set[dg.AssetCheckKey] = set()
-        with dbt_environment(build, indirect_selection="empty" if tests is not None else None), \
+        with dbt_environment(build, indirect_selection="empty" if tests is not None else None,
+                             extra=window_variables), \
                 children_die_with_this_process(dbt_cli_invocation):  # a killed run takes its dbt with it
             invocation = dbt.cli(args, context=context, target_path=target)
         for event in invocation.stream():
