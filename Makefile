@@ -25,14 +25,14 @@ run: setup ## the whole pipeline on the built-in sample
 	$(BIN)/ccw run
 
 test: setup ## every test of the project (sqlfluff included: tests/python/test_sql_lint.py)
-	$(BIN)/ruff check src orchestration tests/python
+	$(BIN)/ruff check src orchestration tests/python tests/sqlfluff
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "chromium could not be installed: the report's browser test will skip (it says why)"
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check src orchestration tests/python
-	$(BIN)/sqlfluff lint --processes 2 models macros tests/dbt
+	$(BIN)/ruff check src orchestration tests/python tests/sqlfluff
+	$(BIN)/python tests/sqlfluff/lint.py lint --processes 2 models macros tests/dbt
 
 generate: setup
 	$(BIN)/ccw generate

@@ -4,7 +4,9 @@ Linting the ~160 files costs about 3 CPU-minutes, so it runs in a background thr
 (``conftest.built_in_background``) and overlaps with the other tests instead of adding its whole time to `make test`.
 A file that passed is remembered (in .pytest_cache) under the hash of its text and of everything its rendering
 depends on (sqlfluff's version, `.sqlfluff`, the macros, the Jinja shims): the next session lints only what
-changed. CCW_SQLFLUFF_NO_CACHE=1 lints every file. `make lint` runs the same lint from the command line.
+changed. CCW_SQLFLUFF_NO_CACHE=1 lints every file. `make lint` runs the same lint from the command line. Both run
+sqlfluff through ``tests/sqlfluff/lint.py``, which compiles each macro file once instead of once per linted file:
+the same violations (checked on every file and on a file with nine), 124 instead of 174 CPU-seconds.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ LINTED = ("models", "macros", "tests/dbt")
 #: what every file's rendering depends on besides its own text
 CONTEXT = (".sqlfluff", "macros", "tests/sqlfluff")
 CACHE = ROOT / ".pytest_cache" / "d" / "sqlfluff" / "passed.json"
+#: sqlfluff's command line with Jinja's compilation kept between files (same rules and results, 30 % less CPU)
+LINT = ROOT / "tests" / "sqlfluff" / "lint.py"
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def lint_sql(base: Path) -> LintResult:
     if not todo:
         return LintResult(linted=[], cached=len(keys), violations=[], error="")
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("sqlfluff")), "lint", "--processes", "2", "--format", "json",
+        [sys.executable, str(LINT), "lint", "--processes", "2", "--format", "json",
          *(str(p.relative_to(ROOT)) for p in todo)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
