@@ -6,10 +6,8 @@ worklist and the serving file without PII. The SQL features and label have a dbt
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 
 import duckdb
@@ -18,27 +16,20 @@ import pandas as pd
 import pytest
 
 from ccw.generate import params as P
+from ccw.pymodel_host import HostDbt, load_model
 from conftest import ROOT, PipelineRun
 
 ANALYSIS = ROOT / "models" / "analysis" / "intermediate"
 
 
-def load(path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def scores() -> ModuleType:
-    return load(ANALYSIS / "int_analysis__churn_scores.py")
+    return load_model(ANALYSIS / "int_analysis__churn_scores.py")
 
 
 @pytest.fixture(scope="module")
 def backtest() -> ModuleType:
-    return load(ANALYSIS / "int_analysis__churn_backtest.py")
+    return load_model(ANALYSIS / "int_analysis__churn_backtest.py")
 
 
 def feature_rows(month: date, as_of: date, churned: list[bool | None], unresolved: list[int]) -> list[dict]:
@@ -130,25 +121,14 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
     assert model.score(x) == pytest.approx(1 / (1 + np.exp(-logit)))
 
 
-class FakeDbt:
-    """The parts of dbt's Python-model object the churn models use, over one DuckDB connection: ref() reads the
-    tables named in ``refs``."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str, is_incremental: bool) -> None:
-        self.con, self.refs, self.this, self.is_incremental = con, refs, this, is_incremental
-        self.config = type("config", (), {"get": staticmethod(lambda key, default=None: 1000)})
-
-    def ref(self, name: str) -> duckdb.DuckDBPyRelation:
-        return self.con.table(self.refs[name])
-
-
 def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str,
                 placeholder: str) -> set[date]:
     """One dbt run of a churn model as its YAML configures it: a full build when the table is missing, else an
     incremental one (delete+insert by as_of_month, then the post-hook's delete of rows whose ``placeholder`` column
     is null). Returns the months the run returned rows for."""
     exists = this in {row[0] for row in con.sql("show tables").fetchall()}
-    returned = module.model(FakeDbt(con, refs, this, exists), con)
+    dbt = HostDbt(con, this, refs, is_incremental=exists, config={"max_training_rows": 1000})
+    returned = module.model(dbt, con)
     con.register("returned", returned)
     if not exists:
         con.execute(f"create table {this} as select * from returned")

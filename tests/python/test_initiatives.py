@@ -6,7 +6,6 @@ shows no detectable effect."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 from collections.abc import Iterator
 from datetime import date, timedelta
 from types import ModuleType
@@ -16,6 +15,7 @@ import pandas as pd
 import pytest
 
 from ccw.generate import params as P
+from ccw.pymodel_host import load_model
 from conftest import ROOT, PipelineRun
 
 EFFECTS_MODEL = ROOT / "models" / "analysis" / "intermediate" / "int_analysis__initiative_effects.py"
@@ -23,11 +23,7 @@ EFFECTS_MODEL = ROOT / "models" / "analysis" / "intermediate" / "int_analysis__i
 
 @pytest.fixture(scope="module")
 def effects() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("initiative_effects", EFFECTS_MODEL)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_model(EFFECTS_MODEL)
 
 
 START = date(2026, 10, 11)
