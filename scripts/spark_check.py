@@ -15,8 +15,9 @@ so the project's own `target/` and `data/` are never touched):
 5. `scripts/spark_equivalence.py --layers marts intermediate staging --require-all`: every table (none built on one
    engine only), order-independent, floats to 6 significant digits (docs/spark.md "Equivalence with DuckDB").
 
-Prints each step's wall time and exits with the first failing step's status (0: the engines agree). Needs Java 17
-and the `spark` extra (`make spark-check` installs both). About 3.5 min wall on 2 cores (docs/spark.md).
+Prints each step's wall time, CPU and peak memory (of its whole process tree) and exits with the first failing
+step's status (0: the engines agree). Needs Java 17 and the `spark` extra (`make spark-check` installs both). About
+4.5 min wall on 2 cores for the tiny preset (docs/spark.md); `--preset default` gives the README's engine comparison.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -40,13 +42,13 @@ SPARK_SQL_AFTER = ["--full-refresh", "--select", *(f"{name}+" for name in PYTHON
 SPARK_UNIT_TESTS = ["--select", "test_type:unit,stg_telephony__contact_records"]
 
 
-def steps(work: Path) -> list[tuple[str, list[str], dict[str, str]]]:
+def steps(work: Path, preset: str = "tiny") -> list[tuple[str, list[str], dict[str, str]]]:
     """(name, command, environment overrides) in order; each engine keeps dbt's artefacts in its own folder."""
     duckdb_env = {"DBT_TARGET_PATH": str(work / "target_duckdb")}
     spark_env = {"DBT_TARGET_PATH": str(work / "target_spark")}
     spark = [str(BIN / "dbt"), "run", "--quiet", "--target", "spark"]
     return [
-        ("generate the tiny preset", [str(BIN / "ccw"), "generate", "--preset", "tiny"], {}),
+        (f"generate the {preset} preset", [str(BIN / "ccw"), "generate", "--preset", preset], {}),
         ("land it (DuckDB)", [str(BIN / "ccw"), "land"], {}),
         ("DuckDB: dbt seed", [str(BIN / "dbt"), "seed", "--quiet"], duckdb_env),
         ("DuckDB: dbt run", [str(BIN / "dbt"), "run", "--quiet"], duckdb_env),
@@ -78,18 +80,66 @@ def environment(work: Path) -> dict[str, str]:
     return env
 
 
-def run(work: Path) -> int:
+class TreeMeter:
+    """CPU seconds and peak resident memory of a process and all its descendants (the JVM that dbt-spark's session
+    starts included, which `time` and RUSAGE_CHILDREN miss), sampled from /proc every half second (Linux)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.cpu, self.peak_rss = pid, {}, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample_until_stopped, daemon=True)
+        self._thread.start()
+
+    def _sample_until_stopped(self) -> None:
+        tick, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            parents: dict[int, int] = {}
+            stats: dict[int, list[str]] = {}
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                        rss_pages = int((entry / "statm").read_text().split()[1])
+                    except (OSError, IndexError, ValueError):
+                        continue
+                    parents[int(entry.name)], stats[int(entry.name)] = int(fields[1]), [*fields, str(rss_pages)]
+            tree, grew = {self.pid}, True
+            while grew:
+                children = {pid for pid, parent in parents.items() if parent in tree} - tree
+                tree |= children
+                grew = bool(children)
+            rss = 0.0
+            for pid in tree & set(stats):
+                fields = stats[pid]
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+                rss += int(fields[-1]) * page
+            self.peak_rss = max(self.peak_rss, rss)
+            self._stop.wait(0.5)
+
+    def stop(self) -> tuple[float, float]:
+        """(CPU seconds, peak RSS in GB) of the tree while it was watched."""
+        self._stop.set()
+        self._thread.join()
+        return sum(self.cpu.values()), self.peak_rss / 1e9
+
+
+def run(work: Path, preset: str = "tiny") -> int:
     """Every step in ``work`` (emptied first); the first failing step's exit status, else 0."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     base = environment(work)
     started = time.perf_counter()
-    for name, command, extra in steps(work):
+    for name, command, extra in steps(work, preset):
         env = {**base, **extra}
         began = time.perf_counter()
-        done = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, errors="replace")
-        print(f"[spark-check] {name:<26} {time.perf_counter() - began:7.1f} s  exit {done.returncode}", flush=True)
+        child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True, errors="replace")
+        meter = TreeMeter(child.pid)
+        output, _ = child.communicate()
+        cpu, peak = meter.stop()
+        done = subprocess.CompletedProcess(command, child.returncode, output)
+        print(f"[spark-check] {name:<26} {time.perf_counter() - began:7.1f} s  CPU {cpu:7.1f} s  "
+              f"peak RSS {peak:5.2f} GB  exit {done.returncode}", flush=True)
         if done.returncode != 0 or name == "compare the engines":
             print(done.stdout[-20000:], flush=True)
         if done.returncode != 0:
@@ -103,7 +153,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/ccw-spark-check"),
                         help="work folder (emptied first; default /tmp/ccw-spark-check)")
-    sys.exit(run(parser.parse_args().dir.resolve()))
+    parser.add_argument("--preset", default="tiny", help="the sample to build (default tiny; `default` for the "
+                        "README's engine comparison)")
+    args = parser.parse_args()
+    sys.exit(run(args.dir.resolve(), args.preset))
 
 
 if __name__ == "__main__":

@@ -61,16 +61,17 @@ def load_model(path: Path) -> ModuleType:
     return module
 
 
-def as_arrow(result: Any) -> pa.Table:
-    """A model's return value (Arrow table, pandas DataFrame or DuckDB relation) as an Arrow table."""
+def as_arrow(result: Any, session: duckdb.DuckDBPyConnection) -> pa.Table:
+    """A model's return value (Arrow table, pandas DataFrame or DuckDB relation) as an Arrow table. A DataFrame goes
+    through DuckDB, as dbt-duckdb materializes it (NaN becomes null, a column of dates a DATE column)."""
     if isinstance(result, pa.Table):
         return result
     if isinstance(result, pd.DataFrame):
-        return pa.Table.from_pandas(result, preserve_index=False)
-    return result.arrow()
+        result = session.from_df(result)
+    return result.to_arrow_table()
 
 
 def run_model(module: ModuleType, session: duckdb.DuckDBPyConnection, this: str,
               refs: Mapping[str, str] | None = None, config: Mapping[str, Any] | None = None) -> pa.Table:
     """A full build of the model (``is_incremental`` false) on the tables of ``session``."""
-    return as_arrow(module.model(HostDbt(session, this, refs, is_incremental=False, config=config), session))
+    return as_arrow(module.model(HostDbt(session, this, refs, is_incremental=False, config=config), session), session)
