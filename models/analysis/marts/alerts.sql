@@ -197,12 +197,11 @@ final as (
         is_holiday,
         {{ dbt.concat([
             'kpi', "' '",
-            'cast(round(kpi_value, 3) as ' ~ dbt.type_string() ~ ')',
-            "case when is_target_breached then ' breaches target ' || cast(round(target, 3) as "
-                ~ dbt.type_string() ~ ") else '' end",
-            "case when is_outside_band then ' outside band [' || cast(round(band_low, 3) as " ~ dbt.type_string()
-                ~ ") || ', ' || cast(round(band_high, 3) as " ~ dbt.type_string() ~ ") || '] around '"
-                ~ " || cast(round(expected_value, 3) as " ~ dbt.type_string() ~ ") || ' (same weekday, '"
+            display_number('kpi_value'),
+            "case when is_target_breached then ' breaches target ' || " ~ display_number('target') ~ " else '' end",
+            "case when is_outside_band then ' outside band [' || " ~ display_number('band_low')
+                ~ " || ', ' || " ~ display_number('band_high') ~ " || '] around '"
+                ~ " || " ~ display_number('expected_value') ~ " || ' (same weekday, '"
                 ~ " || cast(prior_weeks as " ~ dbt.type_string() ~ ") || ' prior weeks)' else '' end",
             "' on ' || cast(observations as " ~ dbt.type_string() ~ ") || ' observations'",
         ]) }} as evidence
