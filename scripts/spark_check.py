@@ -1,17 +1,19 @@
-"""Build the tiny preset on DuckDB and on Spark and check that both engines give the same tables (issue 20).
+"""Build a preset on DuckDB and on Spark and check that both engines give the same tables (issue 20).
 
-    .venv/bin/python scripts/spark_check.py [--dir /tmp/ccw-spark-check]     # or: make spark-check
+    .venv/bin/python scripts/spark_check.py [--dir /tmp/ccw-spark-check] [--preset tiny]   # or: make spark-check
 
 The steps, each a child process in a fresh data folder (`<dir>/data`; dbt's artefacts in `<dir>/target_<engine>`,
 so the project's own `target/` and `data/` are never touched):
 
-1. `ccw generate --preset tiny`, `ccw land` (DuckDB: landing for Spark does not exist yet, issue 20 item 2);
-2. DuckDB: `dbt seed`, `dbt run` of staging, intermediate and marts (the dev target);
+1. `ccw generate --preset <preset>`, `ccw land` (DuckDB: landing for Spark does not exist yet, issue 20 item 2);
+2. DuckDB: `dbt seed`, `dbt run` of every model (the dev target; the Python models in dbt-duckdb);
 3. `scripts/spark_raw_from_duckdb.py`: the landed raw tables into the Spark catalogue;
-4. Spark: `dbt seed`, `dbt run --full-refresh` of the same models (tag incremental_run left out: merge needs Delta
-   or Iceberg), and the unit tests of `stg_telephony__contact_records` (the only ones whose fixtures need a Spark
-   macro, `struct_literal`). The data tests are not run on Spark: what they check of the models' logic, the
-   comparison checks against the DuckDB build, whose data tests `make test` runs;
+4. Spark: `dbt seed`; `dbt run --full-refresh` of every SQL model that does not read a Python model (tag
+   incremental_run left out: merge needs Delta or Iceberg); `scripts/spark_python_models.py` (the Python models,
+   which dbt-spark runs only on Databricks); `dbt run --full-refresh` of the SQL models that read them; the unit
+   tests of `stg_telephony__contact_records` (the only ones whose fixtures need a Spark macro, `struct_literal`).
+   The data tests are not run on Spark: what they check of the models' logic, the comparison checks against the
+   DuckDB build, whose data tests `make test` runs;
 5. `scripts/spark_equivalence.py --layers marts intermediate staging --require-all`: every table (none built on one
    engine only), order-independent, floats to 6 significant digits (docs/spark.md "Equivalence with DuckDB").
 
@@ -82,7 +84,8 @@ def environment(work: Path) -> dict[str, str]:
 
 class TreeMeter:
     """CPU seconds and peak resident memory of a process and all its descendants (the JVM that dbt-spark's session
-    starts included, which `time` and RUSAGE_CHILDREN miss), sampled from /proc every half second (Linux)."""
+    starts included, which `time` and RUSAGE_CHILDREN miss), sampled from /proc every half second (Linux): a lower
+    bound, since a process's last half second before it exits is not seen."""
 
     def __init__(self, pid: int) -> None:
         self.pid, self.cpu, self.peak_rss = pid, {}, 0.0
