@@ -3,8 +3,9 @@
 The tiny sample lands in daily steps as a centre receives it: every export day up to CUT first (one full build),
 then each held-back day in its own landing and incremental dbt build, with what real deliveries bring: a late
 file (one day's agent events arrive a day late), corrected re-sent files of earlier, already built days (agent
-events removed and a state changed; a day's schedule re-planned) and a new hire (an agent who works before the
-roster first names them). Then the same build file is rebuilt with --full-refresh from the same raw rows, and every
+events removed and a state changed; a day's schedule re-planned), a new hire (an agent who works before the
+roster first names them), a ticket reopened 10 days after it was solved and a survey answered 3 days after it was
+sent. Then the same build file is rebuilt with --full-refresh from the same raw rows, and every
 day-window model and everything they read must hold the same rows: order-independent fingerprints, doubles rounded
 to 6 significant digits.
 """
@@ -29,8 +30,9 @@ from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
 from conftest import ROOT, background_result, built_in_background
 
-#: the day-window incremental models (config materialized incremental with delete_day_window) and all they read
-SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily"]
+#: the day-window incremental models (config materialized incremental with delete_day_window) and all they read;
+#: the ticket and survey facts (full rebuilds over incremental staging: the reopened ticket, the late answer)
+SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily", "+fct_tickets", "+fct_survey_responses"]
 #: the last export day built in full before the daily runs; the tiny sample's exports run 2026-10-07 .. 2026-10-26
 CUT = date(2026, 10, 22)
 DAILY = [CUT + timedelta(days=n) for n in range(1, 4)]
@@ -42,6 +44,10 @@ EVENTS_CORRECTED = CUT - timedelta(days=3)
 PLAN_CORRECTED = CUT - timedelta(days=2)
 #: a new hire: the roster names them only from this held-back day; they work (events) from the first day
 NEW_HIRE = ("A0004", DAILY[2])
+#: a ticket solved on the first day comes back open (ticket export and field history) on the second, 10 days later
+REOPENED = (DAILY[1] - timedelta(days=10), DAILY[1])
+#: a survey sent on the first day is answered on the second, 3 days later (in that day's survey export)
+LATE_ANSWER = (CUT, DAILY[2])
 
 #: columns that say when a row was built, not what it holds (staging's watermark of the build that read it)
 BOOKKEEPING = {"_landed_watermark"}
@@ -60,6 +66,10 @@ class Histories:
     #: the last daily run once more on a copy of the build file whose fct_agent_states rows were all marked first:
     #: (rows after it, rows it left as they were)
     probe: tuple[int, int]
+    #: after the incremental runs: the reopened ticket's (status, reopen_count, solves) and the late answer's
+    #: (responded_at, csat, contact_id)
+    reopened: tuple
+    late_answer: tuple
 
 
 def export_day(path: Path) -> date:
@@ -107,6 +117,82 @@ def correct(raw: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
+
+
+def encoding_of(path: Path) -> str:
+    """UTF-8, or GB18030 (the sample writes some help-desk and survey exports in it, as Chinese systems do)."""
+    try:
+        path.read_bytes().decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding=encoding_of(path)) as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def append_csv(path: Path, row: dict[str, str]) -> None:
+    """``row`` added at the end of the CSV export, written back in the file's own encoding."""
+    encoding = encoding_of(path)
+    fields, rows = read_csv(path)
+    write_csv(path, fields, [*rows, row], encoding)
+
+
+def write_csv(path: Path, fields: list[str], rows: list[dict[str, str]], encoding: str) -> None:
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def keep_solved(sample: Path) -> str:
+    """A ticket solved on REOPENED[0] stays solved instead of closing 4 days later (the sample's auto-close; Zendesk
+    lets an account close solved tickets up to 28 days later, and a closed ticket cannot be reopened): its closed
+    rows leave the ticket exports and field history. Returns its id."""
+    solved_day = REOPENED[0]
+    _, rows = read_csv(sample / "helpdesk" / "ticket" / f"{solved_day.isoformat()}.csv")
+    last = {row["id"]: row for row in rows}
+    ticket_id = next(row["id"] for row in last.values()
+                     if row["status"] == "solved" and row["updated_at"].startswith(solved_day.isoformat()))
+    for entity, key, status in (("ticket", "id", "status"), ("ticket_field_history", "ticket_id", "value")):
+        for path in sorted((sample / "helpdesk" / entity).glob("*.csv")):
+            encoding = encoding_of(path)
+            fields, rows = read_csv(path)
+            kept = [row for row in rows if not (row[key] == ticket_id and row[status] == "closed")]
+            if len(kept) < len(rows):
+                write_csv(path, fields, kept, encoding)
+    return ticket_id
+
+
+def reopen_ticket(raw: Path, ticket_id: str) -> None:
+    """The solved ticket comes back open at 09:00 UTC of REOPENED[1], 10 days after it was solved: its row re-sent in
+    that day's ticket export, the status change in that day's field history (as Zendesk exports them)."""
+    solved_day, reopen_day = REOPENED
+    _, rows = read_csv(raw / "helpdesk" / "ticket" / f"{solved_day.isoformat()}.csv")
+    ticket = [row for row in rows if row["id"] == ticket_id][-1]
+    reopened_at = f"{reopen_day.isoformat()}T09:00:00Z"
+    append_csv(raw / "helpdesk" / "ticket" / f"{reopen_day.isoformat()}.csv",
+               {**ticket, "status": "open", "updated_at": reopened_at})
+    append_csv(raw / "helpdesk" / "ticket_field_history" / f"{reopen_day.isoformat()}.csv",
+               {"ticket_id": ticket_id, "field_name": "status", "value": "open", "updated": reopened_at,
+                "user_id": ticket["requester_id"]})
+
+
+def answer_late(sample: Path, raw: Path) -> str:
+    """A survey of LATE_ANSWER[0] that nobody answered in the sample is answered at 08:00 UTC of LATE_ANSWER[1] (its
+    row, answered, in that day's survey export)."""
+    sent_day, answered_day = LATE_ANSWER
+    answered = {row["response_id"] for path in (sample / "survey" / "responses").glob("*.csv")
+                for row in read_csv(path)[1] if row["responded_at"]}
+    _, rows = read_csv(raw / "survey" / "responses" / f"{sent_day.isoformat()}.csv")
+    survey = next(row for row in rows if not row["responded_at"] and row["response_id"] not in answered)
+    append_csv(raw / "survey" / "responses" / f"{answered_day.isoformat()}.csv",
+               {**survey, "responded_at": f"{answered_day.isoformat()}T08:00:00Z", "csat": "2", "nps": "3",
+                "ces": "2", "comment": ""})
+    return survey["response_id"]
 
 
 def hide_new_hire(sample: Path) -> None:
@@ -188,10 +274,15 @@ def build_incremental_history(base: Path) -> Histories:
     select = ["--select", *SELECTION, "--resource-type", "model", "seed"]
     # every build runs on the same file path, so that dbt parses the project once (partial parsing)
     before_last = base / "before_last.duckdb"
+    ticket_id, response_id = keep_solved(sample), ""
     for day in [CUT, *DAILY]:
         deliver(sample, raw, day)
         if day == CORRECTED:
             correct(raw)
+        if day == REOPENED[1]:
+            reopen_ticket(raw, ticket_id)
+        if day == LATE_ANSWER[1]:
+            response_id = answer_late(sample, raw)
         if day == DAILY[-1]:
             # the probe: the last daily run on a copy whose fct_agent_states rows are all marked first; then the
             # copy taken before it comes back and the last day is built for real
@@ -205,8 +296,14 @@ def build_incremental_history(base: Path) -> Histories:
         run_dbt(data, warehouse, "build", *select)
     tables = built_models(warehouse)
     incremental = fingerprints(warehouse, tables)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        reopened = con.execute("select status, reopen_count, solves from marts.fct_tickets where ticket_id = ?",
+                               [ticket_id]).fetchone()
+        late_answer = con.execute("select responded_at, csat, contact_id from marts.fct_survey_responses "
+                                  "where response_id = ?", [response_id]).fetchone()
     run_dbt(data, warehouse, "build", "--full-refresh", *select)
-    return Histories(incremental=incremental, full=fingerprints(warehouse, tables), probe=probe)
+    return Histories(incremental=incremental, full=fingerprints(warehouse, tables), probe=probe, reopened=reopened,
+                     late_answer=late_answer)
 
 
 @pytest.fixture(scope="module")
@@ -225,11 +322,28 @@ def test_every_model_equals_a_full_rebuild(histories: Histories) -> None:
     assert "intermediate.int_agents__state_segments" in histories.incremental
     assert "marts.fct_agent_states" in histories.incremental
     assert {"marts.fct_schedules", "intermediate.int_agents__daily"} <= set(histories.incremental)
+    assert {"marts.fct_tickets", "marts.fct_survey_responses", "staging.stg_helpdesk__tickets"} <= set(
+        histories.incremental)
     different = {
         table: (value, histories.full[table])
         for table, value in histories.incremental.items() if value != histories.full[table]
     }
     assert not different, different
+
+
+@pytest.mark.slow
+def test_a_ticket_reopened_10_days_after_solving_and_a_survey_answered_3_days_late_reach_the_facts(
+        histories: Histories) -> None:
+    # the ticket: solved once, then the re-sent row and the field history say open: one reopen, open now
+    assert histories.reopened is not None
+    status, reopen_count, solves = histories.reopened
+    assert (status, reopen_count) == ("open", 1), histories.reopened
+    assert solves >= 1
+    # the survey: answered at 08:00 UTC three days after it was sent, CSAT 2, still joined to its contact
+    assert histories.late_answer is not None
+    responded_at, csat, contact_id = histories.late_answer
+    assert (responded_at, csat) == (datetime(2026, 10, 25, 8, 0), 2), histories.late_answer
+    assert contact_id is not None
 
 
 @pytest.mark.slow
