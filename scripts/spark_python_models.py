@@ -80,10 +80,8 @@ def build(spark: Any, manifest: dict[str, Any], node: dict[str, Any]) -> tuple[i
     try:
         for parent_id in node["depends_on"]["nodes"]:
             parent = manifest["nodes"][parent_id]
-            inputs = naive_utc(spark.table(relation(parent)).toArrow())
-            session.register("spark_input", inputs)
-            session.execute(f'create table "{parent["name"]}" as select * from spark_input')
-            session.unregister("spark_input")
+            # the Arrow table itself under the ref's name (a view, not a copy: the churn features are the largest input)
+            session.register(parent["name"], naive_utc(spark.table(relation(parent)).toArrow()))
         table = run_model(load_model(PROJECT_DIR / node["original_file_path"]), session, this=node["alias"],
                           config=node["config"])
     finally:

@@ -75,12 +75,12 @@ class _SharedRun:
     def __init__(self) -> None:
         self.process: subprocess.Popen[str] | None = None
         self.data_dir: Path | None = None
-        self.started = 0.0
+        self.started = self.started_at = 0.0
         self.seconds: float | None = None
         self.log: Path | None = None
 
     def start(self, data_dir: Path) -> None:
-        self.data_dir, self.started = data_dir, time.perf_counter()
+        self.data_dir, self.started, self.started_at = data_dir, time.perf_counter(), time.time()
         self.log = data_dir.parent / f"{data_dir.name}.log"
         with self.log.open("w", encoding="utf-8") as out:
             self.process = subprocess.Popen(
@@ -95,7 +95,8 @@ class _SharedRun:
         except subprocess.TimeoutExpired:
             self.process.kill()
             returncode = self.process.wait()
-        self.seconds = self.seconds or time.perf_counter() - self.started
+        # until its log was last written (the run may have ended long before a fixture waited for it)
+        self.seconds = self.seconds or self.log.stat().st_mtime - self.started_at
         data_dir = self.data_dir
         return PipelineRun(
             data_dir=data_dir,

@@ -9,9 +9,7 @@ incremental churn models run through the host in tests/python/test_churn.py).
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
@@ -30,12 +28,7 @@ TABLE_MODELS = ["int_analysis__agent_segments", "int_analysis__csat_drivers", "i
 
 @pytest.fixture(scope="module")
 def spark_python_models() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("spark_python_models", SPARK_PYTHON_MODELS)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["spark_python_models"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_model(SPARK_PYTHON_MODELS)
 
 
 def test_the_host_gives_a_model_refs_its_config_and_a_full_build(tmp_path: Path) -> None:
