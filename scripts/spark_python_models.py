@@ -13,7 +13,7 @@ config); the result is written back as the table dbt would have written (the nod
 file format), replacing the old one. Spark's TIMESTAMP columns arrive zone-less, as DuckDB's (``naive_utc``).
 ``--list`` prints the Python models' names (for the dbt selections above).
 
-The Spark session is the `spark` target's (``spark_raw_from_duckdb.spark_parameters``: the same warehouse directory
+The Spark session is the `spark` target's (``ccw.spark.spark_session``: the same warehouse directory
 and metastore), so run it when no dbt process holds that metastore (Derby: one process at a time).
 """
 
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -30,12 +29,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ccw.pymodel_host import load_model, run_model
+from ccw.spark import spark_session
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR / "scripts"))
-
-from spark_raw_from_duckdb import spark_parameters  # noqa: E402
-
-from ccw.pymodel_host import load_model, run_model  # noqa: E402
 
 
 def python_models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
@@ -105,12 +102,7 @@ def main() -> None:
         print(" ".join(node["name"] for node in models))
         return
 
-    from pyspark.sql import SparkSession  # the optional extra `spark`
-
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_parameters().items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    spark = spark_session()
     try:
         for node in models:
             rows, seconds = build(spark, manifest, node)

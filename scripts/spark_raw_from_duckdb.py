@@ -21,27 +21,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import jinja2
-import yaml
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def spark_parameters(profiles: Path = PROJECT_DIR / "profiles.yml") -> dict[str, str]:
-    """The `spark` output's server_side_parameters, with env_var() rendered as dbt renders it."""
-    outputs = yaml.safe_load(profiles.read_text())["contact_center"]["outputs"]
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
-
-    def env_var(name: str, default: str | None = None) -> str:
-        value = os.environ.get(name, default)
-        if value is None:
-            raise KeyError(f"environment variable {name} is not set")
-        return value
-
-    return {
-        str(key): env.from_string(str(value)).render(env_var=env_var)
-        for key, value in outputs["spark"]["server_side_parameters"].items()
-    }
 
 
 def main() -> None:
@@ -77,13 +56,9 @@ def main() -> None:
             con.execute(f"copy raw.\"{table}\" to '{target}' (format parquet)")
     exported = time.perf_counter()
 
-    from pyspark.sql import SparkSession  # the optional extra `spark`
+    from ccw.spark import spark_session
 
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in spark_parameters().items():
-        builder = builder.config(key, value)
-    Path(data_dir, "spark").mkdir(parents=True, exist_ok=True)
-    spark = builder.getOrCreate()
+    spark = spark_session()
     spark.sql("create database if not exists raw")
     for table in tables:
         spark.sql(f"drop table if exists raw.`{table}`")

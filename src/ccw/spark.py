@@ -1,0 +1,57 @@
+"""The Spark session of the `spark` dbt target, for the steps that run beside dbt on Spark (issue 20).
+
+dbt-spark's ``session`` method starts pyspark inside dbt's process with the ``server_side_parameters`` of the
+`spark` output of ``profiles.yml``. Every other step that reads or writes the same catalogue (landing, the Python
+models, the quality gates) must start its session with the same parameters, or it opens another warehouse
+directory or metastore. ``spark_parameters`` renders them as dbt does (``env_var`` with its default);
+``spark_session`` starts (or returns) the session. pyspark is the optional extra ``spark`` (Java 17).
+
+Embedded Derby, the local metastore, allows one process at a time: a step's session and a dbt process never run
+together on one data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import jinja2
+import yaml
+
+from ccw.config import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+PROFILES = PROJECT_ROOT / "profiles.yml"
+
+
+def spark_parameters(profiles: Path = PROFILES) -> dict[str, str]:
+    """The `spark` output's server_side_parameters, with ``env_var()`` rendered as dbt renders it."""
+    outputs = yaml.safe_load(profiles.read_text())["contact_center"]["outputs"]
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+
+    def env_var(name: str, default: str | None = None) -> str:
+        value = os.environ.get(name, default)
+        if value is None:
+            raise KeyError(f"environment variable {name} is not set")
+        return value
+
+    return {
+        str(key): env.from_string(str(value)).render(env_var=env_var)
+        for key, value in outputs["spark"]["server_side_parameters"].items()
+    }
+
+
+def spark_session() -> SparkSession:
+    """The `spark` target's session (started with its parameters, or the one this process already has)."""
+    from pyspark.sql import SparkSession  # the optional extra `spark`
+
+    parameters = spark_parameters()
+    warehouse = Path(parameters.get("spark.sql.warehouse.dir", "spark-warehouse"))
+    warehouse.parent.mkdir(parents=True, exist_ok=True)  # the Derby log and metastore sit beside it
+    builder = SparkSession.builder.enableHiveSupport()
+    for key, value in parameters.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
