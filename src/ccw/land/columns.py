@@ -106,13 +106,15 @@ def compare(entity: Entity, found: list[str], what: str = "column", header: list
     )
 
 
-def csv_header(path: Path) -> list[str]:
-    """The header row of a UTF-8 CSV file (a UTF-8 byte order mark is allowed)."""
+def csv_header(path: Path, encoding: str = "utf-8-sig") -> list[str]:
+    """The header row of a CSV file (a byte order mark is allowed); ``encoding``: the file's (UTF-8 for DuckDB, which
+    reads a UTF-8 copy of a GB18030 file; the entity's own for Spark, which decodes the file itself)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with path.open(encoding=encoding, newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError as exc:
-        raise Unreadable(f"bad encoding: not valid UTF-8 near the start of the file ({exc.reason})") from exc
+        label = "UTF-8" if encoding.lower().startswith("utf-8") else encoding.upper()
+        raise Unreadable(f"bad encoding: not valid {label} near the start of the file ({exc.reason})") from exc
     except csv.Error as exc:
         raise Unreadable(f"malformed CSV header: {exc}") from exc
     if not header:
@@ -120,10 +122,10 @@ def csv_header(path: Path) -> list[str]:
     return header
 
 
-def check_csv(entity: Entity, path: Path) -> Layout:
+def check_csv(entity: Entity, path: Path, encoding: str = "utf-8-sig") -> Layout:
     """The layout of a CSV file, from its header. A column without a name (a trailing comma) is named after its
     position, ``_column_<n>`` (1-based), and kept in ``_extra`` like any unknown column."""
-    header = [name if name.strip() else f"_column_{n}" for n, name in enumerate(csv_header(path), start=1)]
+    header = [name if name.strip() else f"_column_{n}" for n, name in enumerate(csv_header(path, encoding), start=1)]
     return compare(entity, header, header=header)
 
 
@@ -143,16 +145,30 @@ def _json_key_sets_sql(path: Path, struct_columns: list[str]) -> str:
 
 def check_json(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) -> Layout:
     """The layout of a JSON-lines file, from the keys of all its records."""
-    structs = {name: fields for name, t in entity.raw_columns.items() if (fields := struct_fields(t)) is not None}
+    structs = json_struct_fields(entity)
     try:
         key_sets = [row[0] for row in con.execute(_json_key_sets_sql(path, list(structs))).fetchall()]
     except duckdb.Error as exc:
         raise Unreadable(f"corrupt JSON: {short(str(exc))}") from exc
+    return json_layout(entity, key_sets)
+
+
+def json_struct_fields(entity: Entity) -> dict[str, list[str]]:
+    """The entity's STRUCT columns and their registry fields, in registry order (whose keys a JSON check lists)."""
+    return {name: fields for name, t in entity.raw_columns.items() if (fields := struct_fields(t)) is not None}
+
+
+def json_layout(entity: Entity, key_sets: list[list[list[str] | None]]) -> Layout:
+    """The layout of a JSON-lines file from its key sets, whichever engine listed them: each is the keys of one or
+    more records, top level first, then those of each STRUCT column of :func:`json_struct_fields` (None: not an
+    object); an empty top level is a record that is not an object with fields. ``Unreadable`` when there is no
+    record, such a record, or a required field missing."""
+    structs = json_struct_fields(entity)
     if not key_sets:
         raise Unreadable("empty file: no JSON records")
     if any(not lists[0] for lists in key_sets):
         raise Unreadable("corrupt JSON: a record is not an object with fields (null, {}, an array or a scalar)")
-    top = sorted({key for lists in key_sets for key in lists[0]})
+    top = sorted({key for lists in key_sets for key in lists[0] or []})
     layout = compare(entity, top, "field")
     nested: dict[str, set[str]] = {}
     for lists in key_sets:

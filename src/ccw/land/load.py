@@ -8,7 +8,6 @@ without missing a required one lands (``ccw.land.columns``): its warnings go to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ccw.land.columns import Layout, check_csv, check_json, check_parquet
 from ccw.land.errors import Unreadable, short
 from ccw.land.fingerprint import Fingerprint
 from ccw.land.manifest import record_attempt
+from ccw.land.outcomes import Landed
 from ccw.land.paths import ExportFile
 from ccw.land.readers import insert_columns, select_sql
 from ccw.land.tables import SCHEMA
@@ -87,12 +87,6 @@ def check_columns(con: duckdb.DuckDBPyConnection, entity: Entity, path: Path) ->
     if entity.file_format == "jsonl":
         return check_json(con, entity, path)
     return check_parquet(con, entity, path)
-
-
-@dataclass(frozen=True)
-class Landed:
-    rows: int
-    warnings: tuple[str, ...] = ()  # schema drift: unknown fields kept in _extra, optional fields missing
 
 
 def land_file(

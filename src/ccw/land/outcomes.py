@@ -33,6 +33,15 @@ class FileResult:
     export_kind: str | None = None  # a file that landed: daily | history (its record times judged by the gates)
 
 
+@dataclass(frozen=True)
+class Landed:
+    """What one engine's landing of one file gives back: the records landed and the warnings (schema drift: unknown
+    fields kept in _extra, optional fields missing)."""
+
+    rows: int
+    warnings: tuple[str, ...] = ()
+
+
 @dataclass
 class LandingReport:
     raw_root: Path

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from ccw.land.errors import Unreadable
@@ -49,10 +50,30 @@ UTF8_EVIDENCE_BYTES = 8
 
 def transcode_to_utf8(source: Path, target: Path, encoding: str = "gb18030") -> None:
     """Write ``source`` (in ``encoding``) to ``target`` as UTF-8 without a byte order mark."""
+    with target.open("w", encoding="utf-8", newline="") as out:
+        for text in decoded(source, encoding):
+            out.write(text)
+
+
+def check_encoding(source: Path, encoding: str = "gb18030") -> None:
+    """``Unreadable`` when ``source`` is not valid ``encoding`` text, by the rules of :func:`transcode_to_utf8`,
+    without writing anything: for an engine that decodes the file itself (Spark's readers replace a bad byte
+    sequence with U+FFFD instead of failing)."""
+    for _ in decoded(source, encoding):
+        pass
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
+
+
+def decoded(source: Path, encoding: str = "gb18030") -> Iterator[str]:
+    """The text of ``source`` in ``encoding``, chunk by chunk, a leading byte order mark dropped; ``Unreadable`` at
+    a byte sequence that is not ``encoding``, or when a file expected in another encoding is UTF-8 text."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     utf8 = codecs.getincrementaldecoder("utf-8")(errors="strict")
-    is_utf8, utf8_extra_bytes, consumed, first = True, 0, 0, True
-    with source.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
+    is_utf8, utf8_extra_bytes, consumed, first = not _is_utf8(encoding), 0, 0, True
+    with source.open("rb") as raw:
         while True:
             chunk = raw.read(_CHUNK)
             final = not chunk
@@ -65,13 +86,13 @@ def transcode_to_utf8(source: Path, target: Path, encoding: str = "gb18030") -> 
             if is_utf8:
                 try:
                     utf8_pending = len(utf8.getstate()[0])
-                    decoded = utf8.decode(chunk, final=final)
-                    utf8_extra_bytes += len(chunk) + utf8_pending - len(utf8.getstate()[0]) - len(decoded)
+                    decoded_utf8 = utf8.decode(chunk, final=final)
+                    utf8_extra_bytes += len(chunk) + utf8_pending - len(utf8.getstate()[0]) - len(decoded_utf8)
                 except UnicodeDecodeError:
                     is_utf8 = False
             if first and text:
                 text, first = text.removeprefix("\ufeff"), False
-            out.write(text)
+            yield text
             consumed += len(chunk)
             if final:
                 break
