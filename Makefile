@@ -4,11 +4,12 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.ccw-installed
+SPARK_STAMP := $(VENV)/.ccw-spark-installed
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_PROJECT_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: setup run test lint generate land build docs benchmark lock clean dagster metrics spark-check
+.PHONY: setup spark-setup run test lint generate land build docs benchmark lock clean dagster metrics spark-check
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +22,20 @@ target/manifest.json: $(STAMP) dbt_project.yml $(shell find models macros seeds 
 
 setup: $(STAMP) target/manifest.json
 
+# Apache Spark for the tests and the check on Spark (issue 20, docs/spark.md): Java 17 from apt when `java` is
+# missing, the `spark` extra (dbt-spark, pyspark) pinned in requirements.lock
+$(SPARK_STAMP): $(STAMP)
+	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) \
+		|| echo "Java could not be installed: the Spark build of the tests will skip (it says why)"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,spark]' && touch $(SPARK_STAMP) \
+		|| echo "the spark extra could not be installed: the Spark build of the tests will skip (it says why)"
+
+spark-setup: setup $(SPARK_STAMP)
+
 run: setup ## the whole pipeline on the built-in sample
 	$(BIN)/ccw run
 
-test: setup ## every test of the project (sqlfluff included: tests/python/test_sql_lint.py)
+test: spark-setup ## every test of the project (sqlfluff and the Spark build included)
 	$(BIN)/ruff check src orchestration tests/python tests/sqlfluff
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium) \
 		|| echo "chromium could not be installed: the report's browser test will skip (it says why)"
@@ -55,9 +66,7 @@ dagster: setup ## the Dagster UI on http://localhost:3000: lineage, checks, sche
 	mkdir -p $(DAGSTER_HOME) && (test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/)
 	PATH="$(CURDIR)/$(BIN):$$PATH" DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -m ccw_orchestration.definitions
 
-spark-check: setup ## the tiny preset built on DuckDB and on Spark, every table compared (docs/spark.md)
-	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless)
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,spark]'
+spark-check: spark-setup ## the tiny preset built on DuckDB and on Spark, every table compared (docs/spark.md)
 	$(BIN)/python scripts/spark_check.py
 
 benchmark: setup
