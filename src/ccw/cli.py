@@ -1,7 +1,7 @@
 """`ccw`: the command line of the pipeline's Python steps.
 
 ccw generate [--preset default|small|tiny|scale] [--seed N] [--dirt-rate R]
-ccw land  [--wait [S]]        # land new or changed export files into raw tables
+ccw land  [--wait [S]] [--engine duckdb|spark]   # land new or changed export files into raw tables
 ccw build [--wait [S]]        # dbt build: seeds, models and their tests
 ccw run   [--wait [S]]        # generate if no sample, land, build, summarise
 ccw metrics list|query|validate|catalog   # the semantic layer's metrics, read-only on the serving file (no lock)
@@ -27,6 +27,18 @@ from ccw.config import settings
 EXIT_FILES_REFUSED = 3
 #: the commands that write the data folder and hold its run lock
 LOCKED_COMMANDS = ("land", "build", "run")
+#: the engines `ccw land --engine` lands into (CCW_ENGINE sets the default)
+ENGINES = ("duckdb", "spark")
+
+
+def _default_engine() -> str:
+    """``$CCW_ENGINE`` when it names an engine; else duckdb (argparse rejects an unknown name given on the line)."""
+    import os
+
+    engine = os.environ.get("CCW_ENGINE", "duckdb").strip().lower() or "duckdb"
+    if engine not in ENGINES:
+        raise SystemExit(f"ccw: CCW_ENGINE={engine!r} is not one of {', '.join(ENGINES)}")
+    return engine
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -38,9 +50,14 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_land(args: argparse.Namespace) -> int:
-    from ccw.land import land_all
+    if args.engine == "spark":
+        from ccw.land.spark import land_all_on_spark
 
-    report = land_all(settings().raw_root, settings().build_warehouse, history=args.history)
+        report = land_all_on_spark(settings().raw_root, history=args.history)
+    else:
+        from ccw.land import land_all
+
+        report = land_all(settings().raw_root, settings().build_warehouse, history=args.history)
     print(report.render())
     if not report.ok:
         print(f"ccw land: {len(report.quarantined) + len(report.refused)} file(s) refused or quarantined (listed "
@@ -82,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         "--history", action="store_true",
         help="the files landed by this run are history dumps (a backfill of any span of time): the raw gates flag "
         "only their records dated after the export day + 1 (the first file of each entity is one anyway)",
+    )
+    land.add_argument(
+        "--engine", choices=ENGINES, default=_default_engine(),
+        help="where the raw tables are: the DuckDB build file, or the Spark catalogue of the `spark` dbt target "
+        "(docs/spark.md); default: $CCW_ENGINE, else duckdb",
     )
     land.set_defaults(func=_cmd_land)
     build = sub.add_parser("build", help="build the warehouse with dbt")

@@ -125,7 +125,10 @@ def csv_header(path: Path, encoding: str = "utf-8-sig") -> list[str]:
 def check_csv(entity: Entity, path: Path, encoding: str = "utf-8-sig") -> Layout:
     """The layout of a CSV file, from its header. A column without a name (a trailing comma) is named after its
     position, ``_column_<n>`` (1-based), and kept in ``_extra`` like any unknown column."""
-    header = [name if name.strip() else f"_column_{n}" for n, name in enumerate(csv_header(path, encoding), start=1)]
+    names = csv_header(path, encoding)
+    if encoding != "utf-8-sig":  # a byte order mark of another encoding decodes to U+FEFF: not part of the name
+        names[0] = names[0].removeprefix("\ufeff")
+    header = [name if name.strip() else f"_column_{n}" for n, name in enumerate(names, start=1)]
     return compare(entity, header, header=header)
 
 

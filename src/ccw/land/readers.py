@@ -92,7 +92,7 @@ def _extra_expr(entity: Entity, layout: Layout | None) -> str:
     return f"nullif(cast(json_merge_patch('{{}}', {obj}) as varchar), '{{}}') as {ident(EXTRA_COLUMN)}"
 
 
-def _split_top_level(body: str) -> list[str]:
+def split_top_level(body: str) -> list[str]:
     """``a T, b STRUCT(c U, d V)`` -> ``['a T', 'b STRUCT(c U, d V)']`` (commas inside parentheses stay)."""
     parts, depth, current = [], 0, ""
     for char in body + ",":
@@ -116,7 +116,7 @@ def json_structure(raw_type: str) -> str:
             return [structure(text[:-2])]
         if text.upper().startswith("STRUCT(") and text.endswith(")"):
             fields = {}
-            for part in _split_top_level(text[len("STRUCT("):-1]):
+            for part in split_top_level(text[len("STRUCT("):-1]):
                 name, _, field_type = part.partition(" ")
                 fields[name.strip('"')] = structure(field_type)
             return fields

@@ -108,7 +108,7 @@ create table if not exists {QUARANTINE_RETIRED} (
 """
 
 # Current state per file: its latest attempt, and the version whose rows are in the raw table.
-_FILES_VIEW_DDL = f"""
+FILES_VIEW_DDL = f"""
 create or replace view {FILES_VIEW} as
 with attempts as (
   select *, row_number() over (partition by file_path order by attempt_id desc) as attempt_rank
@@ -159,7 +159,7 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_REFUSED_PATHS_DDL)
     con.execute(_MANIFEST_RETIRED_DDL)
     con.execute(_QUARANTINE_RETIRED_DDL)
-    con.execute(_FILES_VIEW_DDL)
+    con.execute(FILES_VIEW_DDL)
 
 
 def migrate_raw_table(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, str]) -> list[str]:

@@ -1,0 +1,309 @@
+"""Landing on Spark (`ccw.land.spark.land_all_on_spark`, issue 20 item 2) against the rules of the DuckDB landing.
+
+The rules, not the code's output, give the expectations: the tiny preset lands into Spark with the same raw columns,
+the same rows and the same manifest outcome per file as into DuckDB; a corrupt JSON-lines file and a CSV without a
+required column are quarantined with a reason naming their problem while the other files land (GB18030 decoded,
+gzip read); a re-sent changed file replaces its rows, an unchanged one is `unchanged`; deleting a quarantined file
+retires its quarantine record at the next landing.
+
+One Spark session for the whole file (a JVM start costs about 15 CPU-s), in a tmp data folder: `CCW_DATA_DIR`
+points the warehouse and the Derby metastore there. Skips, saying why, when pyspark or Java is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from ccw.exports import LANDING_COLUMNS, entity
+from ccw.land import LandingReport, land_all
+
+ROOT = Path(__file__).resolve().parents[2]
+CCW = Path(sys.executable).with_name("ccw")
+#: the DuckDB raw tables' landing column that differs by nature between two landings (when it ran)
+LEFT_OUT = "_landed_at"
+
+
+def _spark_missing() -> str | None:
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (the optional extra `spark`: pip install -e '.[spark]')"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Java is not installed (Spark needs Java 17: apt-get install openjdk-17-jre-headless)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def spark_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
+    """(Spark session, data folder): the `spark` target's session with its warehouse and metastore in tmp."""
+    reason = _spark_missing()
+    if reason:
+        print(f"SKIPPED test_land_on_spark: {reason}")
+        pytest.skip(reason)
+    data_dir = tmp_path_factory.mktemp("spark_landing")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CCW_DATA_DIR", str(data_dir))
+        from ccw.spark import spark_session
+
+        spark = spark_session()
+        try:
+            yield spark, data_dir
+        finally:
+            spark.stop()
+
+
+def _land_spark(spark_env: tuple[Any, Path], raw_root: Path) -> LandingReport:
+    from ccw.land.spark import land_all_on_spark
+
+    spark, data_dir = spark_env
+    return land_all_on_spark(raw_root, quarantine_dir=data_dir / "quarantine", spark=spark)
+
+
+# ---------------------------------------------------------------- values as comparable text
+
+
+def _plain(value: Any) -> Any:
+    """A value both engines can be compared on: structs as sorted JSON, timestamps as UTC text, floats to 12
+    significant digits, decimals and dates as text."""
+    if hasattr(value, "asDict"):
+        value = value.asDict(recursive=True)
+    if isinstance(value, dict):
+        return json.dumps({k: _plain(v) for k, v in value.items()}, sort_keys=True)
+    if isinstance(value, list):
+        return json.dumps([_plain(v) for v in value])
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date | Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    return value
+
+
+def _spark_rows(spark: Any, table: str, columns: list[str], where: str = "true") -> Counter:
+    """Rows of a Spark table as a multiset; timestamps as UTC text (the session's zone is UTC)."""
+    types = dict(spark.table(table).dtypes)
+    select = ", ".join(
+        f"date_format(`{c}`, 'yyyy-MM-dd HH:mm:ss.SSSSSS') as `{c}`" if types[c] == "timestamp" else f"`{c}`"
+        for c in columns)
+    return Counter(tuple(_plain(v) for v in row) for row in spark.sql(f"select {select} from {table} where {where}")
+                   .collect())
+
+
+def _duckdb_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> Counter:
+    select = ", ".join(f'"{c}"' for c in columns)
+    return Counter(tuple(_plain(v) for v in row) for row in con.execute(f"select {select} from {table}").fetchall())
+
+
+# ---------------------------------------------------------------- (1) the tiny preset on both engines
+
+
+@pytest.fixture(scope="module")
+def tiny_on_both(spark_env: tuple[Any, Path], tmp_path_factory: pytest.TempPathFactory):
+    """The tiny preset (deterministic) landed into DuckDB and into Spark."""
+    spark, _ = spark_env
+    data = tmp_path_factory.mktemp("tiny_preset")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CCW_")} | {"CCW_DATA_DIR": str(data)}
+    subprocess.run([str(CCW), "generate", "--preset", "tiny"], cwd=ROOT, env=env, check=True, capture_output=True)
+    raw_root = data / "raw"
+    duck = land_all(raw_root, data / "build.duckdb", quarantine_dir=data / "quarantine_duckdb", loaders=[])
+    on_spark = _land_spark(spark_env, raw_root)
+    return duck, on_spark, data / "build.duckdb"
+
+
+def test_the_tiny_preset_lands_the_same_tables_rows_and_manifest_on_spark_as_on_duckdb(spark_env, tiny_on_both):
+    spark, _ = spark_env
+    duck, on_spark, warehouse = tiny_on_both
+    assert duck.ok and on_spark.ok, on_spark.render()
+    files = {f.path for f in duck.files}
+    assert files == {f.path for f in on_spark.files} and len(files) > 200
+    in_run = "_source_file in (" + ", ".join(f"'{p}'" for p in sorted(files)) + ")"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'raw' "
+            "and table_type = 'BASE TABLE' and table_name not like '\\_%' escape '\\' order by 1").fetchall()]
+        assert len(tables) >= 13
+        compared = 0
+        for table in tables:
+            columns = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                "order by ordinal_position", [table]).fetchall()]
+            assert spark.table(f"raw.`{table}`").columns == columns, table
+            kept = [c for c in columns if c != LEFT_OUT]
+            expected = _duckdb_rows(con, f'raw."{table}"', kept)
+            assert _spark_rows(spark, f"raw.`{table}`", kept, in_run) == expected, table
+            compared += sum(expected.values())
+        assert compared == duck.rows_landed
+        manifest_columns = ["file_path", "system", "entity", "export_date", "checksum", "bytes", "rows", "outcome",
+                            "reason", "export_kind"]
+        expected_manifest = _duckdb_rows(con, "raw._landing_manifest", manifest_columns)
+    where = "file_path in (" + ", ".join(f"'{p}'" for p in sorted(files)) + ")"
+    assert _spark_rows(spark, "raw._landing_manifest", manifest_columns, where) == expected_manifest
+    assert {(f.path, f.outcome, f.rows, f.export_kind) for f in duck.files} == {
+        (f.path, f.outcome, f.rows, f.export_kind) for f in on_spark.files}
+
+
+# ---------------------------------------------------------------- (2)-(4) bad files, re-sent files, healing
+
+#: the story's files sit in an account folder of their own, so they never share a path with the tiny preset's
+EVENTS = "telephony@story/agent_events"
+TICKETS = "helpdesk@story/ticket"
+SURVEYS = "survey@story/responses"
+TICKET_HEADER = list(entity("helpdesk", "ticket").columns)
+SURVEY_HEADER = list(entity("survey", "responses").columns)
+
+
+def _event(n: int) -> str:
+    return json.dumps({"EventId": f"e-{n}", "Username": f"agent{n}", "EventTimestamp": f"2026-10-07T08:0{n}:00Z",
+                       "State": "AVAILABLE"})
+
+
+def _csv(header: list[str], rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _ticket(ticket_id: str, status: str) -> dict[str, str]:
+    row = dict.fromkeys(TICKET_HEADER, "")
+    row |= {"id": ticket_id, "created_at": "2026-10-07T09:00:00Z", "updated_at": "2026-10-07T10:00:00Z",
+            "status": status, "subject": "Order,\n\"late\""}
+    return row
+
+
+def _write(raw_root: Path, relative: str, data: str | bytes) -> Path:
+    path = raw_root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+COMMENT = "等待时间太长，客服很耐心"
+
+
+@pytest.fixture(scope="module")
+def story(spark_env: tuple[Any, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Three landings of a small raw root, with what each left in the tables:
+    1. good files, a corrupt JSON-lines file, a CSV lacking the required `status`, a GB18030 CSV, a gzip file;
+    2. a good ticket file re-sent with other content (one more ticket), the rest unchanged;
+    3. the corrupt JSON file deleted."""
+    spark, _ = spark_env
+    raw = tmp_path_factory.mktemp("story") / "raw"
+    _write(raw, f"{EVENTS}/2026-10-07.jsonl", "\n".join(_event(n) for n in (1, 2)) + "\n")
+    _write(raw, f"{EVENTS}/2026-10-08.jsonl", _event(3) + "\n" + '{"EventId": "e-4", "Username": \n' + _event(5) + "\n")
+    _write(raw, f"{EVENTS}/2026-10-09.jsonl.gz", gzip.compress((_event(6) + "\n" + _event(7) + "\n").encode()))
+    _write(raw, f"{TICKETS}/2026-10-07.csv", _csv(TICKET_HEADER, [_ticket("101", "open"), _ticket("102", "new")]))
+    no_status = [h for h in TICKET_HEADER if h != "status"]
+    _write(raw, f"{TICKETS}/2026-10-08.csv",
+           _csv(no_status, [{k: v for k, v in _ticket("103", "open").items() if k != "status"}]))
+    survey = dict.fromkeys(SURVEY_HEADER, "") | {"response_id": "r-1", "csat": "4", "comment": COMMENT}
+    _write(raw, f"{SURVEYS}/2026-10-07.csv", _csv(SURVEY_HEADER, [survey]).encode("gb18030"))
+
+    def snapshot(report: LandingReport) -> dict[str, Any]:
+        def rows(sql: str) -> list[tuple]:
+            return [tuple(r) for r in spark.sql(sql).collect()]
+
+        return {
+            "report": report,
+            "outcomes": {f.path: f.outcome for f in report.files},
+            "reasons": {f.path: f.reason for f in report.files},
+            "tickets": sorted(rows("select _source_file, id, status, subject, _row_number from raw.helpdesk__ticket "
+                                   "where _source_file like 'helpdesk@story/%'")),
+            "events": sorted(rows("select _source_file, EventId, _row_number from raw.telephony__agent_events "
+                                  "where _source_file like 'telephony@story/%'")),
+            "surveys": rows("select comment, csat from raw.survey__responses where _source_file like 'survey@story/%'"),
+            "quarantine": sorted(rows("select file_path, reason from raw._quarantine "
+                                      "where file_path like '%@story/%'")),
+            "manifest_quarantined": sorted(rows("select file_path, reason from raw._landing_manifest "
+                                                "where outcome = 'quarantined' and file_path like '%@story/%'")),
+            "retired": sorted(rows("select file_path from raw._quarantine_retired where file_path like '%@story/%' "
+                                   "union all select file_path from raw._landing_manifest_retired "
+                                   "where file_path like '%@story/%'")),
+            "files_view": {r[0]: r[1:] for r in rows(
+                "select file_path, last_outcome, landed_rows, is_quarantined from raw._landing_files "
+                "where file_path like '%@story/%'")},
+        }
+
+    first = snapshot(_land_spark(spark_env, raw))
+    _write(raw, f"{TICKETS}/2026-10-07.csv",
+           _csv(TICKET_HEADER, [_ticket("101", "solved"), _ticket("102", "open"), _ticket("104", "new")]))
+    second = snapshot(_land_spark(spark_env, raw))
+    (raw / f"{EVENTS}/2026-10-08.jsonl").unlink()
+    third = snapshot(_land_spark(spark_env, raw))
+    return {"first": first, "second": second, "third": third}
+
+
+def test_a_corrupt_json_file_and_a_csv_without_a_required_column_are_quarantined_the_rest_lands(story):
+    first = story["first"]
+    corrupt, no_status = f"{EVENTS}/2026-10-08.jsonl", f"{TICKETS}/2026-10-08.csv"
+    assert first["outcomes"] == {
+        f"{EVENTS}/2026-10-07.jsonl": "landed", corrupt: "quarantined", f"{EVENTS}/2026-10-09.jsonl.gz": "landed",
+        f"{TICKETS}/2026-10-07.csv": "landed", no_status: "quarantined", f"{SURVEYS}/2026-10-07.csv": "landed"}
+    # the reasons name the problem: which rule, how many
+    assert "corrupt JSON" in first["reasons"][corrupt] and "1 of 3 record(s)" in first["reasons"][corrupt]
+    assert "required_columns_present" in first["reasons"][no_status]
+    assert "missing: status" in first["reasons"][no_status]
+    assert dict(first["quarantine"]) == {corrupt: first["reasons"][corrupt], no_status: first["reasons"][no_status]}
+    assert dict(first["manifest_quarantined"]) == dict(first["quarantine"])
+    for path in (corrupt, no_status):
+        report_row = next(f for f in first["report"].files if f.path == path)
+        assert report_row.quarantine_path is not None and report_row.quarantine_path.exists()
+    # none of a quarantined file's records landed; the good ones did, in file order (gzip read, GB18030 decoded)
+    assert first["events"] == [(f"{EVENTS}/2026-10-07.jsonl", "e-1", 1), (f"{EVENTS}/2026-10-07.jsonl", "e-2", 2),
+                               (f"{EVENTS}/2026-10-09.jsonl.gz", "e-6", 1),
+                               (f"{EVENTS}/2026-10-09.jsonl.gz", "e-7", 2)]
+    assert first["tickets"] == [(f"{TICKETS}/2026-10-07.csv", "101", "open", 'Order,\n"late"', 1),
+                                (f"{TICKETS}/2026-10-07.csv", "102", "new", 'Order,\n"late"', 2)]
+    assert first["surveys"] == [(COMMENT, "4")]
+
+
+def test_a_resent_changed_file_replaces_its_rows_and_an_unchanged_file_is_unchanged(story):
+    second = story["second"]
+    resent = f"{TICKETS}/2026-10-07.csv"
+    assert second["outcomes"][resent] == "replaced"
+    assert second["outcomes"][f"{EVENTS}/2026-10-07.jsonl"] == "unchanged"
+    assert second["outcomes"][f"{SURVEYS}/2026-10-07.csv"] == "unchanged"
+    assert second["outcomes"][f"{EVENTS}/2026-10-08.jsonl"] == "quarantined"  # still: the file did not change
+    assert second["reasons"][f"{EVENTS}/2026-10-08.jsonl"].startswith("still quarantined (file unchanged): ")
+    assert [r[1:4] for r in second["tickets"]] == [("101", "solved", 'Order,\n"late"'),
+                                                    ("102", "open", 'Order,\n"late"'), ("104", "new", 'Order,\n"late"')]
+    assert second["files_view"][resent] == ("replaced", 3, False)
+    assert second["events"] == story["first"]["events"]  # the unchanged files' rows stay as they were
+
+
+def test_deleting_a_quarantined_file_retires_its_quarantine_record(story):
+    third, gone = story["third"], f"{EVENTS}/2026-10-08.jsonl"
+    assert third["report"].retired == [gone]
+    assert gone not in dict(third["quarantine"]) and gone not in dict(third["manifest_quarantined"])
+    assert third["retired"].count((gone,)) == 3  # its quarantine row and its two quarantined attempts
+    assert f"{TICKETS}/2026-10-08.csv" in dict(third["quarantine"])  # still there: that file was not deleted
+    assert gone not in third["files_view"]
+
+
+def test_the_raw_tables_on_spark_have_the_landing_columns_last_with_the_duckdb_types(spark_env, story):
+    spark, _ = spark_env
+    types = dict(spark.table("raw.telephony__contact_records").dtypes)
+    assert list(spark.table("raw.telephony__contact_records").columns)[-len(LANDING_COLUMNS):] == list(LANDING_COLUMNS)
+    assert (types["_source_file"], types["_export_date"], types["_row_number"], types["_landed_at"]) == (
+        "string", "date", "bigint", "timestamp")
+    assert types["Queue"].startswith("struct<Name:string,ARN:string")
+    assert types["Recording"] == "string"  # JSON text, as DuckDB's JSON type
+    assert dict(spark.table("raw.crm__orders").dtypes)["amount"] == "decimal(12,2)"
