@@ -6,15 +6,11 @@ dbt-spark runs Python models only on Databricks. On any other Spark, this script
     python scripts/spark_python_models.py                  # the Python models, in dependency order
     dbt run --target spark --select <python models>+ --exclude <python models>     # what reads them
 
-For each Python model of the Spark build's manifest (``$DBT_TARGET_PATH/manifest.json``), in dependency order: its
-inputs (``depends_on``: models and seeds) are read from the Spark catalogue as Arrow tables into an in-memory DuckDB;
-the model's own ``model(dbt, session)`` runs there through ``ccw.pymodel_host`` (a full build, with the model's YAML
-config); the result is written back as the table dbt would have written (the node's schema and alias, the target's
-file format), replacing the old one. Spark's TIMESTAMP columns arrive zone-less, as DuckDB's (``naive_utc``).
-``--list`` prints the Python models' names (for the dbt selections above).
-
-The Spark session is the `spark` target's (``ccw.spark.spark_session``: the same warehouse directory
-and metastore), so run it when no dbt process holds that metastore (Derby: one process at a time).
+The work is ``ccw.pymodels_on_spark`` (shared with the Dagster dbt asset on Spark): for each Python model of the Spark
+build's manifest (``$DBT_TARGET_PATH/manifest.json``), in dependency order, its inputs are read from the Spark
+catalogue as Arrow into an in-memory DuckDB, its ``model(dbt, session)`` runs there through ``ccw.pymodel_host`` and
+the result is written back as the node's table. ``--list`` prints the Python models' names (for the dbt selections
+above). Run it when no dbt process holds the Spark metastore (Derby: one process at a time).
 """
 
 from __future__ import annotations
@@ -22,71 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 from pathlib import Path
-from typing import Any
 
-import duckdb
-import pyarrow as pa
-
-from ccw.pymodel_host import load_model, run_model
-from ccw.spark import spark_session
+from ccw.pymodels_on_spark import build_models, python_models
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-
-
-def python_models(manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """The manifest's Python model nodes, each after the Python models it depends on (then by name)."""
-    nodes = {uid: node for uid, node in manifest["nodes"].items()
-             if node["resource_type"] == "model" and node.get("language") == "python"}
-    ordered: list[str] = []
-
-    def visit(uid: str, path: tuple[str, ...] = ()) -> None:
-        if uid in ordered:
-            return
-        if uid in path:
-            raise ValueError(f"a cycle of Python models: {' -> '.join((*path, uid))}")
-        for parent in sorted(nodes[uid]["depends_on"]["nodes"]):
-            if parent in nodes:
-                visit(parent, (*path, uid))
-        ordered.append(uid)
-
-    for uid in sorted(nodes, key=lambda u: nodes[u]["name"]):
-        visit(uid)
-    return [nodes[uid] for uid in ordered]
-
-
-def relation(node: dict[str, Any]) -> str:
-    return f"`{node['schema']}`.`{node['alias'] or node['name']}`"
-
-
-def naive_utc(table: pa.Table) -> pa.Table:
-    """Spark's TIMESTAMP columns as the DuckDB build has them: Arrow gives them as UTC instants (``timestamp[us,
-    tz=UTC]``: the session time zone is UTC), DuckDB's TIMESTAMP is zone-less UTC. Without this a model would
-    compare aware with naive times (the volume forecast matched no interval: every count 0)."""
-    for index, field in enumerate(table.schema):
-        if pa.types.is_timestamp(field.type) and field.type.tz is not None:
-            table = table.set_column(index, field.name, table.column(index).cast(pa.timestamp(field.type.unit)))
-    return table
-
-
-def build(spark: Any, manifest: dict[str, Any], node: dict[str, Any]) -> tuple[int, float]:
-    """One Python model built on Spark: (rows written, seconds)."""
-    started = time.perf_counter()
-    session = duckdb.connect()
-    try:
-        for parent_id in node["depends_on"]["nodes"]:
-            parent = manifest["nodes"][parent_id]
-            # the Arrow table itself under the ref's name (a view, not a copy: the churn features are the largest input)
-            session.register(parent["name"], naive_utc(spark.table(relation(parent)).toArrow()))
-        table = run_model(load_model(PROJECT_DIR / node["original_file_path"]), session, this=node["alias"],
-                          config=node["config"])
-    finally:
-        session.close()
-    spark.sql(f"create database if not exists `{node['schema']}`")
-    spark.createDataFrame(table).write.mode("overwrite").format(node["config"].get("file_format") or "parquet") \
-        .saveAsTable(relation(node))
-    return table.num_rows, time.perf_counter() - started
 
 
 def main() -> None:
@@ -97,18 +33,10 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="print the Python models' names and stop")
     args = parser.parse_args()
     manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
-    models = python_models(manifest)
     if args.list:
-        print(" ".join(node["name"] for node in models))
+        print(" ".join(node["name"] for node in python_models(manifest)))
         return
-
-    spark = spark_session()
-    try:
-        for node in models:
-            rows, seconds = build(spark, manifest, node)
-            print(f"  {node['schema']}.{node['alias']:<36} {rows:>8,} rows  {seconds:6.1f} s", flush=True)
-    finally:
-        spark.stop()
+    build_models(manifest, log=lambda text: print(text, flush=True))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ Every value can be moved with an environment variable (read when the definitions
 | CCW_RETRY_DELAY_SECONDS     | 30             | first wait before such a retry (doubles each time)             |
 | CCW_ALERT_WEBHOOK           | (unset)        | URL a run-failure alert is POSTed to (JSON), when set          |
 | CCW_AUTOMATION              | off            | on: the schedule and the raw-file sensor start switched on     |
+| CCW_ENGINE                  | duckdb         | where landing, dbt, the GX gates and the marts run: duckdb or  |
+|                             |                | spark (dbt's `spark` target, local pyspark; docs/spark.md,     |
+|                             |                | "Dagster and the quality gates on Spark")                      |
 """
 
 import dataclasses
@@ -23,6 +26,10 @@ from datetime import date, time
 from zoneinfo import ZoneInfo
 
 BUILD_DB_POOL = "ccw_build_db"  # every writer of the DuckDB build file (limit 1 in dagster.yaml)
+#: also every Spark step: the embedded Derby metastore admits one process at a time
+
+DUCKDB, SPARK = "duckdb", "spark"
+ENGINES = (DUCKDB, SPARK)
 
 
 def _int(name: str, default: int) -> int:
@@ -65,6 +72,13 @@ def _switch(name: str) -> bool:
     raise ValueError(f"{name}={raw!r}: use on or off")
 
 
+def _engine(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip().lower() or default
+    if raw not in ENGINES:
+        raise ValueError(f"{name}={raw!r}: use one of {', '.join(ENGINES)}")
+    return raw
+
+
 def _date(name: str, default: str) -> date:
     raw = os.environ.get(name, "").strip() or default
     try:
@@ -101,6 +115,11 @@ class OrchestrationSettings:
     retry_delay_seconds: int = 30
     alert_webhook: str | None = None
     automation_on: bool = False
+    engine: str = DUCKDB
+
+    def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine={self.engine!r}: use one of {', '.join(ENGINES)}")
 
     def with_settle(self, seconds: int) -> "OrchestrationSettings":
         return dataclasses.replace(self, file_settle_seconds=seconds)
@@ -117,4 +136,5 @@ class OrchestrationSettings:
             retry_delay_seconds=_int("CCW_RETRY_DELAY_SECONDS", cls.retry_delay_seconds),
             alert_webhook=os.environ.get("CCW_ALERT_WEBHOOK", "").strip() or None,
             automation_on=_switch("CCW_AUTOMATION"),
+            engine=_engine("CCW_ENGINE", cls.engine),
         )

@@ -13,8 +13,9 @@ together on one data folder.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 import yaml
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 PROFILES = PROJECT_ROOT / "profiles.yml"
+T = TypeVar("T")
 
 
 def spark_parameters(profiles: Path = PROFILES) -> dict[str, str]:
@@ -55,3 +57,33 @@ def spark_session() -> SparkSession:
     for key, value in parameters.items():
         builder = builder.config(key, value)
     return builder.getOrCreate()
+
+
+def _prepare_child() -> None:
+    """A spawned child's ``__main__`` has neither ``__spec__`` nor ``__file__``, which pyspark's Spark Connect import
+    check takes for a doctest run: it prints "Skipping doctests" and exits the process. Give it a file name."""
+    import sys
+
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
+        main.__file__ = __file__
+
+
+def _with_environment(environment: dict[str, str], function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    os.environ.update(environment)
+    return function(*args, **kwargs)
+
+
+def in_child(function: Callable[..., T], *args: Any, environment: dict[str, str] | None = None, **kwargs: Any) -> T:
+    """``function(*args, **kwargs)`` in a fresh Python process (spawned), its result or exception returned here.
+
+    A Spark step that runs in a long-lived process (Dagster's in-process executor, ``ccw run``) must not keep its
+    JVM: the JVM keeps the embedded Derby metastore booted, and the next dbt-spark process could not open it. A
+    child's JVM ends with the child. ``function`` must be importable by name and its arguments and result
+    picklable; ``environment`` is set in the child first (e.g. ``CCW_DATA_DIR``: where the target's tables are)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_prepare_child) as pool:
+        return pool.submit(_with_environment, dict(environment or {}), function, *args, **kwargs).result()

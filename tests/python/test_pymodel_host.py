@@ -2,9 +2,10 @@
 dbt-duckdb gives.
 
 Hand-made cases: the host's ``dbt`` object (ref, config, this), the dependency order and the zone-less timestamps of
-``scripts/spark_python_models.py``. On the shared default build: the four table-materialized Python models, run by
-the host on their inputs copied out of the build file, equal the tables dbt-duckdb built, row for row (the two
-incremental churn models run through the host in tests/python/test_churn.py).
+``ccw.pymodels_on_spark`` (what ``scripts/spark_python_models.py`` and the Dagster dbt asset on Spark run). On the
+shared default build: the four table-materialized Python models, run by the host on their inputs copied out of the
+build file, equal the tables dbt-duckdb built, row for row (the two incremental churn models run
+through the host in tests/python/test_churn.py).
 """
 
 from __future__ import annotations
@@ -21,14 +22,15 @@ import pytest
 from ccw.pymodel_host import load_model, run_model
 from conftest import ROOT, PipelineRun
 
-SPARK_PYTHON_MODELS = ROOT / "scripts" / "spark_python_models.py"
 TABLE_MODELS = ["int_analysis__agent_segments", "int_analysis__csat_drivers", "int_analysis__initiative_effects",
                 "int_analysis__volume_forecast"]
 
 
 @pytest.fixture(scope="module")
 def spark_python_models() -> ModuleType:
-    return load_model(SPARK_PYTHON_MODELS)
+    import ccw.pymodels_on_spark
+
+    return ccw.pymodels_on_spark
 
 
 def test_the_host_gives_a_model_refs_its_config_and_a_full_build(tmp_path: Path) -> None:

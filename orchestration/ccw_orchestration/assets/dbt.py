@@ -4,12 +4,13 @@ One ``@dbt_assets`` op runs ``dbt build`` (models and their tests in dependency 
 included, are asset checks, blocking when their severity is error. dbt sources map to the landing assets
 ``["raw", "<system>__<entity>"]``. The partition window goes to dbt as the environment variables CCW_WINDOW_START /
 CCW_WINDOW_END (``ccw_orchestration.partitions``: no daily re-parse). The dbt CLI's child process dies with the
-process that runs the step (``ccw.childproc``).
+process that runs the step (``ccw.childproc``). With ``CCW_ENGINE=spark`` the same op builds on Spark in three parts
+(``ccw_orchestration.assets.dbt_spark``).
 """
 
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,11 @@ from ccw.build import dbt_target_path
 from ccw.childproc import children_die_with_this_process
 from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
+from ccw_orchestration.assets.dbt_spark import spark_build
 from ccw_orchestration.partitions import run_window, window_env
 from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.retries import ensure_unlocked, retry_transient
-from ccw_orchestration.settings import BUILD_DB_POOL, OrchestrationSettings
+from ccw_orchestration.settings import BUILD_DB_POOL, DUCKDB, SPARK, OrchestrationSettings
 
 DBT_PROJECT = DbtProject(project_dir=PROJECT_ROOT, profiles_dir=PROJECT_ROOT)
 DBT_PROJECT.prepare_if_dev()
@@ -133,43 +135,56 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
     def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         build = warehouse.build_warehouse_path()
         build.parent.mkdir(parents=True, exist_ok=True)
-        with retry_transient(context, settings):
-            ensure_unlocked(build)
+        if settings.engine == DUCKDB:
+            with retry_transient(context, settings):
+                ensure_unlocked(build)
         window = run_window(context)
         window_variables = dict(window_env(*window)) if window is not None else {}
         if window_variables:
             context.log.info("dbt build for the window " + ", ".join(f"{k}={v}" for k, v in window_variables.items()))
+        if settings.engine == SPARK:
+            data_dir = warehouse.data_dir_path()
+            with dbt_environment(build, indirect_selection="empty",
+                                 extra={**window_variables, "CCW_DATA_DIR": str(data_dir)}):
+                yield from _checked(context, spark_build(
+                    context, dbt, manifest, TRANSLATOR, UNIQUE_ID_KEY, data_dir,
+                    unit_tests=os.environ.get(SKIP_UNIT_TESTS_ENV) != "1"))
+            return
         args = ["build"]
         tests = subset_tests(context, manifest)
         if tests:
             args += ["--select", " ".join(tests)]
         if os.environ.get(SKIP_UNIT_TESTS_ENV) == "1":  # unit tests do not read the data: once per test session
             args += ["--exclude-resource-type", "unit_test"]
-        materialized: set[dg.AssetKey] = set()
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = dbt_target_path(build)
-        evaluated: set[dg.AssetCheckKey] = set()
         with dbt_environment(build, indirect_selection="empty" if tests is not None else None,
                              extra=window_variables), \
                 children_die_with_this_process(dbt_cli_invocation):  # a killed run takes its dbt with it
             invocation = dbt.cli(args, context=context, target_path=target)
-        for event in invocation.stream():
-            if isinstance(event, dg.Output):
-                materialized.add(context.asset_key_for_output(event.output_name))
-            elif isinstance(event, dg.AssetMaterialization):
-                materialized.add(event.asset_key)
-            elif isinstance(event, dg.AssetCheckResult):
-                evaluated.add(dg.AssetCheckKey(event.asset_key, event.check_name))
-            yield event
-        # dbt succeeded but something selected was never built or tested: without this, Dagster skips everything
-        # downstream of it and still marks the run successful
-        missing = sorted(k.to_user_string() for k in context.selected_asset_keys - materialized)
-        missing += sorted(f"check {k.to_user_string()}" for k in context.selected_asset_check_keys - evaluated)
-        if missing:
-            raise dg.Failure(
-                description=f"dbt build left {len(missing)} selected asset(s)/check(s) without a result: "
-                + ", ".join(missing[:10]),
-                allow_retries=False,
-            )
+        yield from _checked(context, invocation.stream())
 
     return dbt_build
+
+
+def _checked(context: dg.AssetExecutionContext, events: Iterable[Any]) -> Iterator[Any]:
+    """``events``, then a failure when something selected was never built or tested: without it, Dagster skips
+    everything downstream of it and still marks the run successful."""
+    materialized: set[dg.AssetKey] = set()
+    evaluated: set[dg.AssetCheckKey] = set()
+    for event in events:
+        if isinstance(event, dg.Output):
+            materialized.add(context.asset_key_for_output(event.output_name))
+        elif isinstance(event, dg.AssetMaterialization):
+            materialized.add(event.asset_key)
+        elif isinstance(event, dg.AssetCheckResult):
+            evaluated.add(dg.AssetCheckKey(event.asset_key, event.check_name))
+        yield event
+    missing = sorted(k.to_user_string() for k in context.selected_asset_keys - materialized)
+    missing += sorted(f"check {k.to_user_string()}" for k in context.selected_asset_check_keys - evaluated)
+    if missing:
+        raise dg.Failure(
+            description=f"dbt build left {len(missing)} selected asset(s)/check(s) without a result: "
+            + ", ".join(missing[:10]),
+            allow_retries=False,
+        )
