@@ -5,9 +5,10 @@
 The steps, each a child process in a fresh data folder (`<dir>/data`; dbt's artefacts in `<dir>/target_<engine>`,
 so the project's own `target/` and `data/` are never touched):
 
-1. `ccw generate --preset <preset>`, `ccw land` (DuckDB: landing for Spark does not exist yet, issue 20 item 2);
+1. `ccw generate --preset <preset>`, `ccw land --engine duckdb`;
 2. DuckDB: `dbt seed`, `dbt run` of every model (the dev target; the Python models in dbt-duckdb);
-3. `scripts/spark_raw_from_duckdb.py`: the landed raw tables into the Spark catalogue;
+3. `ccw land --engine spark`: the same export files into the raw tables of the Spark catalogue (Spark's readers,
+   `ccw.land.spark`), so the comparison covers landing too;
 4. Spark: `dbt seed`; `dbt run --full-refresh` of every SQL model that does not read a Python model (tag
    incremental_run left out: merge needs Delta or Iceberg); `scripts/spark_python_models.py` (the Python models,
    which dbt-spark runs only on Databricks); `dbt run --full-refresh` of the SQL models that read them; the unit
@@ -51,10 +52,10 @@ def steps(work: Path, preset: str = "tiny") -> list[tuple[str, list[str], dict[s
     spark = [str(BIN / "dbt"), "run", "--quiet", "--target", "spark"]
     return [
         (f"generate the {preset} preset", [str(BIN / "ccw"), "generate", "--preset", preset], {}),
-        ("land it (DuckDB)", [str(BIN / "ccw"), "land"], {}),
+        ("land it (DuckDB)", [str(BIN / "ccw"), "land", "--engine", "duckdb"], {}),
         ("DuckDB: dbt seed", [str(BIN / "dbt"), "seed", "--quiet"], duckdb_env),
         ("DuckDB: dbt run", [str(BIN / "dbt"), "run", "--quiet"], duckdb_env),
-        ("raw tables into Spark", [sys.executable, str(PROJECT_DIR / "scripts" / "spark_raw_from_duckdb.py")], {}),
+        ("land it (Spark)", [str(BIN / "ccw"), "land", "--engine", "spark"], {}),
         ("Spark: dbt seed", [str(BIN / "dbt"), "seed", "--quiet", "--target", "spark"], spark_env),
         ("Spark: dbt run (SQL)", [*spark, *SPARK_SQL_FIRST], spark_env),
         ("Spark: Python models", [sys.executable, str(PROJECT_DIR / "scripts" / "spark_python_models.py")],

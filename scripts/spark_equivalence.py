@@ -100,6 +100,12 @@ class Verdict:
 # None occurs on the tiny preset: the mechanism is kept for the first one that does (and tested).
 TOLERATED: tuple[Tolerance, ...] = ()
 
+# Columns that record when and in which run the files were landed, left out of every table's fingerprint: each
+# engine lands the export files in a landing run of its own (`ccw land --engine duckdb|spark`), so these differ by
+# nature, not by engine: the raw tables' `_landed_at` (and the staging tables' `_landed_at` / `_landed_watermark`
+# taken from it), the landing manifest's `attempted_at` and `run_id`. The rows must still agree on everything else.
+LANDING_RUN_COLUMNS: frozenset[str] = frozenset({"_landed_at", "_landed_watermark", "attempted_at", "run_id"})
+
 # Tables in the compared schemas that are not the output of a model, left out with the reason.
 SKIPPED: dict[str, str] = {
     "intermediate._day_window_watermarks": (
@@ -232,8 +238,11 @@ def compare(table: str, duck: Frame, spark: Frame, tolerated: Iterable[Tolerance
         verdict.fail(f"  row count: duckdb {len(duck.rows):,}, spark {len(spark.rows):,}")
     common = sorted(set(duck.columns) & set(spark.columns))
     digits = {c: t.digits for c, t in tolerance.items() if t.digits is not None}
-    compared = [c for c in common if not (c in tolerance and tolerance[c].digits is None)]
+    compared = [c for c in common if not (c in tolerance and tolerance[c].digits is None)
+                and c not in LANDING_RUN_COLUMNS]
     note_tolerances(verdict, duck, spark, tolerance, common)
+    if run_columns := sorted(LANDING_RUN_COLUMNS & set(common)):
+        verdict.note(f"  left out, the landing run's own: {', '.join(run_columns)}")
     duck_fp, spark_fp = fingerprint(duck, compared, digits), fingerprint(spark, compared, digits)
     if duck_fp != spark_fp:
         only_duck, only_spark = duck_fp - spark_fp, spark_fp - duck_fp

@@ -52,8 +52,13 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_land(args: argparse.Namespace) -> int:
     if args.engine == "spark":
         from ccw.land.spark import land_all_on_spark
+        from ccw.spark import spark_session
 
-        report = land_all_on_spark(settings().raw_root, history=args.history)
+        spark = spark_session()
+        try:
+            report = land_all_on_spark(settings().raw_root, history=args.history, spark=spark)
+        finally:
+            spark.stop()  # the Derby metastore admits one process: dbt opens it next
     else:
         from ccw.land import land_all
 

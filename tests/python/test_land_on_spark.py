@@ -307,3 +307,42 @@ def test_the_raw_tables_on_spark_have_the_landing_columns_last_with_the_duckdb_t
     assert types["Queue"].startswith("struct<Name:string,ARN:string")
     assert types["Recording"] == "string"  # JSON text, as DuckDB's JSON type
     assert dict(spark.table("raw.crm__orders").dtypes)["amount"] == "decimal(12,2)"
+
+
+# ---------------------------------------------------------------- schema drift, as columns.py rules it
+
+
+@pytest.fixture(scope="module")
+def drift(spark_env: tuple[Any, Path], tmp_path_factory: pytest.TempPathFactory):
+    """Files whose fields differ from the registry, landed by both engines: (DuckDB report, warehouse, Spark
+    report)."""
+    base = tmp_path_factory.mktemp("drift")
+    raw = base / "raw"
+    records = [
+        {"ContactId": "c-1", "InitiationMethod": "INBOUND", "InitiationTimestamp": "2026-10-07T08:00:00Z",
+         "Queue": {"Name": "Billing", "Flow": {"id": 7}}, "NewField": 12.5, "Flag": True},
+        {"ContactId": "c-2", "InitiationMethod": "INBOUND", "InitiationTimestamp": "2026-10-07T09:00:00Z",
+         "Queue": {"Name": "Sales"}, "NewField": None},
+    ]
+    _write(raw, "telephony@drift/contact_records/2026-10-07.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    header = [h for h in TICKET_HEADER if h != "type"] + ["priority_score"]
+    row = {k: v for k, v in _ticket("201", "open").items() if k != "type"} | {"priority_score": "0.7"}
+    _write(raw, "helpdesk@drift/ticket/2026-10-07.csv", _csv(header, [row]))
+    duck = land_all(raw, base / "drift.duckdb", quarantine_dir=base / "quarantine", loaders=[])
+    return duck, base / "drift.duckdb", _land_spark(spark_env, raw)
+
+
+def test_schema_drift_lands_as_on_duckdb_unknown_fields_in_extra_missing_optional_ones_null(spark_env, drift):
+    spark, _ = spark_env
+    duck, warehouse, on_spark = drift
+    assert [f.outcome for f in on_spark.files] == ["landed", "landed"]
+    assert {f.path: f.warnings for f in on_spark.files} == {f.path: f.warnings for f in duck.files}
+    assert all(f.warnings for f in on_spark.files)  # unknown fields kept, missing optional ones named
+    for table, key, extra_of in (("telephony__contact_records", "ContactId", "Queue"),
+                                 ("helpdesk__ticket", "id", "type")):
+        sql = f"select {key}, _extra, {extra_of} from raw.{table} where _source_file like '%@drift/%' order by 1"
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            expected = [(k, json.loads(x) if x else None, _plain(v)) for k, x, v in con.execute(sql).fetchall()]
+        got = [(k, json.loads(x) if x else None, _plain(v)) for k, x, v in spark.sql(sql).collect()]
+        assert got == expected, table
+    assert expected[0][1] == {"priority_score": "0.7"} and expected[0][2] is None

@@ -28,7 +28,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from ccw.exports import EXTRA_COLUMN, Entity
-from ccw.land.columns import Layout, check_csv, compare, json_layout, json_struct_fields
+from ccw.land.columns import Layout, check_csv, compare, json_layout, json_struct_fields, struct_fields
 from ccw.land.errors import Unreadable
 from ccw.land.runner import Pending
 from ccw.land.spark.types import spark_type
@@ -36,7 +36,7 @@ from ccw.land.transcode import check_encoding, gunzip_to, is_gzip
 
 CORRUPT = "_corrupt_record"
 #: the helper columns every file's DataFrame carries besides the raw table's
-ORDER, BAD = "_order", "_bad"
+ORDER, BAD, FILE = "_order", "_bad", "_file"
 
 
 def col(name: str) -> Column:
@@ -162,16 +162,25 @@ def _first_line(exc: BaseException) -> str:
     return short(str(exc))
 
 
+def _quoted(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def _extra(entity: Entity, layout: Layout) -> Column:
     """``_extra``: a JSON object of the record's unknown fields that have a value (null when none), as DuckDB's
-    landing writes it: top-level fields by name, unknown keys of a registry STRUCT under the struct's name."""
+    landing writes it: top-level fields by name, unknown keys of a registry STRUCT under the struct's name. A JSON
+    field is read as VARIANT (its JSON type kept); keys are never put into a path expression (any name works)."""
     parts: list[Column] = []
     for name in layout.extra:
-        parts += [F.lit(name), col(name)]
-    for name, keys in layout.nested_extra.items():
-        values = [F.expr(f"variant_get(`{name}`, '$[\"{k}\"]', 'variant')") for k in keys]
-        nested = F.named_struct(*(v for k, value in zip(keys, values, strict=True) for v in (F.lit(k), value)))
-        parts += [F.lit(name), F.when(F.coalesce(*values).isNotNull(), nested)]
+        value = col(name)
+        if entity.file_format == "jsonl":
+            value = F.when(~F.expr(f"is_variant_null(`{name.replace('`', '``')}`)"), value)
+        parts += [F.lit(name), value]
+    for name in layout.nested_extra:
+        known = ", ".join(_quoted(k) for k in struct_fields(entity.raw_columns[name]) or [])
+        unknown = F.expr(f"map_filter(try_variant_get(`{name}`, '$', 'map<string, variant>'), "
+                         f"(k, v) -> not array_contains(array({known}), k) and not is_variant_null(v))")
+        parts += [F.lit(name), F.when(F.size(unknown) > 0, unknown)]
     if not parts:
         return F.lit(None).cast("string").alias(EXTRA_COLUMN)
     text = F.to_json(F.named_struct(*parts))
@@ -183,7 +192,7 @@ def _registry_column(entity: Entity, name: str, layout: Layout) -> Column:
     if name in layout.missing and entity.file_format != "jsonl":
         return F.lit(None).cast(target).alias(name)
     if name in layout.nested_extra:  # read as VARIANT: the registry's fields as the struct, the rest to _extra
-        return F.expr(f"variant_get(`{name}`, '$', '{target.simpleString()}')").alias(name)
+        return F.expr(f"try_variant_get(`{name}`, '$', '{target.simpleString()}')").alias(name)
     return col(name).cast(target).alias(name)
 
 
@@ -194,24 +203,44 @@ def _json_schema(entity: Entity, layout: Layout) -> T.StructType:
     return T.StructType([*fields, T.StructField(CORRUPT, T.StringType())])
 
 
-def read_source(spark: SparkSession, source: Source) -> DataFrame:
-    """The file's records as the raw table's registry columns and ``_extra``, with ``_order`` and ``_bad``."""
-    entity, layout, path = source.entity, source.layout or Layout(), str(source.path)
+def group_key(source: Source) -> str:
+    """Files with the same key are read by one reader call: same fields, same header order, same Parquet schema."""
+    return repr((source.layout, source.schema))
+
+
+def file_uri(spark: SparkSession, path: Path) -> str:
+    """The file as Spark names it in ``_metadata.file_path`` (Hadoop's qualified, percent-encoded URI; ``file:/``
+    for a local file, which Hadoop's ``toUri`` spells ``file:///``)."""
+    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    hadoop_path = jvm.org.apache.hadoop.fs.Path(str(path))
+    fs = hadoop_path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())  # type: ignore[attr-defined]
+    uri = str(fs.makeQualified(hadoop_path).toUri().toString())
+    return "file:/" + uri[len("file:///"):] if uri.startswith("file:///") else uri
+
+
+def read_group(spark: SparkSession, sources: list[Source]) -> DataFrame:
+    """The records of files of one :func:`group_key`, read together (one scan: Spark packs small files into few
+    tasks), as the raw table's registry columns and ``_extra``, with ``_order``, ``_bad`` and ``_file``: the file's
+    URI as Spark names it (:func:`file_uri`)."""
+    first = sources[0]
+    entity, layout = first.entity, first.layout or Layout()
+    paths = [str(s.path) for s in sources]
     if entity.file_format == "jsonl":
         frame = (spark.read.schema(_json_schema(entity, layout))
-                 .options(mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT).json(path))
+                 .options(mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT).json(paths))
     elif entity.file_format == "csv":
         schema = T.StructType([*(T.StructField(n, T.StringType()) for n in layout.header or ()),
                                T.StructField(CORRUPT, T.StringType())])
         frame = spark.read.schema(schema).options(
             header=True, multiLine=True, encoding=entity.encoding, quote='"', escape='"', mode="PERMISSIVE",
-            columnNameOfCorruptRecord=CORRUPT, enforceSchema=True).csv(path)
+            columnNameOfCorruptRecord=CORRUPT, enforceSchema=True).csv(paths)
     else:
-        frame = (spark.read.schema(source.schema) if source.schema is not None else spark.read).parquet(path)
+        frame = (spark.read.schema(first.schema) if first.schema is not None else spark.read).parquet(*paths)
     if entity.file_format == "parquet":
         order, bad = F.col("_metadata.row_index"), F.lit(False)
     else:
         order = F.struct(F.col("_metadata.file_block_start"), F.monotonically_increasing_id())
         bad = F.col(CORRUPT).isNotNull()
     columns = [_registry_column(entity, n, layout) for n in entity.raw_columns]
-    return frame.select(*columns, _extra(entity, layout), order.alias(ORDER), bad.alias(BAD))
+    return frame.select(*columns, _extra(entity, layout), order.alias(ORDER), bad.alias(BAD),
+                        F.col("_metadata.file_path").alias(FILE))

@@ -26,7 +26,7 @@ from pyspark.sql import functions as F
 from ccw.exports import LANDING_COLUMNS, Entity
 from ccw.land.errors import Unreadable, short
 from ccw.land.outcomes import Landed
-from ccw.land.spark.read import BAD, ORDER, Source, col, read_source
+from ccw.land.spark.read import BAD, FILE, ORDER, Source, col, file_uri, group_key, read_group
 from ccw.land.spark.tables import FILE_FOLDER_COLUMN, quoted, raw_table, table_location
 
 _LABEL = {"jsonl": "corrupt JSON", "csv": "malformed CSV", "parquet": "unreadable Parquet"}
@@ -40,28 +40,32 @@ class Counted:
     first_bad: int | None
 
 
-def _with_landing_columns(frame: DataFrame, source: Source, at: datetime) -> DataFrame:
-    file, fp = source.pending.file, source.pending.fp
-    return frame.select(
-        *(col(n) for n in source.entity.raw_columns),
-        F.lit(file.relative).alias("_source_file"),
-        F.lit(file.export_date).cast("date").alias("_export_date"),
-        F.lit(None).cast("bigint").alias("_row_number"),
-        F.lit(fp.checksum).alias("_file_checksum"),
-        F.lit(at.replace(tzinfo=UTC)).cast("timestamp").alias("_landed_at"),
-        col("_extra"), col(ORDER), col(BAD),
-    )
-
-
 def _batch(spark: SparkSession, sources: list[Source], at: datetime) -> DataFrame:
-    frame = None
+    """Every record of ``sources`` with the landing columns; ``_row_number`` the 1-based position in its file."""
+    groups: dict[str, list[Source]] = {}
     for source in sources:
-        one = _with_landing_columns(read_source(spark, source), source, at)
+        groups.setdefault(group_key(source), []).append(source)
+    files = {}
+    for source in sources:
+        file = source.pending.file
+        files[file_uri(spark, source.path)] = F.struct(
+            F.lit(file.relative).alias("relative"), F.lit(file.export_date).cast("date").alias("day"),
+            F.lit(source.pending.fp.checksum).alias("checksum"))
+    of_file = F.create_map(*(v for uri, value in files.items() for v in (F.lit(uri), value)))[col(FILE)]
+    frame = None
+    for group in groups.values():
+        one = read_group(spark, group).withColumn("_of", of_file).select(
+            *(col(n) for n in sources[0].entity.raw_columns),
+            F.col("_of.relative").alias("_source_file"),
+            F.col("_of.day").alias("_export_date"),
+            F.lit(None).cast("bigint").alias("_row_number"),
+            F.col("_of.checksum").alias("_file_checksum"),
+            F.lit(at.replace(tzinfo=UTC)).cast("timestamp").alias("_landed_at"),
+            col("_extra"), col(ORDER), col(BAD))
         frame = one if frame is None else frame.unionByName(one)
     assert frame is not None
-    numbered = frame.withColumn(
+    return frame.withColumn(
         "_row_number", F.row_number().over(Window.partitionBy("_source_file").orderBy(ORDER)).cast("bigint"))
-    return numbered
 
 
 def _count(frame: DataFrame) -> dict[str, Counted]:
@@ -70,6 +74,8 @@ def _count(frame: DataFrame) -> dict[str, Counted]:
         F.count(F.when(col(BAD), 1)).alias("bad"),
         F.min(F.when(col(BAD), col("_row_number"))).alias("first_bad"),
     ).collect()
+    if any(r["_source_file"] is None for r in rows):  # a record Spark names by a path not asked for: never drop it
+        raise RuntimeError("landing on Spark: records whose file could not be told (ccw.land.spark.read.file_uri)")
     return {r["_source_file"]: Counted(r["rows"], r["bad"], r["first_bad"]) for r in rows}
 
 
