@@ -1,8 +1,9 @@
 """Land the files of one entity together: read them (``ccw.land.spark.read``), find the bad ones, write the rest.
 
 Why together: a Spark job costs tenths of a second whatever its size, and the tiny preset alone has 259 files;
-one file at a time would spend minutes on overhead. The files of an entity are one DataFrame (a union of each
-file's own reader, so each keeps its own header order and drift), cached, and counted per file in one job: a file
+one file at a time would spend minutes on overhead. The files of an entity are one DataFrame (one reader call per
+group of files with the same layout, so a file keeps its own header order and drift; Spark's ``_metadata.file_path``
+tells each record's file), cached, and counted per file in one job: a file
 with a malformed record (the reader's corrupt-record column) is quarantined with the count and the first record's
 position, and its rows are not written. If the job itself fails (a Parquet page that cannot be decoded, a record
 over the reader's limits), each file is tried alone, so one bad file never stops the others.
