@@ -24,8 +24,8 @@ def build_assets(settings: OrchestrationSettings) -> tuple[list[dg.AssetsDefinit
     landing = build_landing_assets(settings, partitions)
     dbt = build_dbt_assets(settings, partitions)
     mart_keys = {k for k in dbt.keys if k.path[0] == "marts"}
-    serving = build_serving_assets(partitions, mart_keys)
-    return [landing, dbt, *serving], build_quality_checks(set(dbt.keys))
+    serving = build_serving_assets(partitions, mart_keys, settings.engine)
+    return [landing, dbt, *serving], build_quality_checks(set(dbt.keys), settings.engine)
 
 
 def build_definitions(settings: OrchestrationSettings | None = None,

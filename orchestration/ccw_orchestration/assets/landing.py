@@ -7,6 +7,7 @@ later (a transient error), as it is when another process holds the build databas
 """
 
 import time
+from pathlib import Path
 
 import dagster as dg
 
@@ -14,7 +15,7 @@ from ccw.exports import ENTITIES
 from ccw_orchestration.partitions import run_window
 from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.retries import FileStillBeingWrittenError, retry_transient, unsettled_files
-from ccw_orchestration.settings import BUILD_DB_POOL, OrchestrationSettings
+from ccw_orchestration.settings import BUILD_DB_POOL, SPARK, OrchestrationSettings
 
 LAND_GROUP = "land"
 
@@ -38,6 +39,18 @@ LANDING_LOG_SPECS = [
         description="Export files that could not land, with the reason and where the copy was set aside.",
     ),
 ]
+
+
+def land_on_spark(raw_root: Path, quarantine_dir: Path):
+    """Landing on Spark (``CCW_ENGINE=spark``), in a child process (``ccw.spark.in_child``): its JVM ends with it."""
+    from ccw.land.spark import land_all_on_spark
+    from ccw.spark import spark_session
+
+    spark = spark_session()
+    try:
+        return land_all_on_spark(raw_root, quarantine_dir, spark=spark)
+    finally:
+        spark.stop()
 
 
 def build_landing_assets(
@@ -64,7 +77,14 @@ def build_landing_assets(
                 raise FileStillBeingWrittenError(
                     f"{len(busy)} export file(s) modified in the last {settings.file_settle_seconds} s: {names}"
                 )
-            report = land_all(raw_root, warehouse.build_warehouse_path(), warehouse.data_dir_path() / "quarantine")
+            if settings.engine == SPARK:
+                from ccw.spark import in_child
+
+                data_dir = warehouse.data_dir_path()
+                report = in_child(land_on_spark, raw_root, data_dir / "quarantine",
+                                  environment={"CCW_DATA_DIR": str(data_dir)})
+            else:
+                report = land_all(raw_root, warehouse.build_warehouse_path(), warehouse.data_dir_path() / "quarantine")
         context.log.info(report.render())
         window = run_window(context)
         in_window = [f for f in report.files if window is None or (

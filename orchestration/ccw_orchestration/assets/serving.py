@@ -6,11 +6,12 @@ installed, so the lineage ends at the analysis marts until they are.
 
 import importlib.util
 from collections.abc import Iterable
+from pathlib import Path
 
 import dagster as dg
 
 from ccw_orchestration.resources import WarehouseResource
-from ccw_orchestration.settings import BUILD_DB_POOL
+from ccw_orchestration.settings import BUILD_DB_POOL, DUCKDB, SPARK
 
 SERVING_GROUP = "serving"
 PUBLISHED_KEY = dg.AssetKey(["serving", "published_marts"])
@@ -36,8 +37,34 @@ def _fields(obj: object) -> dict[str, str]:
     return out
 
 
+def marts_from_spark(copy: Path) -> list[str]:
+    """Every table of Spark's schema ``marts`` into a new DuckDB file ``copy`` (schema ``marts``), through Arrow;
+    Spark's TIMESTAMP made zone-less UTC as DuckDB's. Run in a child process (``ccw.spark.in_child``)."""
+    import duckdb
+
+    from ccw.pymodels_on_spark import naive_utc
+    from ccw.spark import spark_session
+    from ccw.sqltext import ident
+
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.unlink(missing_ok=True)
+    spark = spark_session()
+    try:
+        names = sorted(t.name for t in spark.catalog.listTables("marts") if not t.isTemporary)
+        with duckdb.connect(str(copy)) as con:
+            con.execute("create schema marts")
+            for name in names:
+                table = naive_utc(spark.table(f"marts.`{name}`").toArrow())
+                con.register("spark_mart", table)
+                con.execute(f"create table marts.{ident(name)} as select * from spark_mart")
+                con.unregister("spark_mart")
+    finally:
+        spark.stop()
+    return names
+
+
 def build_serving_assets(
-    partitions_def: dg.PartitionsDefinition, mart_keys: Iterable[dg.AssetKey]
+    partitions_def: dg.PartitionsDefinition, mart_keys: Iterable[dg.AssetKey], engine: str = DUCKDB,
 ) -> list[dg.AssetsDefinition]:
     assets: list[dg.AssetsDefinition] = []
     if _available("ccw.publish"):
@@ -46,16 +73,28 @@ def build_serving_assets(
             key=PUBLISHED_KEY,
             deps=sorted(mart_keys, key=lambda k: k.to_user_string()),
             group_name=SERVING_GROUP,
-            kinds={"duckdb", "parquet"},
+            kinds={"duckdb", "parquet", *(["spark"] if engine == SPARK else [])},
             partitions_def=partitions_def,
             backfill_policy=dg.BackfillPolicy.single_run(),
             pool=BUILD_DB_POOL,
-            description="Every mart copied from the build database into a new serving file, swapped in atomically.",
+            description="Every mart copied from the build database (on Spark: from Spark's tables, through Arrow) "
+                        "into a new serving file, swapped in atomically.",
         )
         def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
             from ccw.publish import publish
 
-            result = publish(warehouse.build_warehouse_path(), warehouse.warehouse_path())
+            if engine == SPARK:  # the marts out of Spark (Arrow) into a DuckDB file, published from there
+                from ccw.spark import in_child
+                from ccw_orchestration.assets.dbt_spark import spark_target_path
+
+                data_dir = warehouse.data_dir_path()
+                copy = data_dir / "spark" / "published_marts.duckdb"
+                tables = in_child(marts_from_spark, copy, environment={"CCW_DATA_DIR": str(data_dir)})
+                context.log.info(f"{len(tables)} marts copied out of Spark into {copy}")
+                result = publish(copy, warehouse.warehouse_path(),
+                                 semantic_manifest=spark_target_path(data_dir) / "semantic_manifest.json")
+            else:
+                result = publish(warehouse.build_warehouse_path(), warehouse.warehouse_path())
             context.log.info(f"published {warehouse.warehouse_path()}: {result}")
             return dg.MaterializeResult(metadata={"serving_file": str(warehouse.warehouse_path()), **_fields(result)})
 

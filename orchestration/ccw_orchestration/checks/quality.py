@@ -4,7 +4,8 @@ One check per GX suite, on the asset the suite validates: ``gx_raw_gate`` on eve
 before dbt; it also sets rows failing critical rules aside in quarantine) and ``gx_mart_gate`` on every gated mart
 (after the dbt build, before publishing). The checks are blocking: a critical failure (or an untrusted file)
 fails the check with ERROR severity, which stops every asset downstream and fails the run; warnings fail it with
-WARN severity, which is shown but does not block.
+WARN severity, which is shown but does not block. With ``CCW_ENGINE=spark`` the same suites run on Spark's tables
+(``ccw.quality.on_spark``), each gate run in a child process whose JVM ends with it.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 import dagster as dg
 
 from ccw_orchestration.resources import WarehouseResource
-from ccw_orchestration.settings import BUILD_DB_POOL
+from ccw_orchestration.settings import BUILD_DB_POOL, DUCKDB, SPARK
 
 RAW_CHECK, MART_CHECK = "gx_raw_gate", "gx_mart_gate"
 
@@ -80,7 +81,19 @@ def _selected(context: dg.AssetCheckExecutionContext, report,
     return [r for r in results if dg.AssetCheckKey(r.asset_key, r.check_name) in selected]
 
 
-def build_quality_checks(dbt_keys: set[dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
+def _gates(engine: str, function, warehouse: WarehouseResource):
+    """``function(build warehouse, data dir)``; on Spark with ``engine="spark"`` in a child process (its JVM ends
+    with it: the Derby metastore admits one process)."""
+    if engine != SPARK:
+        return function(warehouse.build_warehouse_path(), warehouse.data_dir_path())
+    from ccw.spark import in_child
+
+    data_dir = warehouse.data_dir_path()
+    return in_child(function, warehouse.build_warehouse_path(), data_dir, engine=SPARK,
+                    environment={"CCW_DATA_DIR": str(data_dir)})
+
+
+def build_quality_checks(dbt_keys: set[dg.AssetKey], engine: str = DUCKDB) -> list[dg.AssetChecksDefinition]:
     raw_keys = gated_raw_keys()
     mart_keys = [k for k in gated_mart_keys() if k in dbt_keys]
 
@@ -95,7 +108,7 @@ def build_quality_checks(dbt_keys: set[dg.AssetKey]) -> list[dg.AssetChecksDefin
     def gx_raw_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         from ccw.quality import run_raw_gates
 
-        report = run_raw_gates(warehouse.build_warehouse_path(), warehouse.data_dir_path())
+        report = _gates(engine, run_raw_gates, warehouse)
         context.log.info(report.render())
         yield from _selected(context, report, _check_results(report, RAW_CHECK, raw_keys))
 
@@ -110,7 +123,7 @@ def build_quality_checks(dbt_keys: set[dg.AssetKey]) -> list[dg.AssetChecksDefin
     def gx_mart_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
         from ccw.quality import run_mart_gates
 
-        report = run_mart_gates(warehouse.build_warehouse_path(), warehouse.data_dir_path())
+        report = _gates(engine, run_mart_gates, warehouse)
         context.log.info(report.render())
         yield from _selected(context, report, _check_results(report, MART_CHECK, mart_keys))
 

@@ -40,19 +40,39 @@ RAW, MART = "raw", "mart"
 _SHOWN = 3  # files or rows named in one message
 
 
-def run_raw_gates(build_warehouse: Path, data_dir: Path, max_bad_share: float | None = None) -> GateReport:
+DUCKDB, SPARK = "duckdb", "spark"
+
+
+def run_raw_gates(build_warehouse: Path, data_dir: Path, max_bad_share: float | None = None,
+                  engine: str = DUCKDB) -> GateReport:
     """Validate every raw table; quarantine rows failing critical row rules; judge files.
 
     ``report.ok`` is False when a critical expectation failed or a file's share of failing rows is above
-    ``max_bad_share`` (default: env CCW_QUALITY_MAX_BAD_ROW_SHARE, else 1 %).
+    ``max_bad_share`` (default: env CCW_QUALITY_MAX_BAD_ROW_SHARE, else 1 %). ``engine`` ``spark``: the same suites
+    on the Spark tables (``ccw.quality.on_spark``; ``build_warehouse`` is then unused).
     """
     share = default_max_bad_share() if max_bad_share is None else max_bad_share
+    if engine == SPARK:
+        from ccw.quality.on_spark import run_on_spark
+
+        return run_on_spark(RAW, Path(data_dir), share)
+    _engine(engine)
     return _run(RAW, project.RAW_CHECKPOINT, Path(build_warehouse), Path(data_dir), share)
 
 
-def run_mart_gates(build_warehouse: Path, data_dir: Path) -> GateReport:
+def run_mart_gates(build_warehouse: Path, data_dir: Path, engine: str = DUCKDB) -> GateReport:
     """Validate the marts (rates, bands, reconciliations, missing days, distributions) before publishing."""
+    if engine == SPARK:
+        from ccw.quality.on_spark import run_on_spark
+
+        return run_on_spark(MART, Path(data_dir), default_max_bad_share())
+    _engine(engine)
     return _run(MART, project.MART_CHECKPOINT, Path(build_warehouse), Path(data_dir), default_max_bad_share())
+
+
+def _engine(engine: str) -> None:
+    if engine not in (DUCKDB, SPARK):
+        raise ValueError(f"engine {engine!r}: use {DUCKDB} or {SPARK}")
 
 
 def _run(stage: str, checkpoint: str, build_warehouse: Path, data_dir: Path, share: float) -> GateReport:
@@ -130,16 +150,20 @@ def _release_gx_connections() -> None:
 
 # ------------------------------------------------------------------------------------------ raw results
 def _raw_results(
-    con: duckdb.DuckDBPyConnection, run_id: str, at: datetime, checked: list[Checked]
+    con: duckdb.DuckDBPyConnection, run_id: str, at: datetime, checked: list[Checked],
+    set_aside: Callable[..., int] = set_aside, sql_of: Callable[[Checked], str] | None = None,
 ) -> tuple[list[GateResult], int]:
-    """Results of the raw suites; rows failing critical row rules are set aside (one warning per rule)."""
+    """Results of the raw suites; rows failing critical row rules are set aside (one warning per rule).
+    ``con`` runs SQL (``execute(sql).fetchall()``); ``set_aside`` and ``sql_of`` (a rule's query on its relation):
+    DuckDB's by default, Spark's from ``ccw.quality.on_spark``."""
+    sql_of = sql_of or _sql
     results: list[GateResult] = []
     to_quarantine: dict[str, list[tuple[Checked, str]]] = {}
     for c in checked:
         if c.kind == ROW and c.severity == CRITICAL and not c.success and c.error is None:
-            to_quarantine.setdefault(c.suite, []).append((c, _sql(c)))
+            to_quarantine.setdefault(c.suite, []).append((c, sql_of(c)))
         else:
-            results.append(_plain_result(con, c))
+            results.append(_plain_result(con, c, sql_of))
     moved = 0
     for suite, failing in to_quarantine.items():
         raw_table = suite.split(".", 1)[1]
@@ -155,21 +179,23 @@ def _raw_results(
     return results, moved
 
 
-def _plain_result(con: duckdb.DuckDBPyConnection, c: Checked) -> GateResult:
+def _plain_result(con: duckdb.DuckDBPyConnection, c: Checked,
+                  sql_of: Callable[[Checked], str] | None = None) -> GateResult:
+    sql_of = sql_of or _sql
     observed = None if c.observed is None else str(c.observed)
     if c.success:
         return GateResult(c.suite, c.asset, c.rule, c.severity, True, observed, "ok")
     if c.error is not None:  # a check that cannot run must not pass: critical, whatever its severity
         return GateResult(c.suite, c.asset, c.rule, CRITICAL, False, observed, describe_failure(c))
     if c.kind == ROW:
-        files = _count_per_file(con, _sql(c))
+        files = _count_per_file(con, sql_of(c))
         message = f"{c.observed:,} row(s) in {len(files)} file(s) fail: {c.description}: {_name_files(files)}"
     elif c.kind == FILE:
-        rows = con.execute(_sql(c)).fetchall()
+        rows = con.execute(sql_of(c)).fetchall()
         shown = "; ".join(_row_text(r) for r in rows[:_SHOWN]) + ("; ..." if len(rows) > _SHOWN else "")
         message = f"{len(rows)} file(s) fail: {c.description}: {shown}"
     elif c.query is not None:
-        rows = con.execute(_sql(c)).fetchall()
+        rows = con.execute(sql_of(c)).fetchall()
         shown = "; ".join(_row_text(r) for r in rows[:_SHOWN]) + ("; ..." if len(rows) > _SHOWN else "")
         message = f"{c.description}: failing {shown}"
     else:
