@@ -350,3 +350,45 @@ def test_schema_drift_lands_as_on_duckdb_unknown_fields_in_extra_missing_optiona
         got = [(k, json.loads(x) if x else None, _plain(v)) for k, x, v in spark.sql(sql).collect()]
         assert got == expected, table
     assert expected[0][1] == {"priority_score": "0.7"} and expected[0][2] is None
+
+
+def test_a_parquet_file_spark_cannot_decode_is_quarantined_alone_and_an_emptied_resent_file_leaves_no_rows(
+        spark_env, tmp_path_factory):
+    """A Parquet file with a valid footer and damaged pages fails only when Spark reads it: the entity's batch is
+    narrowed down file by file; a file that is not Parquet fails at its footer. A file re-sent with no records
+    replaces its rows with none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    spark, _ = spark_env
+    raw = tmp_path_factory.mktemp("parquet") / "raw"
+    folder = raw / "crm@pq" / "orders"
+    folder.mkdir(parents=True)
+
+    def orders(first: int, n: int) -> pa.Table:
+        return pa.table({"order_id": [f"o{i}" for i in range(first, first + n)], "customer_id": ["c-1"] * n,
+                         "ordered_at": [datetime(2026, 10, 7, 8)] * n,
+                         "amount": pa.array([Decimal("1.50")] * n, pa.decimal128(12, 2)),
+                         "currency": ["EUR"] * n, "status": ["paid"] * n})
+
+    pq.write_table(orders(0, 2000), folder / "2026-10-07.parquet", compression="none")
+    pq.write_table(orders(5000, 2000), folder / "2026-10-08.parquet", compression="none", use_dictionary=False)
+    damaged = bytearray((folder / "2026-10-08.parquet").read_bytes())
+    damaged[len(damaged) // 3: len(damaged) // 3 + 2000] = bytes(range(256)) * 7 + bytes(208)
+    (folder / "2026-10-08.parquet").write_bytes(bytes(damaged))
+    (folder / "2026-10-09.parquet").write_bytes(b"not parquet at all")
+
+    def counts() -> dict[str, int]:
+        return {r[0]: r[1] for r in spark.sql("select _source_file, count(*) from raw.crm__orders "
+                                              "where _source_file like 'crm@pq/%' group by 1").collect()}
+
+    first = {f.path: f for f in _land_spark(spark_env, raw).files}
+    assert {p: f.outcome for p, f in first.items()} == {"crm@pq/orders/2026-10-07.parquet": "landed",
+                                                       "crm@pq/orders/2026-10-08.parquet": "quarantined",
+                                                       "crm@pq/orders/2026-10-09.parquet": "quarantined"}
+    assert all(first[p].reason.startswith("unreadable Parquet: ") for p in first if first[p].outcome != "landed")
+    assert counts() == {"crm@pq/orders/2026-10-07.parquet": 2000}
+    pq.write_table(orders(0, 0), folder / "2026-10-07.parquet")
+    second = {f.path: (f.outcome, f.rows) for f in _land_spark(spark_env, raw).files}
+    assert second["crm@pq/orders/2026-10-07.parquet"] == ("replaced", 0)
+    assert counts() == {}

@@ -162,5 +162,6 @@ def _reason(exc: BaseException) -> str:
     """The first line of Spark's error that says what is wrong (Spark nests the cause under a generic line)."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     useful = [line for line in lines if "Exception:" in line or "[" in line]
-    return short(useful[-1] if useful else (lines[0] if lines else type(exc).__name__))
+    line = useful[-1] if useful else (lines[0] if lines else type(exc).__name__)
+    return short(line.removeprefix("Caused by: "))
 
