@@ -68,6 +68,26 @@ def steps(work: Path, preset: str = "tiny") -> list[tuple[str, list[str], dict[s
     ]
 
 
+def pipeline_steps(work: Path, preset: str = "tiny") -> list[tuple[str, list[str], dict[str, str]]]:
+    """``--pipeline``: the Spark side is the Dagster daily job with ``CCW_ENGINE=spark`` (landing, GX raw gates, the
+    three-part dbt build, GX mart gates, serving, report: ``scripts/spark_daily_job.py``, its run kept in
+    ``<work>/dagster``); the DuckDB side lands, runs the raw gates (which set failing rows aside, as the Spark run's
+    gates do) and builds, in a build file of its own (the Spark run publishes through the default one)."""
+    duckdb_env = {"DBT_TARGET_PATH": str(work / "target_duckdb"),
+                  "CCW_BUILD_WAREHOUSE": str(work / "duckdb" / "warehouse.duckdb")}
+    return [
+        (f"generate the {preset} preset", [str(BIN / "ccw"), "generate", "--preset", preset], {}),
+        ("Spark: the daily job", [sys.executable, str(PROJECT_DIR / "scripts" / "spark_daily_job.py"),
+                                  "--dagster-home", str(work / "dagster")], {}),
+        ("land it (DuckDB)", [str(BIN / "ccw"), "land", "--engine", "duckdb"], duckdb_env),
+        ("DuckDB: raw gates", [sys.executable, "-m", "ccw.quality", "raw"], duckdb_env),
+        ("DuckDB: dbt seed", [str(BIN / "dbt"), "seed", "--quiet"], duckdb_env),
+        ("DuckDB: dbt run", [str(BIN / "dbt"), "run", "--quiet"], duckdb_env),
+        ("compare the engines", [sys.executable, str(PROJECT_DIR / "scripts" / "spark_equivalence.py"),
+                                 "--layers", "marts", "intermediate", "staging", "--require-all"], duckdb_env),
+    ]
+
+
 def environment(work: Path) -> dict[str, str]:
     """The children's environment: every path inside ``work``; the rest as the caller has it."""
     data = work / "data"
@@ -127,13 +147,13 @@ class TreeMeter:
         return sum(self.cpu.values()), self.peak_rss / 1e9
 
 
-def run(work: Path, preset: str = "tiny") -> int:
+def run(work: Path, preset: str = "tiny", pipeline: bool = False) -> int:
     """Every step in ``work`` (emptied first); the first failing step's exit status, else 0."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     base = environment(work)
     started = time.perf_counter()
-    for name, command, extra in steps(work, preset):
+    for name, command, extra in (pipeline_steps if pipeline else steps)(work, preset):
         env = {**base, **extra}
         began = time.perf_counter()
         child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -159,8 +179,11 @@ def main() -> None:
                         help="work folder (emptied first; default /tmp/ccw-spark-check)")
     parser.add_argument("--preset", default="tiny", help="the sample to build (default tiny; `default` for the "
                         "README's engine comparison)")
+    parser.add_argument("--pipeline", action="store_true", help="the Spark side through the Dagster daily job "
+                        "(CCW_ENGINE=spark: landing, GX gates, dbt, serving), without the unit tests: what make test "
+                        "runs")
     args = parser.parse_args()
-    sys.exit(run(args.dir.resolve(), args.preset))
+    sys.exit(run(args.dir.resolve(), args.preset, args.pipeline))
 
 
 if __name__ == "__main__":

@@ -87,3 +87,10 @@ def in_child(function: Callable[..., T], *args: Any, environment: dict[str, str]
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
                              initializer=_prepare_child) as pool:
         return pool.submit(_with_environment, dict(environment or {}), function, *args, **kwargs).result()
+
+
+#: Java options for short Spark runs on small data (the tests' tiny preset), given through CCW_SPARK_JAVA_OPTIONS:
+#: the quick compiler only (the optimising one costs more CPU than it saves in short jobs: landing the tiny preset
+#: 79 -> 47 CPU-s), with the code cache the optimising compiler would have had (C1 alone gets 48 MB, and the dbt build
+#: ran out of it: "Out of space in CodeCache").
+QUICK_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"

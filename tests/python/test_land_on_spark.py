@@ -62,8 +62,9 @@ def spark_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, P
         mp.setenv("CCW_DATA_DIR", str(data_dir))
         # the JVM's quick compiler only: a short session spends a third of its CPU on the optimising one
         # (landing the tiny preset: 47 instead of 79 CPU-s)
-        mp.setenv("CCW_SPARK_JAVA_OPTIONS", f"{os.environ.get('CCW_SPARK_JAVA_OPTIONS', '')} -XX:TieredStopAtLevel=1")
-        from ccw.spark import spark_session
+        from ccw.spark import QUICK_JVM_OPTIONS, spark_session
+
+        mp.setenv("CCW_SPARK_JAVA_OPTIONS", f"{os.environ.get('CCW_SPARK_JAVA_OPTIONS', '')} {QUICK_JVM_OPTIONS}")
 
         spark = spark_session()
         try:

@@ -139,3 +139,25 @@ def test_a_corrupted_export_stops_the_run_and_leaves_the_warehouse_untouched(
     ]
     assert [v["success"] for v in failed] == [False], "the Data Docs record the failing validation"
     assert list((tmp_path / "quality" / "data_docs").rglob("warehouse-raw.telephony__agent_events.html"))
+
+
+def test_python_m_ccw_quality_runs_the_gates_when_pyspark_is_installed(tmp_path: Path) -> None:
+    """`python -m ccw.quality raw` judges the files: it once exited 0 without running a gate, because GX imports
+    pyspark and pyspark ends a process whose ``__main__`` is still bare ("Skipping doctests"), as it is while
+    ``python -m`` imports the package before its ``__main__`` (ccw.quality now imports GX lazily)."""
+    import re
+    import subprocess
+    import sys
+
+    from ccw.land import land_all
+
+    (tmp_path / "raw").mkdir()
+    build = tmp_path / "build" / "warehouse.duckdb"
+    land_all(tmp_path / "raw", build, tmp_path / "quarantine")
+    env = {**os.environ, "CCW_DATA_DIR": str(tmp_path), "CCW_BUILD_WAREHOUSE": str(build)}
+    done = subprocess.run([sys.executable, "-m", "ccw.quality", "raw"], env=env, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert "Skipping doctests" not in done.stderr
+    assert "Raw quality gates:" in done.stdout, done.stdout + done.stderr[-2000:]
+    suites = re.search(r"\((\d+) suites, (\d+) checks", done.stdout)
+    assert suites is not None and int(suites[1]) > 0 and int(suites[2]) > 0, done.stdout  # empty raw tables: warnings

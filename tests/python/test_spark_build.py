@@ -1,15 +1,21 @@
-"""Issue 20's done-when inside `make test`: the tiny preset built on DuckDB and on Spark, every table compared.
+"""Issue 20 inside `make test`: the tiny preset built by the daily job on Spark and compared with DuckDB.
 
-`scripts/spark_check.py` runs in the background from session start (its own data folder: generate, land, the
-DuckDB build, the Spark build with the Python models, the unit tests whose fixtures need Spark macros, then
-`spark_equivalence.py --require-all`). `make test` installs Java and the `spark` extra first (Makefile); without
-them the test skips and says why, and `make spark-check` runs the same check alone.
+One Spark build for the whole suite, started in the background at session start (`scripts/spark_check.py
+--pipeline` in its own folder): the Dagster daily job with ``CCW_ENGINE=spark`` (landing on Spark, the GX raw gates on
+Spark, the dbt build in three parts with the Python models through ``ccw.pymodels_on_spark``, the GX mart gates on
+Spark, the marts copied into the serving DuckDB file, the report), its run kept in a Dagster instance folder; then
+the same files landed, gated and built on DuckDB; then every table compared (`spark_equivalence.py --require-all`).
+The tests read that run: the engines agree, every asset was materialised, the GX gates ran on Spark.
+
+`make test` installs Java and the `spark` extra first (Makefile); without them the tests skip and say why, and
+`make spark-check` runs the dbt-level check alone (with the unit tests whose fixtures need Spark macros).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -17,14 +23,18 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
+import duckdb
 import pytest
 
+from ccw.spark import QUICK_JVM_OPTIONS
 from conftest import ROOT, background_result, built_in_background
 
 SCRIPT = ROOT / "scripts" / "spark_check.py"
 STEP = re.compile(r"^\[spark-check\] (?P<name>.+?)\s+(?P<wall>[0-9.]+) s\s+CPU\s+(?P<cpu>[0-9.]+) s", re.M)
 COMPARED = re.compile(r"^(?P<tables>\d+) tables compared in [0-9.]+ s: (?P<same>\d+) same, (?P<failed>\d+) failed",
                       re.M)
+PYTHON_MODELS = {path.stem for path in (ROOT / "models").rglob("*.py")}
 
 
 def missing_engine() -> str | None:
@@ -37,11 +47,16 @@ def missing_engine() -> str | None:
 
 
 @dataclass
-class SparkCheck:
+class SparkBuild:
     skipped: str | None
     folder: Path | None = None
     returncode: int = 0
     output: str = ""
+
+    @property
+    def data_dir(self) -> Path:
+        assert self.folder is not None
+        return self.folder / "data"
 
     def table_models(self) -> list[str]:
         """The models that are tables on DuckDB (incremental ones included; views are not compared), from the
@@ -51,34 +66,109 @@ class SparkCheck:
         return sorted(node["name"] for node in manifest["nodes"].values()
                       if node["resource_type"] == "model" and node["config"]["materialized"] != "view")
 
+    def events(self) -> list[dg.DagsterEvent]:
+        """The Dagster events of the daily job's run, from the instance folder the run was kept in."""
+        assert self.folder is not None
+        instance = dg.DagsterInstance.local_temp(tempdir=str(self.folder / "dagster"))
+        try:
+            runs = instance.get_runs()
+            assert len(runs) == 1, [r.run_id for r in runs]
+            return [entry.dagster_event for entry in instance.all_logs(runs[0].run_id) if entry.dagster_event]
+        finally:
+            instance.dispose()
 
-@built_in_background("spark_check")
-def run_spark_check(base: Path) -> SparkCheck:
+
+@built_in_background("spark_build")
+def build_on_spark(base: Path) -> SparkBuild:
     reason = missing_engine()
     if reason is not None:
-        return SparkCheck(skipped=reason)
+        return SparkBuild(skipped=reason)
     folder = base / "check"
-    done = subprocess.run([sys.executable, str(SCRIPT), "--dir", str(folder)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=1500, check=False)
-    return SparkCheck(skipped=None, folder=folder, returncode=done.returncode, output=done.stdout + done.stderr)
+    done = subprocess.run([sys.executable, str(SCRIPT), "--pipeline", "--dir", str(folder)], cwd=ROOT,
+                          env={**os.environ, "CCW_SPARK_JAVA_OPTIONS": QUICK_JVM_OPTIONS}, capture_output=True,
+                          text=True, timeout=1800, check=False)
+    return SparkBuild(skipped=None, folder=folder, returncode=done.returncode, output=done.stdout + done.stderr)
 
 
 @pytest.fixture(scope="module")
-def spark_check(tmp_path_factory: pytest.TempPathFactory) -> SparkCheck:
-    check = background_result("spark_check", tmp_path_factory)
-    if check.skipped:
-        print(f"SKIPPED the Spark build: {check.skipped}")
-        pytest.skip(check.skipped)
-    return check
-
-
-def test_every_table_of_the_tiny_preset_is_the_same_on_spark_and_duckdb(spark_check: SparkCheck) -> None:
-    steps = {m["name"]: (float(m["wall"]), float(m["cpu"])) for m in STEP.finditer(spark_check.output)}
+def spark_build(tmp_path_factory: pytest.TempPathFactory) -> SparkBuild:
+    build = background_result("spark_build", tmp_path_factory)
+    if build.skipped:
+        print(f"SKIPPED the Spark build: {build.skipped}")
+        pytest.skip(build.skipped)
+    steps = {m["name"]: (float(m["wall"]), float(m["cpu"])) for m in STEP.finditer(build.output)}
     print("\n".join(f"{name:<28} {wall:7.1f} s wall {cpu:7.1f} s CPU" for name, (wall, cpu) in steps.items()))
-    assert spark_check.returncode == 0, spark_check.output[-6000:]
-    compared = COMPARED.search(spark_check.output)
-    assert compared is not None, spark_check.output[-3000:]
+    assert build.returncode == 0, build.output[-8000:]
+    return build
+
+
+def test_every_table_of_the_tiny_preset_is_the_same_on_spark_and_duckdb(spark_build: SparkBuild) -> None:
+    compared = COMPARED.search(spark_build.output)
+    assert compared is not None, spark_build.output[-3000:]
     # every table model of the project, Python models included, on both engines: none missing, none different
     assert int(compared["failed"]) == 0
-    assert int(compared["same"]) == int(compared["tables"]) == len(spark_check.table_models()), compared.group(0)
-    assert "the engines agree" in spark_check.output
+    assert int(compared["same"]) == int(compared["tables"]) == len(spark_build.table_models()), compared.group(0)
+    assert "the engines agree" in spark_build.output
+
+
+def _spark_table(data_dir: Path, schema: str, table: str) -> str:
+    """A Spark table's Parquet files (read with DuckDB: no JVM, no metastore)."""
+    return f"read_parquet('{data_dir / 'spark' / 'warehouse' / f'{schema}.db' / table}/*.parquet')"
+
+
+def test_the_daily_job_on_spark_materialises_every_asset_and_publishes_to_the_serving_file(
+    spark_build: SparkBuild,
+) -> None:
+    from ccw_orchestration.definitions import DAILY_JOB, build_definitions
+    from ccw_orchestration.settings import OrchestrationSettings
+
+    job = build_definitions(OrchestrationSettings(engine="spark")).resolve_job_def(DAILY_JOB)
+    expected = set(job.asset_layer.selected_asset_keys)
+    materialized = [e for e in spark_build.events() if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION]
+    built = {e.asset_key for e in materialized}
+    assert built == expected, sorted(k.to_user_string() for k in expected ^ built)
+    # the Python models were built by the host between the two dbt parts, one materialization each
+    python = {e.asset_key.path[-1]: e.event_specific_data.materialization.metadata for e in materialized
+              if e.asset_key.path[-1] in PYTHON_MODELS}
+    assert set(python) == PYTHON_MODELS
+    assert all(m["built_by"].value == "ccw.pymodels_on_spark" for m in python.values())
+    # the marts are Spark's tables (dbt-spark wrote them) and the serving file holds a copy of each
+    data_dir = spark_build.data_dir
+    spark_marts = {p.name for p in (data_dir / "spark" / "warehouse" / "marts.db").iterdir()}
+    assert {"fct_contacts", "kpi_service_daily", "analysis_agent_segments"} <= spark_marts
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as serving:
+        published = {r[0] for r in serving.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        assert spark_marts <= published
+        with duckdb.connect() as reader:
+            contacts = _spark_table(data_dir, "marts", "fct_contacts")
+            on_spark = reader.execute(f"select count(*) from {contacts}").fetchone()[0]
+        assert serving.execute("select count(*) from marts.fct_contacts").fetchone()[0] == on_spark > 0
+    assert (data_dir / "report" / "index.html").is_file()
+
+
+def test_the_gx_raw_and_mart_gates_ran_on_spark(spark_build: SparkBuild) -> None:
+    from ccw.quality.mart_rules import SPECS as MART_SPECS
+    from ccw.quality.raw_rules import SPECS as RAW_SPECS
+
+    evaluations = [e.event_specific_data for e in spark_build.events()
+                   if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION]
+    by_check = {(e.asset_key, e.check_name): e for e in evaluations}
+    raw = {dg.AssetKey(["raw", s.table]) for s in RAW_SPECS}
+    marts = {dg.AssetKey(["marts", s.table]) for s in MART_SPECS}
+    assert {k for k, name in by_check if name == "gx_raw_gate"} == raw
+    assert {k for k, name in by_check if name == "gx_mart_gate"} == marts
+    for (key, _), evaluation in by_check.items():
+        assert evaluation.passed or evaluation.severity == dg.AssetCheckSeverity.WARN, (
+            key.to_user_string(), evaluation.metadata["findings"].value)
+        assert evaluation.metadata["critical_failures"].value == 0
+    counted = {k: by_check[(k, "gx_raw_gate")].metadata["expectations"].value for k in raw}
+    assert all(n > 0 for n in counted.values()), counted
+    # the gates' results on Spark: both stages, every gated table, the one rule Spark cannot run named as such
+    with duckdb.connect() as reader:
+        results = _spark_table(spark_build.data_dir, "quality", "gate_results")
+        rows = reader.execute(f"select stage, asset, expectation, success, message from {results}").fetchall()
+    assert {r[0] for r in rows} == {"raw", "mart"}
+    assert {r[1] for r in rows} == {f"raw.{s.table}" for s in RAW_SPECS} | {f"marts.{s.table}" for s in MART_SPECS}
+    skipped = [r for r in rows if r[2] == "column_types_match_registry"]
+    assert len(skipped) == len(RAW_SPECS) and all(r[4].startswith("not run on Spark") for r in skipped)
