@@ -25,13 +25,9 @@ import re
 import sqlglot
 from sqlglot import exp
 
-from ccw.quality.sql import EPOCH_MS_BOUNDS, SCHEMA
+from ccw.quality.sql import EPOCH_MS_BOUNDS, SCHEMA, padding_test
 
 _PADDING_CHARS = "' \\t\\n\\r\\u00A0\\u3000'"
-
-
-def _padding(code_point: str) -> str:
-    return f"({code_point} <= 32 or {code_point} = 160 or {code_point} = 12288)"
 
 
 def _integer(expr: str) -> str:
@@ -41,10 +37,10 @@ def _integer(expr: str) -> str:
 #: Spark bodies of the macros of ``ccw.quality.sql.MACROS`` (same names and parameters).
 SPARK_MACROS: dict[str, str] = {
     "clean(x)": (
-        f"case when {_padding('ascii(x)')} or {_padding('ascii(right(x, 1))')} "
+        f"case when {padding_test('ascii(x)')} or {padding_test('ascii(right(x, 1))')} "
         f"then nullif(trim(both {_PADDING_CHARS} from x), '') else nullif(x, '') end"
     ),
-    "blank(x)": f"x is null or ({_padding('ascii(x)')} and {SCHEMA}.clean(x) is null)",
+    "blank(x)": f"x is null or ({padding_test('ascii(x)')} and {SCHEMA}.clean(x) is null)",
     "iso_ts(x)": f"try_cast({SCHEMA}.clean(x) as timestamp)",
     "epoch_ms_ts(x)": (
         f"case when {_integer(f'{SCHEMA}.clean(x)')} >= {EPOCH_MS_BOUNDS[0]} "

@@ -31,16 +31,17 @@ _PADDING = "' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288)"
 _OFFSET = r"'\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*([Zz]|[+-]\d{2}(:?\d{2})?)$'"
 
 
-def _padding(code_point: str) -> str:
+def padding_test(code_point: str) -> str:
+    """True when a character's code point is padding: a control or space, a no-break or an ideographic space."""
     return f"({code_point} <= 32 or {code_point} = 160 or {code_point} = 12288)"
 
 
 MACROS: dict[str, str] = {
     "clean(x)": (
-        f"case when {_padding('unicode(x)')} or {_padding('unicode(right(x, 1))')} "
+        f"case when {padding_test('unicode(x)')} or {padding_test('unicode(right(x, 1))')} "
         f"then nullif(trim(x, {_PADDING}), '') else nullif(x, '') end"
     ),
-    "blank(x)": f"x is null or ({_padding('unicode(x)')} and {SCHEMA}.clean(x) is null)",
+    "blank(x)": f"x is null or ({padding_test('unicode(x)')} and {SCHEMA}.clean(x) is null)",
     # fast path: a value that starts with a digit and ends with "Z" has no padding, so clean(x) = x
     "iso_ts(x)": (
         "case when unicode(x) between 48 and 57 and x like '%Z' then try_cast(x as timestamp) "
