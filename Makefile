@@ -23,11 +23,11 @@ target/manifest.json: $(STAMP) dbt_project.yml $(shell find models macros seeds 
 setup: $(STAMP) target/manifest.json
 
 # Apache Spark for the tests and the check on Spark (issue 20, docs/spark.md): Java 17 from apt when `java` is
-# missing, the `spark` extra (dbt-spark, pyspark) pinned in requirements.lock
+# missing, the packages of the `spark` extra of pyproject.toml (not the editable project again), pinned in requirements.lock
 $(SPARK_STAMP): $(STAMP)
 	@command -v java >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) \
 		|| echo "Java could not be installed: the Spark build of the tests will skip (it says why)"
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev,spark]' && touch $(SPARK_STAMP) \
+	$(BIN)/python -m pip install --quiet -c requirements.lock 'dbt-spark[session]' pyspark sqlglot && touch $(SPARK_STAMP) \
 		|| echo "the spark extra could not be installed: the Spark build of the tests will skip (it says why)"
 
 spark-setup: setup $(SPARK_STAMP)

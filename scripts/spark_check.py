@@ -84,7 +84,7 @@ def pipeline_steps(work: Path, preset: str = "tiny") -> list[tuple[str, list[str
         ("DuckDB: dbt seed", [str(BIN / "dbt"), "seed", "--quiet"], duckdb_env),
         ("DuckDB: dbt run", [str(BIN / "dbt"), "run", "--quiet"], duckdb_env),
         ("compare the engines", [sys.executable, str(PROJECT_DIR / "scripts" / "spark_equivalence.py"),
-                                 "--layers", "marts", "intermediate", "staging", "--require-all"], duckdb_env),
+                                 "--layers", "raw", "marts", "intermediate", "staging", "--require-all"], duckdb_env),
     ]
 
 

@@ -277,15 +277,24 @@ def duckdb_tables(con: duckdb.DuckDBPyConnection, schemas: Sequence[str]) -> dic
         f"where table_type = 'BASE TABLE' and table_schema in ({placeholders})",
         list(schemas),
     ).fetchall()
-    return {f"{s}.{t}".lower(): (s, t) for s, t in rows}
+    return {f"{s}.{t}".lower(): (s, t) for s, t in rows if not is_bookkeeping(f"{s}.{t}".lower())}
+
+
+def is_bookkeeping(name: str) -> bool:
+    """Landing's own tables (raw._landing_manifest, raw._quarantine, ...): attempt ids, times and paths of each
+    engine's landing run, not data; the raw tables of the export entities are compared."""
+    return name.startswith("raw._")
 
 
 def spark_tables(warehouse: Path, schemas: Sequence[str]) -> dict[str, Path]:
     """`name -> folder` of the tables in the Spark warehouse folder (a managed table is <schema>.db/<table>/)."""
     found: dict[str, Path] = {}
     for schema in schemas:
-        for folder in sorted((warehouse / f"{schema}.db").glob("*")):
-            if folder.is_dir():
+        # the raw tables of landing on Spark are external: a folder per table under `landed/` beside the warehouse
+        # (ccw.land.spark.tables), a sub-folder per landed file
+        location = warehouse.parent / "landed" if schema == "raw" else warehouse / f"{schema}.db"
+        for folder in sorted(location.glob("*")):
+            if folder.is_dir() and not is_bookkeeping(f"{schema}.{folder.name}".lower()):
                 found[f"{schema}.{folder.name}".lower()] = folder
     return found
 
@@ -299,7 +308,7 @@ def read_duckdb(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> Fram
 
 def read_spark(con: duckdb.DuckDBPyConnection, folder: Path) -> Frame:
     """One Spark table, from its Parquet files (an empty table written by Spark still has one file)."""
-    files = sorted(str(p) for p in folder.rglob("*.parquet") if not p.name.startswith((".", "_")))
+    files = sorted(str(p) for p in folder.rglob("*.parquet") if p.is_file() and not p.name.startswith((".", "_")))
     if not files:
         raise FileNotFoundError(f"no Parquet file under {folder}")
     result = con.execute("select * from read_parquet(?, hive_partitioning = false)", [files])
@@ -314,7 +323,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duckdb", help="the DuckDB build file (default: $CCW_BUILD_WAREHOUSE or under data-dir)")
     parser.add_argument("--spark-warehouse", help="the Spark warehouse folder (default: <data-dir>/spark/warehouse)")
     parser.add_argument(
-        "--layers", nargs="+", default=["marts"], choices=["marts", "intermediate", "staging"],
+        "--layers", nargs="+", default=["marts"], choices=["marts", "intermediate", "staging", "raw"],
         help="schemas to compare (default: marts)",
     )
     parser.add_argument("--tables", nargs="*", help="only these tables (names without schema)")
@@ -354,7 +363,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             con.execute("set TimeZone = 'UTC'")
         on_duck, on_spark = duckdb_tables(duck_con, args.layers), spark_tables(warehouse, args.layers)
         for name in tables_to_compare(on_duck, on_spark, args.tables):
-            verdict = compare(name, read_duckdb(duck_con, *on_duck[name]), read_spark(parquet_con, on_spark[name]))
+            duck = read_duckdb(duck_con, *on_duck[name])
+            if name.startswith("raw.") and not any(p.is_file() for p in on_spark[name].rglob("*.parquet")):
+                # an entity no file has landed for: Spark has the table's folder, no file; DuckDB an empty table
+                duck_rows = len(duck.rows)
+                verdict = Verdict(name)
+                if duck_rows:
+                    verdict.fail(f"  {duck_rows} rows on duckdb, none landed on spark")
+            else:
+                verdict = compare(name, duck, read_spark(parquet_con, on_spark[name]))
             verdicts.append(verdict)
             print(f"{'same' if verdict.ok else 'DIFFERENT':<9} {name}")
             for line in verdict.lines:

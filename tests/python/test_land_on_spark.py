@@ -1,10 +1,10 @@
 """Landing on Spark (`ccw.land.spark.land_all_on_spark`, issue 20 item 2) against the rules of the DuckDB landing.
 
-The rules, not the code's output, give the expectations: the tiny preset lands into Spark with the same raw columns,
-the same rows and the same manifest outcome per file as into DuckDB; a corrupt JSON-lines file and a CSV without a
-required column are quarantined with a reason naming their problem while the other files land (GB18030 decoded,
-gzip read); a re-sent changed file replaces its rows, an unchanged one is `unchanged`; deleting a quarantined file
-retires its quarantine record at the next landing.
+The rules, not the code's output, give the expectations: a corrupt JSON-lines file and a CSV without a required
+column are quarantined with a reason naming their problem while the other files land (GB18030 decoded, gzip read);
+a re-sent changed file replaces its rows, an unchanged one is `unchanged`; deleting a quarantined file retires its
+quarantine record at the next landing. That the tiny preset lands with the same raw columns, rows and manifest
+outcomes as on DuckDB is checked on the suite's one Spark build (test_spark_build.py).
 
 One Spark session for the whole file (a JVM start costs about 15 CPU-s), in a tmp data folder: `CCW_DATA_DIR`
 points the warehouse and the Derby metastore there; the JVM runs with its quick compiler only (cheaper for a short
@@ -19,7 +19,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -119,49 +118,8 @@ def _duckdb_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str])
 # ---------------------------------------------------------------- (1) the tiny preset on both engines
 
 
-@pytest.fixture(scope="module")
-def tiny_on_both(spark_env: tuple[Any, Path], tmp_path_factory: pytest.TempPathFactory):
-    """The tiny preset (deterministic) landed into DuckDB and into Spark."""
-    spark, _ = spark_env
-    data = tmp_path_factory.mktemp("tiny_preset")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCW_")} | {"CCW_DATA_DIR": str(data)}
-    subprocess.run([str(CCW), "generate", "--preset", "tiny"], cwd=ROOT, env=env, check=True, capture_output=True)
-    raw_root = data / "raw"
-    duck = land_all(raw_root, data / "build.duckdb", quarantine_dir=data / "quarantine_duckdb", loaders=[])
-    on_spark = _land_spark(spark_env, raw_root)
-    return duck, on_spark, data / "build.duckdb"
-
-
-def test_the_tiny_preset_lands_the_same_tables_rows_and_manifest_on_spark_as_on_duckdb(spark_env, tiny_on_both):
-    spark, _ = spark_env
-    duck, on_spark, warehouse = tiny_on_both
-    assert duck.ok and on_spark.ok, on_spark.render()
-    files = {f.path for f in duck.files}
-    assert files == {f.path for f in on_spark.files} and len(files) > 200
-    in_run = "_source_file in (" + ", ".join(f"'{p}'" for p in sorted(files)) + ")"
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'raw' "
-            "and table_type = 'BASE TABLE' and table_name not like '\\_%' escape '\\' order by 1").fetchall()]
-        assert len(tables) >= 13
-        compared = 0
-        for table in tables:
-            columns = [r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-                "order by ordinal_position", [table]).fetchall()]
-            assert spark.table(f"raw.`{table}`").columns == columns, table
-            kept = [c for c in columns if c != LEFT_OUT]
-            expected = _duckdb_rows(con, f'raw."{table}"', kept)
-            assert _spark_rows(spark, f"raw.`{table}`", kept, in_run) == expected, table
-            compared += sum(expected.values())
-        assert compared == duck.rows_landed
-        manifest_columns = ["file_path", "system", "entity", "export_date", "checksum", "bytes", "rows", "outcome",
-                            "reason", "export_kind"]
-        expected_manifest = _duckdb_rows(con, "raw._landing_manifest", manifest_columns)
-    where = "file_path in (" + ", ".join(f"'{p}'" for p in sorted(files)) + ")"
-    assert _spark_rows(spark, "raw._landing_manifest", manifest_columns, where) == expected_manifest
-    assert {(f.path, f.outcome, f.rows, f.export_kind) for f in duck.files} == {
-        (f.path, f.outcome, f.rows, f.export_kind) for f in on_spark.files}
+# (1) the tiny preset on both engines: compared in the suite's one Spark build (test_spark_build.py: the raw tables'
+# columns, rows and the manifest's outcomes of the daily job's landing on Spark against DuckDB's landing)
 
 
 # ---------------------------------------------------------------- (2)-(4) bad files, re-sent files, healing
