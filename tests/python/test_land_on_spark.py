@@ -19,8 +19,6 @@ import io
 import json
 import os
 import shutil
-import sys
-from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -34,9 +32,6 @@ from ccw.exports import LANDING_COLUMNS, entity
 from ccw.land import LandingReport, land_all
 
 ROOT = Path(__file__).resolve().parents[2]
-CCW = Path(sys.executable).with_name("ccw")
-#: the DuckDB raw tables' landing column that differs by nature between two landings (when it ran)
-LEFT_OUT = "_landed_at"
 
 
 def _spark_missing() -> str | None:
@@ -98,21 +93,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float):
         return float(f"{value:.12g}")
     return value
-
-
-def _spark_rows(spark: Any, table: str, columns: list[str], where: str = "true") -> Counter:
-    """Rows of a Spark table as a multiset; timestamps as UTC text (the session's zone is UTC)."""
-    types = dict(spark.table(table).dtypes)
-    select = ", ".join(
-        f"date_format(`{c}`, 'yyyy-MM-dd HH:mm:ss.SSSSSS') as `{c}`" if types[c] == "timestamp" else f"`{c}`"
-        for c in columns)
-    return Counter(tuple(_plain(v) for v in row) for row in spark.sql(f"select {select} from {table} where {where}")
-                   .collect())
-
-
-def _duckdb_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> Counter:
-    select = ", ".join(f'"{c}"' for c in columns)
-    return Counter(tuple(_plain(v) for v in row) for row in con.execute(f"select {select} from {table}").fetchall())
 
 
 # ---------------------------------------------------------------- (1) the tiny preset on both engines
