@@ -31,8 +31,6 @@ import pytest
 from ccw.exports import LANDING_COLUMNS, entity
 from ccw.land import LandingReport, land_all
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def _spark_missing() -> str | None:
     try:
