@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ccw.generate import GeneratorConfig, generate
+from ccw.quality.verdicts import GateReport
 
 _MISSING = ("pyspark is not installed (pip install -e '.[spark]')" if importlib.util.find_spec("pyspark") is None
             else "java is not on PATH (apt-get install openjdk-17-jre-headless)" if shutil.which("java") is None
@@ -59,7 +60,7 @@ def _plant_blank_keys(raw_root: Path) -> tuple[str, int, int]:
     return target.relative_to(raw_root).as_posix(), len(range(0, len(body), 10)), len(body)
 
 
-def _land_and_gate_on_spark(data_dir: Path, build: Path):
+def _land_and_gate_on_spark(data_dir: Path, build: Path) -> GateReport:
     """Landing, then the raw gates, on Spark in one child process (one JVM where the daily job's two assets start
     two): the JVM's start is most of what a step on the tiny preset costs."""
     from ccw.quality import run_raw_gates
