@@ -1,5 +1,10 @@
-"""Run the daily job on Spark (``CCW_ENGINE=spark``) over every export day of the data folder, with the GX gates as
-its only checks, and keep the run in a Dagster instance folder that a test can read afterwards.
+"""Run the daily job on Spark (``CCW_ENGINE=spark``) on the exports of the data folder, with the GX gates as its only
+checks, and keep the run in a Dagster instance folder that a test can read afterwards.
+
+As `ccw run` does: one run of the latest export day's partition, whose landing takes every file not landed yet (all
+days) and whose dbt build rebuilds everything (on Spark always in full). A partition range of every export day would
+build the same tables and only add bookkeeping: Dagster recorded 2,960 planned materializations (every asset once per
+day of the tiny preset) in 35 s before the first step started.
 
     CCW_DATA_DIR=<dir>/data python scripts/spark_daily_job.py --dagster-home <dir>/dagster
 
@@ -45,7 +50,7 @@ def main() -> int:
     args.dagster_home.mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.local_temp(tempdir=str(args.dagster_home))
     started = time.perf_counter()
-    result = execute_daily(found[0], found[1], definitions=defs, asset_selection=sorted(
+    result = execute_daily(found[1], definitions=defs, asset_selection=sorted(
         job.asset_layer.selected_asset_keys, key=lambda k: k.to_user_string()), check_selection=checks,
         dagster_instance=instance)
     print(f"run {result.run_id}: {'success' if result.success else 'FAILED'} in {time.perf_counter() - started:.0f} s",
