@@ -20,7 +20,8 @@ so the project's own `target/` and `data/` are never touched):
 
 Prints each step's wall time, CPU and peak memory (of its whole process tree) and exits with the first failing
 step's status (0: the engines agree). Needs Java 17 and the `spark` extra (`make spark-check` installs both). About
-4.5 min wall on 2 cores for the tiny preset (docs/spark.md); `--preset default` gives the README's engine comparison.
+6.4 min wall on 2 cores for the tiny preset (385 s, idle, 2026-12-04; docs/spark.md); `--preset default` gives the
+README's engine comparison.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def pipeline_steps(work: Path, preset: str = "tiny") -> list[Stage]:
     gates do) and builds, in a build file of its own (the Spark run publishes through the default one).
 
     The two sides run at the same time, each in a data folder of its own over the same exports (the DuckDB side's in
-    ``<work>/duckdb_data``, its dbt log in ``<work>/logs_duckdb``): the DuckDB side's 40 s (idle machine) leave the
-    chain instead of following the Spark job's 8 minutes."""
+    ``<work>/duckdb_data``, its dbt log in ``<work>/logs_duckdb``): the DuckDB side's 40-52 s (idle machine) leave the
+    chain instead of following the Spark job's 7-8 minutes."""
     duckdb_env = {"DBT_TARGET_PATH": str(work / "target_duckdb"),
                   "CCW_BUILD_WAREHOUSE": str(work / "duckdb" / "warehouse.duckdb")}
     duckdb_lane = {**duckdb_env, "CCW_DATA_DIR": str(work / "duckdb_data"), "CCW_RAW_ROOT": str(work / "data" / "raw"),

@@ -11,7 +11,6 @@ session: the machine's second core builds the sample while the first runs every 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -70,14 +69,6 @@ def run_ccw(data_dir: Path, *args: str, timeout: float = 900) -> subprocess.Comp
 SHARED_FIXTURES = {"pipeline_run", "built_sample"}
 
 
-def ahead_in_cpu_queue() -> list[str]:
-    """The command prefix that puts a background set-up ahead of the rest in the CPU queue, where the suite may raise
-    a priority (root): the Spark chain, the longest. Not the shared run: a clean-clone `make test` keeps both cores
-    busy from its 3rd to its 18th minute of 23, and with the shared run ahead too it ended at 526 s instead of 999 s
-    while the foreground tests fell behind by as much (23 min 4 s in all, against 22 min 57 s)."""
-    return ["nice", "-n", "-5"] if os.geteuid() == 0 and shutil.which("nice") else []
-
-
 class _SharedRun:
     """The shared `ccw run`, started in the background at session start (when a selected test needs it)."""
 
@@ -92,6 +83,9 @@ class _SharedRun:
         self.data_dir, self.started, self.started_at = data_dir, time.perf_counter(), time.time()
         self.log = data_dir.parent / f"{data_dir.name}.log"
         with self.log.open("w", encoding="utf-8") as out:
+            # at normal CPU priority: a clean-clone `make test` keeps both cores busy from its 3rd to its 17th-18th
+            # minute, and at `nice -5` (as the Spark chain) this run ended at 526 s instead of 999 s while the
+            # foreground tests fell behind by as much (23 min 4 s in all, against 22 min 57 s)
             self.process = subprocess.Popen(
                 [str(CCW), "run", "--preset", PRESET], cwd=ROOT, env=pipeline_env(data_dir), stdout=out,
                 stderr=subprocess.STDOUT, text=True,
@@ -178,9 +172,9 @@ def background_result(fixture_name: str, factory: pytest.TempPathFactory) -> Any
     return _BACKGROUND[fixture_name].result(factory)
 
 
-#: background set-ups that end after the shared run: their tests go after the shared run's, which then run while
-#: these still build instead of after them (the Spark chain ended about 140 s after the shared run in a clean-clone
-#: `make test`, and the shared run's tests then took about 210 s more on their own)
+#: background set-ups that may end after the shared run: their tests go after the shared run's, which then run while
+#: these still build instead of after them (at a71d741 the Spark chain ended about 140 s after the shared run in a
+#: clean-clone `make test`, and the shared run's tests then took about 210 s more on their own)
 LAST_BACKGROUND = {"spark_build"}
 
 
