@@ -94,3 +94,8 @@ def in_child(function: Callable[..., T], *args: Any, environment: dict[str, str]
 #: 79 -> 47 CPU-s), with the code cache the optimising compiler would have had (C1 alone gets 48 MB, and the dbt build
 #: ran out of it: "Out of space in CodeCache").
 QUICK_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m"
+
+#: The environment of short Spark runs on small data (the tests): the JVM's quick compiler, and Spark interpreting its
+#: plans instead of compiling Java code for each query (CCW_SPARK_CODEGEN=off, profiles.yml): part 1 of the tiny
+#: preset's Spark build 143.6 instead of 180-193 CPU-s (docs/spark.md).
+SMALL_DATA_ENV = {"CCW_SPARK_JAVA_OPTIONS": QUICK_JVM_OPTIONS, "CCW_SPARK_CODEGEN": "off"}

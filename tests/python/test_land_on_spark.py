@@ -7,8 +7,8 @@ quarantine record at the next landing. That the tiny preset lands with the same 
 outcomes as on DuckDB is checked on the suite's one Spark build (test_spark_build.py).
 
 One Spark session for the whole file (a JVM start costs about 15 CPU-s), in a tmp data folder: `CCW_DATA_DIR`
-points the warehouse and the Derby metastore there; the JVM runs with its quick compiler only (cheaper for a short
-session). Skips, saying why, when pyspark or Java is missing.
+points the warehouse and the Derby metastore there; the JVM runs with its quick compiler only and Spark without code
+generation (cheaper for a short session on small data). Skips, saying why, when pyspark or Java is missing.
 """
 
 from __future__ import annotations
@@ -52,11 +52,13 @@ def spark_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, P
     data_dir = tmp_path_factory.mktemp("spark_landing")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("CCW_DATA_DIR", str(data_dir))
-        # the JVM's quick compiler only: a short session spends a third of its CPU on the optimising one
-        # (landing the tiny preset: 47 instead of 79 CPU-s)
-        from ccw.spark import QUICK_JVM_OPTIONS, spark_session
+        # the JVM's quick compiler only (a short session spends a third of its CPU on the optimising one: landing the
+        # tiny preset 47 instead of 79 CPU-s), and Spark without code generation (ccw.spark.SMALL_DATA_ENV)
+        from ccw.spark import SMALL_DATA_ENV, spark_session
 
-        mp.setenv("CCW_SPARK_JAVA_OPTIONS", f"{os.environ.get('CCW_SPARK_JAVA_OPTIONS', '')} {QUICK_JVM_OPTIONS}")
+        java = "CCW_SPARK_JAVA_OPTIONS"
+        for name, value in SMALL_DATA_ENV.items():
+            mp.setenv(name, f"{os.environ.get(java, '')} {value}".strip() if name == java else value)
 
         spark = spark_session()
         try:

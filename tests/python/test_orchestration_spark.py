@@ -74,7 +74,7 @@ def _land_and_gate_on_spark(data_dir: Path, build: Path) -> GateReport:
 def test_a_critical_raw_problem_stops_the_raw_gate_on_spark_as_on_duckdb(tiny_raw: Path, tmp_path: Path) -> None:
     from ccw.land import land_all
     from ccw.quality import run_raw_gates
-    from ccw.spark import QUICK_JVM_OPTIONS, in_child
+    from ccw.spark import SMALL_DATA_ENV, in_child
 
     reports = {}
     for engine in ("duckdb", "spark"):
@@ -86,7 +86,7 @@ def test_a_critical_raw_problem_stops_the_raw_gate_on_spark_as_on_duckdb(tiny_ra
             land_all(data_dir / "raw", build, data_dir / "quarantine")
             reports[engine] = run_raw_gates(build, data_dir)
         else:
-            environment = {"CCW_DATA_DIR": str(data_dir), "CCW_SPARK_JAVA_OPTIONS": QUICK_JVM_OPTIONS}
+            environment = {"CCW_DATA_DIR": str(data_dir), **SMALL_DATA_ENV}
             reports[engine] = in_child(_land_and_gate_on_spark, data_dir, build, environment=environment)
     for engine, report in reports.items():
         assert not report.ok, engine

@@ -27,7 +27,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from ccw.spark import QUICK_JVM_OPTIONS
+from ccw.spark import SMALL_DATA_ENV
 from conftest import ROOT, background_result, built_in_background
 
 SCRIPT = ROOT / "scripts" / "spark_check.py"
@@ -87,7 +87,7 @@ def build_on_spark(base: Path) -> SparkBuild:
     # the longest chain of the suite: ahead of the rest in the CPU queue where the suite may raise a priority (root)
     ahead = ["nice", "-n", "-5"] if os.geteuid() == 0 and shutil.which("nice") else []
     command = [*ahead, sys.executable, str(SCRIPT), "--pipeline", "--dir", str(folder)]
-    done = subprocess.run(command, cwd=ROOT, env={**os.environ, "CCW_SPARK_JAVA_OPTIONS": QUICK_JVM_OPTIONS},
+    done = subprocess.run(command, cwd=ROOT, env={**os.environ, **SMALL_DATA_ENV},
                           capture_output=True, text=True, timeout=1800, check=False)
     return SparkBuild(skipped=None, folder=folder, returncode=done.returncode, output=done.stdout + done.stderr)
 

@@ -50,7 +50,9 @@ def marts_from_spark(copy: Path) -> list[str]:
     copy.unlink(missing_ok=True)
     spark = spark_session()
     try:
-        names = sorted(t.name for t in spark.catalog.listTables("marts") if not t.isTemporary)
+        # SHOW TABLES, not spark.catalog.listTables: the latter fails in Spark's interpreted mode
+        # (CCW_SPARK_CODEGEN=off, profiles.yml) with EXPRESSION_DECODING_FAILED on its Table objects (pyspark 4.3)
+        names = sorted(r["tableName"] for r in spark.sql("show tables in marts").collect() if not r["isTemporary"])
         with duckdb.connect(str(copy)) as con:
             con.execute("create schema marts")
             for name in names:
