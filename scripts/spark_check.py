@@ -37,6 +37,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
+from ccw.build import build_folder_env
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 #: (name, command, environment overrides)
 Step = tuple[str, list[str], dict[str, str]]
@@ -88,6 +90,9 @@ def pipeline_steps(work: Path, preset: str = "tiny") -> list[Stage]:
                   "CCW_BUILD_WAREHOUSE": str(work / "duckdb" / "warehouse.duckdb")}
     duckdb_lane = {**duckdb_env, "CCW_DATA_DIR": str(work / "duckdb_data"), "CCW_RAW_ROOT": str(work / "data" / "raw"),
                    "DBT_LOG_PATH": str(work / "logs_duckdb")}
+    # seeds and models in one dbt call, started where it parses only what changed since the project's parse
+    # (ccw.build.build_folder_env; run() copies that parse into target_duckdb): 2 dbt calls and a full parse before
+    dbt_folder = build_folder_env(Path(duckdb_env["CCW_BUILD_WAREHOUSE"]))
     return [
         [[(f"generate the {preset} preset", [str(BIN / "ccw"), "generate", "--preset", preset], {})]],
         [
@@ -95,8 +100,8 @@ def pipeline_steps(work: Path, preset: str = "tiny") -> list[Stage]:
                                        "--dagster-home", str(work / "dagster")], {})],
             [("land it (DuckDB)", [str(BIN / "ccw"), "land", "--engine", "duckdb"], duckdb_lane),
              ("DuckDB: raw gates", [sys.executable, "-m", "ccw.quality", "raw"], duckdb_lane),
-             ("DuckDB: dbt seed", [str(BIN / "dbt"), "seed", "--quiet"], duckdb_lane),
-             ("DuckDB: dbt run", [str(BIN / "dbt"), "run", "--quiet"], duckdb_lane)],
+             ("DuckDB: dbt seed and run", [str(BIN / "ccw-dbt"), "build", "--quiet", "--resource-type", "seed",
+                                           "--resource-type", "model"], {**duckdb_lane, **dbt_folder})],
         ],
         [[("compare the engines", [sys.executable, str(PROJECT_DIR / "scripts" / "spark_equivalence.py"),
                                    "--layers", "raw", "marts", "intermediate", "staging", "--require-all"],
@@ -196,6 +201,11 @@ def run(work: Path, preset: str = "tiny", pipeline: bool = False) -> int:
     work.mkdir(parents=True)
     base = environment(work)
     started = time.perf_counter()
+    if pipeline:
+        project_parse = PROJECT_DIR / "target" / "partial_parse.msgpack"
+        if project_parse.exists():
+            (work / "target_duckdb").mkdir()
+            shutil.copy2(project_parse, work / "target_duckdb" / project_parse.name)
     stages = pipeline_steps(work, preset) if pipeline else [[[step]] for step in steps(work, preset)]
     for stage in stages:
         with ThreadPoolExecutor(max_workers=len(stage)) as lanes:

@@ -6,7 +6,9 @@ A file that passed is remembered (in .pytest_cache) under the hash of its text a
 depends on (sqlfluff's version, `.sqlfluff`, the macros, the Jinja shims): the next session lints only what
 changed. CCW_SQLFLUFF_NO_CACHE=1 lints every file. `make lint` runs the same lint from the command line. Both run
 sqlfluff through ``tests/sqlfluff/lint.py``, which compiles each macro file once instead of once per linted file:
-the same violations (checked on every file and on a file with nine), 124 instead of 174 CPU-seconds.
+the same violations (checked on every file and on a file with nine), 124 instead of 174 CPU-seconds. sqlfluff's Rust
+lexer and parser (the `rs` extra, pyproject.toml) take a quarter off again: on the project's SQL with 137 files
+mangled five ways, the same 3,952 violations with and without it, 102 instead of 135 CPU-seconds (2026-12-04).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from dagster_dbt import (
 )
 from dagster_dbt.core import dbt_cli_invocation
 
-from ccw.build import dbt_target_path
+from ccw.build import build_folder_env, dbt_target_path
 from ccw.childproc import children_die_with_this_process
 from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
@@ -66,8 +66,9 @@ TRANSLATOR = CcwDbtTranslator()
 
 
 def dbt_resource() -> DbtCliResource:
-    """dbt from this venv (the PATH of a test or a daemon may not include it)."""
-    local = Path(sys.executable).with_name("dbt")
+    """dbt from this venv (the PATH of a test or a daemon may not include it), as ``ccw-dbt``: started in the build
+    database's folder when the step asks for it (``ccw.build.build_folder_env``)."""
+    local = Path(sys.executable).with_name("ccw-dbt")
     return DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(local) if local.exists() else "dbt")
 
 
@@ -159,7 +160,7 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = dbt_target_path(build)
         with dbt_environment(build, indirect_selection="empty" if tests is not None else None,
-                             extra=window_variables), \
+                             extra={**window_variables, **build_folder_env(build)}), \
                 children_die_with_this_process(dbt_cli_invocation):  # a killed run takes its dbt with it
             invocation = dbt.cli(args, context=context, target_path=target)
         yield from _checked(context, invocation.stream())
