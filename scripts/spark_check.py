@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
-from ccw.build import build_folder_env
+from ccw.build import build_folder_env, reuse_project_parse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 #: (name, command, environment overrides)
@@ -91,7 +91,7 @@ def pipeline_steps(work: Path, preset: str = "tiny") -> list[Stage]:
     duckdb_lane = {**duckdb_env, "CCW_DATA_DIR": str(work / "duckdb_data"), "CCW_RAW_ROOT": str(work / "data" / "raw"),
                    "DBT_LOG_PATH": str(work / "logs_duckdb")}
     # seeds and models in one dbt call, started where it parses only what changed since the project's parse
-    # (ccw.build.build_folder_env; run() copies that parse into target_duckdb): 2 dbt calls and a full parse before
+    # (ccw.build.build_folder_env, reuse_project_parse): 2 dbt calls and a full parse before
     dbt_folder = build_folder_env(Path(duckdb_env["CCW_BUILD_WAREHOUSE"]))
     return [
         [[(f"generate the {preset} preset", [str(BIN / "ccw"), "generate", "--preset", preset], {})]],
@@ -202,10 +202,7 @@ def run(work: Path, preset: str = "tiny", pipeline: bool = False) -> int:
     base = environment(work)
     started = time.perf_counter()
     if pipeline:
-        project_parse = PROJECT_DIR / "target" / "partial_parse.msgpack"
-        if project_parse.exists():
-            (work / "target_duckdb").mkdir()
-            shutil.copy2(project_parse, work / "target_duckdb" / project_parse.name)
+        reuse_project_parse(work / "target_duckdb")
     stages = pipeline_steps(work, preset) if pipeline else [[[step]] for step in steps(work, preset)]
     for stage in stages:
         with ThreadPoolExecutor(max_workers=len(stage)) as lanes:

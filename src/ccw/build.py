@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,6 +40,16 @@ def build_folder_env(build_warehouse: Path) -> dict[str, str]:
     project's own parse (make setup) was there to copy. The same file name from its own folder gives the same profile
     for every build database of that name, and the same DuckDB catalogue name (the file's stem)."""
     return {DUCKDB_PATH_ENV: build_warehouse.name, WORKDIR_ENV: str(build_warehouse.parent)}
+
+
+def reuse_project_parse(target: Path) -> None:
+    """Copy the project's parse (make setup's ``target/partial_parse.msgpack``) into the dbt target folder ``target``
+    when it has none, as dagster-dbt does for its runs: a dbt call there with ``build_folder_env`` then parses only
+    what changed since."""
+    project_parse = PROJECT_ROOT / "target" / "partial_parse.msgpack"
+    if project_parse.exists() and not (target / project_parse.name).exists():
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(project_parse, target / project_parse.name)
 
 
 def dbt_cli_in_build_folder() -> None:

@@ -38,9 +38,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ccw.build import build_folder_env, reuse_project_parse
 from conftest import ROOT, background_result, built_in_background, pipeline_env, run_ccw
 
-DBT = Path(sys.executable).with_name("dbt")
+#: dbt started in the build database's folder, as the Dagster dbt step runs it (ccw.build.build_folder_env)
+DBT = Path(sys.executable).with_name("ccw-dbt")
 SURVEY_ENCODING = "gb18030"
 
 
@@ -128,10 +130,12 @@ class Runs:
 
 
 def _dbt(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """dbt against ``data``'s build database, with the artifacts a run keeps beside it (the run re-uses the parse)."""
+    """dbt against ``data``'s build database, with the artifacts a run keeps beside it (the run re-uses the parse,
+    which re-uses the project's)."""
     build = data / "build" / "warehouse.duckdb"
     target = build.parent / "dbt_target"
-    env = pipeline_env(data) | {"CCW_BUILD_WAREHOUSE": str(build)}
+    reuse_project_parse(target)
+    env = pipeline_env(data) | {"CCW_BUILD_WAREHOUSE": str(build)} | build_folder_env(build)
     return subprocess.run(
         [str(DBT), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), "--target-path", str(target),
          "--log-path", str(target / "logs")],
