@@ -13,7 +13,7 @@ together on one data folder.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,13 +29,14 @@ PROFILES = PROJECT_ROOT / "profiles.yml"
 T = TypeVar("T")
 
 
-def spark_parameters(profiles: Path = PROFILES) -> dict[str, str]:
-    """The `spark` output's server_side_parameters, with ``env_var()`` rendered as dbt renders it."""
+def spark_parameters(profiles: Path = PROFILES, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The `spark` output's server_side_parameters, with ``env_var()`` rendered as dbt renders it (``environ``'s
+    values ahead of this process's environment)."""
     outputs = yaml.safe_load(profiles.read_text())["contact_center"]["outputs"]
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
 
     def env_var(name: str, default: str | None = None) -> str:
-        value = os.environ.get(name, default)
+        value = (environ or {}).get(name, os.environ.get(name, default))
         if value is None:
             raise KeyError(f"environment variable {name} is not set")
         return value
@@ -46,11 +47,12 @@ def spark_parameters(profiles: Path = PROFILES) -> dict[str, str]:
     }
 
 
-def spark_session() -> SparkSession:
-    """The `spark` target's session (started with its parameters, or the one this process already has)."""
+def spark_session(environ: Mapping[str, str] | None = None) -> SparkSession:
+    """The `spark` target's session (started with its parameters, or the one this process already has); ``environ``
+    renders them for another data folder or settings without changing this process's environment."""
     from pyspark.sql import SparkSession  # the optional extra `spark`
 
-    parameters = spark_parameters()
+    parameters = spark_parameters(environ=environ)
     warehouse = Path(parameters.get("spark.sql.warehouse.dir", "spark-warehouse"))
     warehouse.parent.mkdir(parents=True, exist_ok=True)  # the Derby log and metastore sit beside it
     builder = SparkSession.builder.enableHiveSupport()

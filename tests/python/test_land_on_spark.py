@@ -6,9 +6,10 @@ a re-sent changed file replaces its rows, an unchanged one is `unchanged`; delet
 quarantine record at the next landing. That the tiny preset lands with the same raw columns, rows and manifest
 outcomes as on DuckDB is checked on the suite's one Spark build (test_spark_build.py).
 
-One Spark session for the whole file (a JVM start costs about 15 CPU-s), in a tmp data folder: `CCW_DATA_DIR`
-points the warehouse and the Derby metastore there; the JVM runs with its quick compiler only and Spark without code
-generation (cheaper for a short session on small data). Skips, saying why, when pyspark or Java is missing.
+One Spark session for the whole file (a JVM start costs about 15 CPU-s), started in the background at session start,
+in a tmp data folder: `CCW_DATA_DIR` points the warehouse and the Derby metastore there; the JVM runs with its quick
+compiler only and Spark without code generation (cheaper for a short session on small data). Skips, saying why, when
+pyspark or Java is missing.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import pytest
 
 from ccw.exports import LANDING_COLUMNS, entity
 from ccw.land import LandingReport, land_all
+from conftest import background_result, built_in_background
 
 
 def _spark_missing() -> str | None:
@@ -42,25 +44,42 @@ def _spark_missing() -> str | None:
     return None
 
 
+def _spark_environ(data_dir: Path) -> dict[str, str]:
+    """The `spark` target's settings for this module: its warehouse and Derby metastore in ``data_dir``; the JVM's
+    quick compiler only (a short session spends a third of its CPU on the optimising one: landing the tiny preset 47
+    instead of 79 CPU-s) and Spark without code generation (ccw.spark.SMALL_DATA_ENV)."""
+    from ccw.spark import SMALL_DATA_ENV
+
+    java = "CCW_SPARK_JAVA_OPTIONS"
+    settings = {name: f"{os.environ.get(java, '')} {value}".strip() if name == java else value
+                for name, value in SMALL_DATA_ENV.items()}
+    return settings | {"CCW_DATA_DIR": str(data_dir)}
+
+
+@built_in_background("spark_env")
+def start_spark_session(data_dir: Path) -> tuple[Any, Path] | str:
+    """The module's Spark session, started in a background thread at session start (conftest), or why it cannot
+    start. In the foreground of a clean-clone `make test` the JVM's start waited for CPU behind the background
+    builds: the module's first set-up took 281-295 s there, the whole module 48 s alone."""
+    reason = _spark_missing()
+    if reason:
+        return reason
+    from ccw.spark import spark_session
+
+    return spark_session(_spark_environ(data_dir)), data_dir
+
+
 @pytest.fixture(scope="module")
 def spark_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
     """(Spark session, data folder): the `spark` target's session with its warehouse and metastore in tmp."""
-    reason = _spark_missing()
-    if reason:
-        print(f"SKIPPED test_land_on_spark: {reason}")
-        pytest.skip(reason)
-    data_dir = tmp_path_factory.mktemp("spark_landing")
+    started = background_result("spark_env", tmp_path_factory)
+    if isinstance(started, str):
+        print(f"SKIPPED test_land_on_spark: {started}")
+        pytest.skip(started)
+    spark, data_dir = started
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CCW_DATA_DIR", str(data_dir))
-        # the JVM's quick compiler only (a short session spends a third of its CPU on the optimising one: landing the
-        # tiny preset 47 instead of 79 CPU-s), and Spark without code generation (ccw.spark.SMALL_DATA_ENV)
-        from ccw.spark import SMALL_DATA_ENV, spark_session
-
-        java = "CCW_SPARK_JAVA_OPTIONS"
-        for name, value in SMALL_DATA_ENV.items():
-            mp.setenv(name, f"{os.environ.get(java, '')} {value}".strip() if name == java else value)
-
-        spark = spark_session()
+        for name, value in _spark_environ(data_dir).items():
+            mp.setenv(name, value)
         try:
             yield spark, data_dir
         finally:
