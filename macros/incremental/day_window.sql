@@ -149,7 +149,21 @@
 {%- endmacro %}
 
 {% macro record_day_window() -%}
+    {{ return(adapter.dispatch('record_day_window', 'contact_center')()) }}
+{%- endmacro %}
+
+{% macro default__record_day_window() -%}
     insert into {{ day_window_watermarks() }} (model_name, manifest_attempt_id, recorded_at)
     select '{{ this.identifier }}', max(attempt_id), current_timestamp
     from {{ ref('stg_landing__manifest') }}
+{%- endmacro %}
+
+{#- Spark on plain Parquet records nothing either: such a target only runs full builds, which read no watermark, and
+    two models' inserts into the one Parquet table at once (dbt's two threads) race in Hadoop's output committer: the
+    first job's commit deletes the `_temporary` folder the other still writes to ("chmod: cannot access
+    .../_day_window_watermarks/_temporary/...", a clean-clone `make test`, 2026-12-05). -#}
+{% macro spark__record_day_window() -%}
+    {%- if spark_supports_row_level_writes() -%}
+        {{ default__record_day_window() }}
+    {%- endif -%}
 {%- endmacro %}

@@ -25,10 +25,10 @@ def dbt_target_path(build_warehouse: Path | None = None) -> Path:
     return (build_warehouse or settings().build_warehouse).parent / "dbt_target"
 
 
-#: the DuckDB file as dbt's profile names it (profiles.yml), relative to the folder ``ccw-dbt`` starts dbt in
+#: the DuckDB file as dbt's profile names it (profiles.yml): set by ``ccw-dbt`` in its own process only
 DUCKDB_PATH_ENV = "CCW_DBT_DUCKDB_PATH"
-#: the folder ``ccw-dbt`` starts dbt in
-WORKDIR_ENV = "CCW_DBT_WORKDIR"
+#: "1": ``ccw-dbt`` starts dbt in the folder of CCW_BUILD_WAREHOUSE
+IN_BUILD_FOLDER_ENV = "CCW_DBT_IN_BUILD_FOLDER"
 
 
 def build_folder_env(build_warehouse: Path) -> dict[str, str]:
@@ -39,7 +39,7 @@ def build_folder_env(build_warehouse: Path) -> dict[str, str]:
     because profile has changed": 10.1 instead of 3.2 CPU-s on an idle machine, 2026-12-04), although the
     project's own parse (make setup) was there to copy. The same file name from its own folder gives the same profile
     for every build database of that name, and the same DuckDB catalogue name (the file's stem)."""
-    return {DUCKDB_PATH_ENV: build_warehouse.name, WORKDIR_ENV: str(build_warehouse.parent)}
+    return {"CCW_BUILD_WAREHOUSE": str(build_warehouse), IN_BUILD_FOLDER_ENV: "1"}
 
 
 def reuse_project_parse(target: Path) -> None:
@@ -53,11 +53,17 @@ def reuse_project_parse(target: Path) -> None:
 
 
 def dbt_cli_in_build_folder() -> None:
-    """``ccw-dbt``: dbt's command line, started in $CCW_DBT_WORKDIR when it is set (``build_folder_env``). The
-    project and profiles folders come from DBT_PROJECT_DIR / DBT_PROFILES_DIR (absolute), as dagster-dbt sets them."""
-    folder = os.environ.get(WORKDIR_ENV)
-    if folder:
-        os.chdir(folder)
+    """``ccw-dbt``: dbt's command line; with CCW_DBT_IN_BUILD_FOLDER=1 (``build_folder_env``) started in the folder
+    of CCW_BUILD_WAREHOUSE, the profile naming the file relative to it. The relative name is set here, in dbt's own
+    process: a variable set in the parent would reach every child it starts meanwhile (the Dagster step sets its
+    variables in its process's environment for the dbt child; a test suite's other threads start children too).
+    The project and profiles folders come from DBT_PROJECT_DIR / DBT_PROFILES_DIR (absolute, as dagster-dbt sets
+    them) or the command line."""
+    if os.environ.get(IN_BUILD_FOLDER_ENV) == "1" and os.environ.get("CCW_BUILD_WAREHOUSE"):
+        build = Path(os.environ["CCW_BUILD_WAREHOUSE"]).resolve()
+        build.parent.mkdir(parents=True, exist_ok=True)
+        os.chdir(build.parent)
+        os.environ[DUCKDB_PATH_ENV] = build.name
     from dbt.cli.main import cli
 
     cli()

@@ -66,7 +66,10 @@ def start_spark_session(data_dir: Path) -> tuple[Any, Path] | str:
         return reason
     from ccw.spark import spark_session
 
-    return spark_session(_spark_environ(data_dir)), data_dir
+    spark = spark_session(_spark_environ(data_dir))
+    # outside a test, pytest does not capture what the JVM writes: its warnings (with stack traces) stay out of the log
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark, data_dir
 
 
 @pytest.fixture(scope="module")

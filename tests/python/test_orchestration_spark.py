@@ -9,8 +9,10 @@ parts; the gates' SQL on Spark. The Spark test skips with the reason printed whe
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import importlib.util
+import io
 import shutil
 from pathlib import Path
 
@@ -66,14 +68,19 @@ def _plant_land_and_gate_on_spark(data_dir: Path) -> tuple[tuple[str, int, int],
     step on the tiny preset costs): the tiny preset's survey exports, the blank keys planted, landing and the raw
     gates on Spark."""
     from ccw.quality import run_raw_gates
+    from ccw.spark import spark_session
     from ccw_orchestration.assets.landing import land_on_spark
 
     sample = data_dir.parent / "sample"
     generate(GeneratorConfig.preset("tiny"), sample, progress=False)
     shutil.copytree(sample / "survey", data_dir / "raw" / "survey")
     planted = _plant_blank_keys(data_dir / "raw")
-    land_on_spark(data_dir / "raw", data_dir / "quarantine")
-    return planted, run_raw_gates(data_dir / "build" / "warehouse.duckdb", data_dir, engine="spark")
+    # started outside a test, pytest captures nothing of this child: the JVM's warnings and GX's progress bars stay
+    # out of the log (the session is the one the steps below get)
+    spark_session().sparkContext.setLogLevel("ERROR")
+    with contextlib.redirect_stderr(io.StringIO()):
+        land_on_spark(data_dir / "raw", data_dir / "quarantine")
+        return planted, run_raw_gates(data_dir / "build" / "warehouse.duckdb", data_dir, engine="spark")
 
 
 @built_in_background("planted_on_spark")
