@@ -135,7 +135,7 @@ def _dbt(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     build = data / "build" / "warehouse.duckdb"
     target = build.parent / "dbt_target"
     reuse_project_parse(target)
-    env = pipeline_env(data) | {"CCW_BUILD_WAREHOUSE": str(build)} | build_folder_env(build)
+    env = pipeline_env(data) | build_folder_env(build)  # CCW_BUILD_WAREHOUSE among them
     return subprocess.run(
         [str(DBT), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), "--target-path", str(target),
          "--log-path", str(target / "logs")],

@@ -101,6 +101,7 @@ def gate_planted_problem_on_spark(base: Path) -> tuple[tuple[str, int, int], Gat
 def planted_on_spark(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[str, int, int], GateReport]:
     result = background_result("planted_on_spark", tmp_path_factory)
     if isinstance(result, str):
+        print(f"SKIPPED the planted problem on Spark: {result}")
         pytest.skip(result)
     return result
 

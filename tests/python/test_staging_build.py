@@ -45,9 +45,8 @@ def build_staging(tmp: Path, command: str = "build") -> subprocess.CompletedProc
     reuse_project_parse(tmp / "target")
     env = {
         **os.environ,
-        "CCW_BUILD_WAREHOUSE": str(tmp / "warehouse.duckdb"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        **build_folder_env(tmp / "warehouse.duckdb"),
+        **build_folder_env(tmp / "warehouse.duckdb"),  # CCW_BUILD_WAREHOUSE among them
     }
     env.pop("CCW_PII_SALT", None)
     # cautious: leave out tests that also read later layers (e.g. reconciliations of intermediate models),

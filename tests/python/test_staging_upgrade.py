@@ -22,9 +22,8 @@ def test_a_staging_table_of_an_earlier_version_asks_for_a_full_refresh(built_sam
     with duckdb.connect(str(build)) as con:  # as a build before is_deleted existed left it
         con.execute("alter table staging.stg_helpdesk__groups drop column is_deleted")
     reuse_project_parse(tmp_path / "target")
-    env = {**pipeline_env(built_sample.data_dir), "CCW_BUILD_WAREHOUSE": str(build),
-           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
-           **build_folder_env(build)}
+    env = {**pipeline_env(built_sample.data_dir), **build_folder_env(build),  # CCW_BUILD_WAREHOUSE among them
+           "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")}
     dbt = Path(sys.executable).with_name("ccw-dbt")  # in the build's folder, as the Dagster dbt step runs it
     done = subprocess.run([str(dbt), "run", "--select", "stg_helpdesk__groups"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
