@@ -10,6 +10,7 @@ session: the machine's second core builds the sample while the first runs every 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -83,9 +84,8 @@ class _SharedRun:
         self.data_dir, self.started, self.started_at = data_dir, time.perf_counter(), time.time()
         self.log = data_dir.parent / f"{data_dir.name}.log"
         with self.log.open("w", encoding="utf-8") as out:
-            # at normal CPU priority: a clean-clone `make test` keeps both cores busy from its 3rd to its 17th-18th
-            # minute, and at `nice -5` (as the Spark chain) this run ended at 526 s instead of 999 s while the
-            # foreground tests fell behind by as much (23 min 4 s in all, against 22 min 57 s)
+            # at the foreground's CPU priority, ahead of the background set-ups (BACKGROUND_NICE): its tests are the
+            # suite's heaviest that need a set-up, and they run next after the tests that need none (_order)
             self.process = subprocess.Popen(
                 [str(CCW), "run", "--preset", PRESET], cwd=ROOT, env=pipeline_env(data_dir), stdout=out,
                 stderr=subprocess.STDOUT, text=True,
@@ -119,13 +119,22 @@ def _uses_shared_run(item: pytest.Item) -> bool:
     return bool(SHARED_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+#: CPU priority (nice) of the background set-ups' threads and of every process they start: below the foreground
+#: tests and the shared run. The suite is CPU-bound (both cores busy until its last minutes); at equal priority a
+#: dozen background processes left the foreground a twentieth of a core (a 1-s landing test took 20 s), so its own
+#: tests and the shared run's piled up after the background ended: 180 s with one core idle (2026-12-05).
+BACKGROUND_NICE = 10
+
+
 class _Background:
     """A fixture's slow set-up (its own tiny `ccw run` and the steps around it), run in a thread from session start
     when a selected test uses the fixture: the child processes it waits for use the core the foreground tests leave
-    idle (pytest alone kept 1.25 of the 2 cores busy). The fixture then only waits for the result."""
+    idle (pytest alone kept 1.25 of the 2 cores busy). The fixture then only waits for the result. The thread runs at
+    ``nice`` (Linux: a per-thread value, inherited by the processes it starts)."""
 
-    def __init__(self, build: Callable[[Path], Any]) -> None:
+    def __init__(self, build: Callable[[Path], Any], nice: int = BACKGROUND_NICE) -> None:
         self.build = build
+        self.nice = nice
         self.thread: threading.Thread | None = None
         self.value: Any = None
         self.error: BaseException | None = None
@@ -137,6 +146,10 @@ class _Background:
 
     def _run(self, base: Path) -> None:
         started = time.perf_counter()
+        if self.nice and threading.current_thread() is not threading.main_thread():
+            thread = threading.get_native_id()
+            with contextlib.suppress(OSError):  # this thread only (and what it starts), not the test process
+                os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + self.nice)
         try:
             self.value = self.build(base)
         except BaseException as exc:  # re-raised in the fixture, so the test that needs it reports it
@@ -159,11 +172,13 @@ class _Background:
 _BACKGROUND: dict[str, _Background] = {}
 
 
-def built_in_background(fixture_name: str) -> Callable[[Callable[[Path], Any]], Callable[[Path], Any]]:
+def built_in_background(fixture_name: str, nice: int = BACKGROUND_NICE,
+                        ) -> Callable[[Callable[[Path], Any]], Callable[[Path], Any]]:
     """Register ``build(base_folder)`` as the set-up of fixture ``fixture_name``, started at session start when a
-    selected test uses that fixture; the fixture returns ``background_result(fixture_name, tmp_path_factory)``."""
+    selected test uses that fixture, at CPU priority ``nice`` (0: the foreground's); the fixture returns
+    ``background_result(fixture_name, tmp_path_factory)``."""
     def register(build: Callable[[Path], Any]) -> Callable[[Path], Any]:
-        _BACKGROUND[fixture_name] = _Background(build)
+        _BACKGROUND[fixture_name] = _Background(build, nice)
         return build
     return register
 
@@ -179,20 +194,21 @@ LAST_BACKGROUND = {"spark_build"}
 
 
 def _order(item: pytest.Item) -> int:
-    """0: tests with no slow set-up; 1: tests on a background set-up; 2: tests on the shared run; 3: tests on a set-up
+    """0: tests with no slow set-up; 1: tests on the shared run (the heaviest of those that wait for a set-up: done
+    before the background ends, they leave no one-core tail); 2: tests on a background set-up; 3: tests on a set-up
     of ``LAST_BACKGROUND``."""
     fixtures = set(getattr(item, "fixturenames", ()))
     if LAST_BACKGROUND & fixtures:
         return 3
     if _uses_shared_run(item):
-        return 2
-    return int(bool(set(_BACKGROUND) & fixtures))
+        return 1
+    return 2 if set(_BACKGROUND) & fixtures else 0
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests on a background set-up, then tests on the shared run, then tests on the longest set-ups go last (stable
-    order otherwise), so the foreground runs the quick tests while the background builds; the runs start now if a
-    selected test needs them."""
+    """Tests with no set-up, then tests on the shared run, then tests on a background set-up, the longest set-ups last
+    (stable order otherwise), so the foreground runs its own tests while the background builds; the runs start now if
+    a selected test needs them."""
     items.sort(key=_order)
     if config.getoption("collectonly"):
         return

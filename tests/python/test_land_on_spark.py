@@ -56,7 +56,8 @@ def _spark_environ(data_dir: Path) -> dict[str, str]:
     return settings | {"CCW_DATA_DIR": str(data_dir)}
 
 
-@built_in_background("spark_env")
+# nice=0: the foreground's tests run their Spark jobs in this session's JVM (it has the starting thread's priority)
+@built_in_background("spark_env", nice=0)
 def start_spark_session(data_dir: Path) -> tuple[Any, Path] | str:
     """The module's Spark session, started in a background thread at session start (conftest), or why it cannot
     start. In the foreground of a clean-clone `make test` the JVM's start waited for CPU behind the background
