@@ -187,6 +187,16 @@ def background_result(fixture_name: str, factory: pytest.TempPathFactory) -> Any
     return _BACKGROUND[fixture_name].result(factory)
 
 
+def in_own_process(build: Callable[[Path], Any], base: Path) -> Any:
+    """``build(base)`` in a spawned child process, for a background set-up that would otherwise run landing or
+    generation in this process: there it shares module state with the foreground tests (a test's monkeypatch of a
+    landing function once recorded the background landing's files) and the foreground's interpreter lock.
+    ``build`` must be importable by name, its result picklable."""
+    from ccw.spark import in_child  # a fresh process, not Spark: ccw.spark only holds the helper
+
+    return in_child(build, base)
+
+
 #: background set-ups that may end after the shared run: their tests go after the shared run's, which then run while
 #: these still build instead of after them (at a71d741 the Spark chain ended about 140 s after the shared run in a
 #: clean-clone `make test`, and the shared run's tests then took about 210 s more on their own)

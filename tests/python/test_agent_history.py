@@ -17,7 +17,7 @@ import pytest
 
 from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
-from conftest import background_result, built_in_background
+from conftest import background_result, built_in_background, in_own_process
 
 #: (agent, first roster day of the new team, last roster day of it, new team); hand-made moves written into the
 #: tiny sample's roster files (the tiny preset has no team moves of its own)
@@ -60,9 +60,13 @@ def edit_roster(roster_dir: Path) -> None:
 
 
 @built_in_background("agent_history_warehouse")
+def build_agent_history_in_child(base: Path) -> Path:
+    return in_own_process(build_agent_history, base)
+
+
 def build_agent_history(base: Path) -> Path:
-    """The tiny sample with the hand-made roster changes, landed, and dim_agents built (in a background thread from
-    session start: the dbt build is a child process)."""
+    """The tiny sample with the hand-made roster changes, landed, and dim_agents built (in a child process of a
+    background thread, from session start)."""
     warehouse = base / "warehouse.duckdb"
     generate(GeneratorConfig.preset("tiny"), base / "raw")
     edit_roster(base / "raw" / "workforce" / "agents")

@@ -28,7 +28,7 @@ import pytest
 from ccw.build import dbt_target_path
 from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
-from conftest import ROOT, background_result, built_in_background
+from conftest import ROOT, background_result, built_in_background, in_own_process
 
 #: the day-window incremental models (config materialized incremental with delete_day_window) and all they read;
 #: the ticket and survey facts (full rebuilds over incremental staging: the reopened ticket, the late answer)
@@ -266,6 +266,10 @@ def fingerprints(warehouse: Path, tables: list[tuple[str, str]]) -> dict[str, tu
 
 
 @built_in_background("incremental_history")
+def build_incremental_history_in_child(base: Path) -> Histories:
+    return in_own_process(build_incremental_history, base)
+
+
 def build_incremental_history(base: Path) -> Histories:
     sample, data = base / "sample", base / "data"
     raw, warehouse = data / "raw", data / "build" / "warehouse.duckdb"
