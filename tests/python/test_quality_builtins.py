@@ -7,6 +7,7 @@ onto the built-in (and measure the raw gates on the tiny sample, see ``raw_rules
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -69,9 +70,13 @@ def source(database: Path):
     return context.data_sources.add_sql("warehouse", connection_string=engine.connection_string(database))
 
 
+#: a number per asset (an expectation's id() is reused once it is collected: two assets were once named alike)
+_ASSET_NUMBERS = itertools.count(1)
+
+
 def _validate(source, relation: str, expectation: gx.expectations.Expectation, result_format: dict | str = "BASIC"):
     schema, table = relation.split(".")
-    name = f"{relation}:{type(expectation).__name__}:{id(expectation)}"
+    name = f"{relation}:{type(expectation).__name__}:{next(_ASSET_NUMBERS)}"
     asset = source.add_table_asset(name, table_name=table, schema_name=schema)
     return asset.add_batch_definition_whole_table("all").get_batch().validate(expectation, result_format=result_format)
 
