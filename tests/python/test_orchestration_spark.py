@@ -67,10 +67,15 @@ def _plant_land_and_gate_on_spark(data_dir: Path) -> tuple[tuple[str, int, int],
     """In one child process (one JVM where the daily job's two assets start two: the JVM's start is most of what a
     step on the tiny preset costs): the tiny preset's survey exports, the blank keys planted, landing and the raw
     gates on Spark."""
-    from ccw.quality import run_raw_gates
+    from ccw.quality import run_raw_gates, suites
     from ccw.spark import spark_session
     from ccw_orchestration.assets.landing import land_on_spark
 
+    # only the survey table's suite, as the DuckDB side judges only the tables with new files: the other 16 tables
+    # are empty here, and each of their expectations is a Spark job all the same (this child's own module state)
+    every_suite = suites.raw_suites
+    suites.raw_suites = lambda: [s for s in every_suite() if s.name == "raw.survey__responses"]
+    assert len(suites.raw_suites()) == 1
     sample = data_dir.parent / "sample"
     generate(GeneratorConfig.preset("tiny"), sample, progress=False)
     shutil.copytree(sample / "survey", data_dir / "raw" / "survey")
