@@ -192,30 +192,9 @@ def in_own_process(build: Callable[[Path], Any], base: Path) -> Any:
     generation in this process: there it shares module state with the foreground tests (a test's monkeypatch of a
     landing function once recorded the background landing's files) and the foreground's interpreter lock.
     ``build`` must be importable by name, its result picklable."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from ccw.spark import in_child  # a fresh process, not Spark: ccw.spark only holds the helper
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_child_exits_quietly) as pool:
-        return pool.submit(build, base).result()
-
-
-def _child_exits_quietly() -> None:
-    """In ``in_own_process``'s child: pyspark's check of ``__main__`` satisfied (``ccw.spark.in_child``), and the
-    exit without the interpreter's teardown, after the result was sent, as the test process ends
-    (``pytest_unconfigure``): at a normal teardown DuckDB's nanobind printed its "leaked" lines into the log."""
-    import atexit
-
-    from ccw.spark import _prepare_child
-
-    _prepare_child()
-    atexit.register(_exit_now)  # registered after multiprocessing's own: runs first
-
-
-def _exit_now() -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    return in_child(build, base)
 
 
 #: background set-ups that may end after the shared run: their tests go after the shared run's, which then run while
