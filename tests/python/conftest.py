@@ -4,8 +4,9 @@ Building the default sample takes a few minutes, so every test that needs a buil
 on the clean sample, publishing, the report, the Dagster run) reads the outputs of this one run instead of building
 its own. Tests that must break something build their own small warehouse.
 
-The run starts in a child process when the session starts, and the tests that use it are moved to the end of the
-session: the machine's second core builds the sample while the first runs every test that does not need it.
+The run starts in a child process when the session starts, and the tests that use it run right after the tests that
+need no set-up (``_order``): the machine's second core builds the sample while the first runs every test that does
+not need it. The other slow set-ups run in background threads at a lower CPU priority (``BACKGROUND_NICE``).
 """
 
 from __future__ import annotations
