@@ -150,3 +150,49 @@ def test_layers_read_only_layers_before_them() -> None:
             offending += [f"{path.relative_to(ROOT)} -> {name}"
                           for name in REF_CALL.findall(path.read_text(encoding="utf-8")) if name in later]
     assert not offending, offending
+
+
+def _generic_test_sql(name: str, **arguments: object) -> str:
+    """A generic test of tests/dbt/generic rendered as plain Jinja (its ``{% test %}`` block as a macro)."""
+    import jinja2
+
+    text = (ROOT / "tests" / "dbt" / "generic" / f"{name}.sql").read_text(encoding="utf-8")
+    text = re.sub(r"{%\s*test\s+", "{% macro ", text).replace("{% endtest %}", "{% endmacro %}")
+    module = jinja2.Environment().from_string(text).module
+    return str(getattr(module, name)(**arguments))
+
+
+def test_not_null_columns_returns_each_column_holding_nulls_with_its_count() -> None:
+    """One row per listed column that holds nulls, with how many; a column left out of the list is not checked; an
+    empty table passes (its sums are null)."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("create table t (a integer, b varchar, c date, d integer)")
+        con.execute("insert into t values (1, 'x', null, null), (2, null, date '2026-01-01', null), "
+                    "(3, null, date '2026-01-02', 4)")
+        sql = _generic_test_sql("not_null_columns", model="t", column_names=["a", "b", "c"])
+        assert sorted(con.execute(sql).fetchall()) == [("b", 2), ("c", 1)]
+        con.execute("delete from t where c is null or b is null")
+        assert con.execute(sql).fetchall() == []  # every row had a null in b or c: nothing left
+        con.execute("insert into t values (5, 'y', date '2026-01-03', null)")
+        assert con.execute(sql).fetchall() == []  # d is not listed
+
+
+def test_required_columns_are_checked_by_one_not_null_columns_test_per_model() -> None:
+    """The per-column `not_null` test is not used: a model's required columns are listed in its one
+    `not_null_columns` test, and every listed column is one of the model's documented columns."""
+    found = 0
+    for path in sorted([*(ROOT / "models").rglob("*.yml"), *(ROOT / "seeds").rglob("*.yml")]):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for node in [*(document.get("models") or []), *(document.get("seeds") or [])]:
+            columns = {c["name"] for c in node.get("columns") or []}
+            for column in node.get("columns") or []:
+                assert "not_null" not in (column.get("data_tests") or []), (path.name, node["name"], column["name"])
+            listed = [t["not_null_columns"]["arguments"]["column_names"] for t in node.get("data_tests") or []
+                      if isinstance(t, dict) and "not_null_columns" in t]
+            assert len(listed) <= 1, (path.name, node["name"])
+            for names in listed:
+                found += 1
+                assert set(names) <= columns and len(set(names)) == len(names), (path.name, node["name"])
+    assert found > 80
