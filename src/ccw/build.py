@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -59,6 +61,9 @@ def dbt_cli_in_build_folder() -> None:
     variables in its process's environment for the dbt child; a test suite's other threads start children too).
     The project and profiles folders come from DBT_PROJECT_DIR / DBT_PROFILES_DIR (absolute, as dagster-dbt sets
     them) or the command line."""
+    if sys.argv[1:] == ["--version"]:
+        print(installed_dbt_versions())
+        return
     if os.environ.get(IN_BUILD_FOLDER_ENV) == "1" and os.environ.get("CCW_BUILD_WAREHOUSE"):
         build = Path(os.environ["CCW_BUILD_WAREHOUSE"]).resolve()
         build.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +72,23 @@ def dbt_cli_in_build_folder() -> None:
     from dbt.cli.main import cli
 
     cli()
+
+
+#: dbt's adapter packages, by the plugin name `dbt --version` gives them
+DBT_ADAPTERS = {"duckdb": "dbt-duckdb", "spark": "dbt-spark"}
+
+
+def installed_dbt_versions() -> str:
+    """What ``ccw-dbt --version`` prints: the installed dbt-core and adapters, in `dbt --version`'s layout, from the
+    packages' metadata. dagster-dbt asks for the version before each dbt command it runs; dbt's own answer imports
+    its command line and asks PyPI for the latest release (2.5 CPU-s and a network call, each time)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    plugins = []
+    for plugin, package in DBT_ADAPTERS.items():
+        with contextlib.suppress(PackageNotFoundError):
+            plugins.append(f"  - {plugin}: {version(package)}")
+    return "\n".join(["Core:", f"  - installed: {version('dbt-core')}", "", "Plugins:", *plugins])
 
 
 def dbt_common_args() -> list[str]:

@@ -250,3 +250,27 @@ def test_every_dbt_test_of_the_project_gets_an_asset(tmp_path: Path) -> None:
         and any(d.split(".")[0] in ("model", "seed", "snapshot") for d in t["depends_on"]["nodes"])
     ]
     assert unattached == []
+
+
+def test_ccw_dbt_version_names_the_installed_dbt_core_and_adapters_as_dbt_does() -> None:
+    """dagster-dbt runs `<dbt executable> --version` before each dbt command and reads the first x.y.z in it as
+    dbt's version: `ccw-dbt --version` answers from the installed packages, dbt-core first."""
+    import re
+    import subprocess
+    import sys
+
+    from dbt.version import __version__ as dbt_core
+
+    from ccw.build import DBT_ADAPTERS
+
+    ccw_dbt = Path(sys.executable).with_name("ccw-dbt")
+    started = time.perf_counter()
+    out = subprocess.run([str(ccw_dbt), "--version"], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"(\d+\.\d+\.\d+)", out).group(1) == dbt_core
+    assert out.startswith(f"Core:\n  - installed: {dbt_core}\n")
+    from dbt.adapters.duckdb.__version__ import version as dbt_duckdb
+
+    plugins = dict(re.findall(r"^  - (\w+): (\S+)$", out.split("Plugins:")[1], re.M))
+    assert plugins["duckdb"] == dbt_duckdb
+    assert set(plugins) <= set(DBT_ADAPTERS)
+    print(f"ccw-dbt --version in {time.perf_counter() - started:.2f} s")
