@@ -179,20 +179,45 @@ def test_not_null_columns_returns_each_column_holding_nulls_with_its_count() -> 
         assert con.execute(sql).fetchall() == []  # d is not listed
 
 
-def test_required_columns_are_checked_by_one_not_null_columns_test_per_model() -> None:
-    """The per-column `not_null` test is not used: a model's required columns are listed in its one
-    `not_null_columns` test, and every listed column is one of the model's documented columns."""
-    found = 0
+def test_accepted_ranges_returns_each_column_with_values_out_of_its_bounds() -> None:
+    """Bounds inclusive unless said otherwise, either bound optional, nulls pass; one row per failing column with
+    how many rows are out of range (counted by hand below)."""
+    import duckdb
+
+    ranges = {"rate": {"min_value": 0, "max_value": 1}, "seconds": {"min_value": 0},
+              "score": {"min_value": 1, "max_value": 5, "inclusive": False}, "share": {"max_value": 1}}
+    with duckdb.connect() as con:
+        con.execute("create table t (rate double, seconds integer, score integer, share double)")
+        con.execute("insert into t values (0, 0, 2, 1), (1, -1, 5, null), (1.5, null, 1, 0.5), (null, 3, 4, -7)")
+        sql = _generic_test_sql("accepted_ranges", model="t", ranges=ranges)
+        # rate: 1.5 (0 and 1 are inclusive bounds); seconds: -1; score: 5 and 1 (exclusive bounds); share: none
+        assert sorted(con.execute(sql).fetchall()) == [("rate", 1), ("score", 2), ("seconds", 1)]
+        con.execute("delete from t")
+        assert con.execute(sql).fetchall() == []
+
+
+#: the model-level tests that replace dbt's per-column ones, and the argument that names the columns
+MODEL_LEVEL_TESTS = {"not_null_columns": "column_names", "accepted_ranges": "ranges"}
+
+
+def test_required_columns_and_ranges_are_checked_by_one_test_per_model() -> None:
+    """The per-column `not_null` and `accepted_range` tests are not used: a model's required columns are listed in its
+    one `not_null_columns` test and its bounded columns in its one `accepted_ranges` test, each column one of the
+    model's documented columns, once."""
+    found = dict.fromkeys(MODEL_LEVEL_TESTS, 0)
     for path in sorted([*(ROOT / "models").rglob("*.yml"), *(ROOT / "seeds").rglob("*.yml")]):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for node in [*(document.get("models") or []), *(document.get("seeds") or [])]:
+            where = (path.name, node["name"])
             columns = {c["name"] for c in node.get("columns") or []}
             for column in node.get("columns") or []:
-                assert "not_null" not in (column.get("data_tests") or []), (path.name, node["name"], column["name"])
-            listed = [t["not_null_columns"]["arguments"]["column_names"] for t in node.get("data_tests") or []
-                      if isinstance(t, dict) and "not_null_columns" in t]
-            assert len(listed) <= 1, (path.name, node["name"])
-            for names in listed:
-                found += 1
-                assert set(names) <= columns and len(set(names)) == len(names), (path.name, node["name"])
-    assert found > 80
+                names = {t if isinstance(t, str) else next(iter(t)) for t in column.get("data_tests") or []}
+                assert not names & {"not_null", "accepted_range"}, (*where, column["name"])
+            for test, argument in MODEL_LEVEL_TESTS.items():
+                listed = [t[test]["arguments"][argument] for t in node.get("data_tests") or []
+                          if isinstance(t, dict) and test in t]
+                assert len(listed) <= 1, (*where, test)
+                for names in listed:
+                    found[test] += 1
+                    assert set(names) <= columns and len(set(names)) == len(names), (*where, test)
+    assert found["not_null_columns"] > 80 and found["accepted_ranges"] > 30, found

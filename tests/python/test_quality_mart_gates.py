@@ -1,7 +1,7 @@
 """Mart gates on hand-made mart rows in a scratch DuckDB: a missing day, marts that do not reconcile on a day (named
 with the day's missing or refused sources) and a broken customer join are caught (stopped, with the rule named);
 surveys whose contact is gone are a warning naming their file unless a broken join makes them common on complete
-days; what is consistent passes. A rate out of [0, 1] is no mart-gate rule: the KPI marts' accepted_range dbt tests
+days; what is consistent passes. A rate out of [0, 1] is no mart-gate rule: the KPI marts' accepted_ranges dbt tests
 (blocking asset checks of the same build) say it, and the gates do not repeat them."""
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def test_broken_marts_stop_before_publishing(report: GateReport) -> None:
 
 
 def test_no_gate_repeats_a_dbt_test(report: GateReport) -> None:
-    """A service level of 1.3 in every row fails no gate: the rate bands are dbt's accepted_range tests; and the
+    """A service level of 1.3 in every row fails no gate: the rate bands are dbt's accepted_ranges tests; and the
     contacts of kpi_service_daily against fct_contacts are a dbt test (per day and channel), not a gate."""
     rules = {r.expectation for r in report.results}
     assert not [r for r in rules if r.endswith("_within_0_1")], rules
@@ -108,8 +108,8 @@ def test_no_gate_repeats_a_dbt_test(report: GateReport) -> None:
 
     kpi = yaml.safe_load((ROOT / "models" / "marts" / "kpi" / "_kpi_service_daily.yml").read_text(encoding="utf-8"))
     service = next(m for m in kpi["models"] if m["name"] == "kpi_service_daily")
-    ranges = {c["name"]: t["accepted_range"]["arguments"] for c in service["columns"]
-              for t in c.get("data_tests") or [] if isinstance(t, dict) and "accepted_range" in t}
+    [ranges] = [t["accepted_ranges"]["arguments"]["ranges"] for t in service["data_tests"]
+                if isinstance(t, dict) and "accepted_ranges" in t]
     assert ranges["service_level"] == {"min_value": 0, "max_value": 1} and ranges["nps"]["min_value"] == -100
     assert (ROOT / "tests" / "dbt" / "kpi" / "assert_kpi_service_daily_reconciles_with_fct_contacts.sql").is_file()
 

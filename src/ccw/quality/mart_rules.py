@@ -1,8 +1,8 @@
 """What the mart gates check before anything is published: the readable part of the mart suites.
 
 Only what the dbt tests cannot say. A rule a dbt test already checks is not repeated here: the dbt tests run as
-blocking asset checks in the same build (rates in [0, 1] and scores on their scales are `accepted_range` tests of
-the KPI marts; kpi_service_daily's contacts, offered, answered, abandoned and IVR-contained counts per day and
+blocking asset checks in the same build (rates in [0, 1] and scores on their scales are in the `accepted_ranges` tests
+of the KPI marts; kpi_service_daily's contacts, offered, answered, abandoned and IVR-contained counts per day and
 channel equal fct_contacts' in `tests/dbt/kpi/assert_kpi_service_daily_reconciles_with_fct_contacts.sql`).
 
 Per mart (one GX suite each, validated after the dbt build):
