@@ -153,11 +153,13 @@ def test_layers_read_only_layers_before_them() -> None:
 
 
 def _generic_test_sql(name: str, **arguments: object) -> str:
-    """A generic test of tests/dbt/generic rendered as plain Jinja (its ``{% test %}`` block as a macro)."""
+    """A generic test of tests/dbt/generic rendered as plain Jinja (its ``{% test %}`` block as a macro, with the
+    project macro it calls)."""
     import jinja2
 
     text = (ROOT / "tests" / "dbt" / "generic" / f"{name}.sql").read_text(encoding="utf-8")
     text = re.sub(r"{%\s*test\s+", "{% macro ", text).replace("{% endtest %}", "{% endmacro %}")
+    text = (ROOT / "macros" / "testing" / "failing_columns.sql").read_text(encoding="utf-8") + text
     module = jinja2.Environment().from_string(text).module
     return str(getattr(module, name)(**arguments))
 

@@ -20,35 +20,13 @@ with out_of_range as (
                 {%- endif %}
                 else 0
             end
-        ) as out_of_range_{{ loop.index }}
+        ) as out_of_range_rows_{{ loop.index }}
         {{- ',' if not loop.last }}
         {%- endfor %}
     from {{ model }}
 
 ),
 
-per_column as (
-
-    {%- for column in ranges %}
-    select
-        '{{ column }}' as column_name,
-        out_of_range_{{ loop.index }} as out_of_range_rows
-    from out_of_range
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-
-),
-
-final as (
-
-    select *
-    from per_column
-    where out_of_range_rows > 0
-
-)
-
-select * from final
+{{ failing_columns('out_of_range', ranges, 'out_of_range_rows') }}
 
 {% endtest %}

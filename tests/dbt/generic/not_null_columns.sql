@@ -15,28 +15,6 @@ with null_counts as (
 
 ),
 
-per_column as (
-
-    {%- for column in column_names %}
-    select
-        '{{ column }}' as column_name,
-        null_rows_{{ loop.index }} as null_rows
-    from null_counts
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
-
-),
-
-final as (
-
-    select *
-    from per_column
-    where null_rows > 0
-
-)
-
-select * from final
+{{ failing_columns('null_counts', column_names, 'null_rows') }}
 
 {% endtest %}
