@@ -10,7 +10,7 @@ from ccw_orchestration.assets.landing import build_landing_assets
 from ccw_orchestration.assets.serving import build_serving_assets
 from ccw_orchestration.checks.quality import build_quality_checks
 from ccw_orchestration.partitions import daily_partitions
-from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.resources import SparkWorkerResource, WarehouseResource
 from ccw_orchestration.schedules import build_daily_schedule
 from ccw_orchestration.sensors.alert_sensor import build_alert_sensor
 from ccw_orchestration.sensors.raw_files import build_raw_files_sensor
@@ -52,7 +52,8 @@ def build_definitions(settings: OrchestrationSettings | None = None,
         jobs=[daily_job, land_job],
         schedules=[build_daily_schedule(settings, daily_job)],
         sensors=[build_raw_files_sensor(settings, land_job, partitions), build_alert_sensor(settings)],
-        resources={"warehouse": WarehouseResource(), "dbt": dbt_resource(), **(resources or {})},
+        resources={"warehouse": WarehouseResource(), "dbt": dbt_resource(), "spark_worker": SparkWorkerResource(),
+                   **(resources or {})},
     )
 
 

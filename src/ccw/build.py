@@ -69,6 +69,11 @@ def dbt_cli_in_build_folder() -> None:
         build.parent.mkdir(parents=True, exist_ok=True)
         os.chdir(build.parent)
         os.environ[DUCKDB_PATH_ENV] = build.name
+    from ccw.spark_worker import forward_dbt
+
+    status = forward_dbt(sys.argv[1:])  # on Spark, in the run's Spark worker when one serves this data folder
+    if status is not None:
+        sys.exit(status)
     from dbt.cli.main import cli
 
     cli()

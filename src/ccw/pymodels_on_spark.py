@@ -93,8 +93,8 @@ class Built:
 
 def build_models(manifest: dict[str, Any], unique_ids: Iterable[str] | None = None,
                  log: Any = None) -> list[Built]:
-    """Build the Python models ``unique_ids`` (default: all), in dependency order, in one Spark session of the
-    `spark` target (started here, stopped at the end). ``log(text)`` is called after each model."""
+    """Build the Python models ``unique_ids`` (default: all), in dependency order, in the Spark session of the
+    `spark` target (this process's, started here when it has none). ``log(text)`` is called after each model."""
     from ccw.spark import spark_session
 
     wanted = None if unique_ids is None else set(unique_ids)
@@ -103,12 +103,9 @@ def build_models(manifest: dict[str, Any], unique_ids: Iterable[str] | None = No
     if not models:
         return built
     spark = spark_session()
-    try:
-        for node in models:
-            rows, seconds = build(spark, manifest, node)
-            built.append(Built(node["unique_id"], node["name"], relation(node), rows, seconds))
-            if log is not None:
-                log(f"  {node['schema']}.{node['alias']:<36} {rows:>8,} rows  {seconds:6.1f} s")
-    finally:
-        spark.stop()
+    for node in models:
+        rows, seconds = build(spark, manifest, node)
+        built.append(Built(node["unique_id"], node["name"], relation(node), rows, seconds))
+        if log is not None:
+            log(f"  {node['schema']}.{node['alias']:<36} {rows:>8,} rows  {seconds:6.1f} s")
     return built

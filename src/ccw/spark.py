@@ -61,7 +61,7 @@ def spark_session(environ: Mapping[str, str] | None = None) -> SparkSession:
     return builder.getOrCreate()
 
 
-def _prepare_child() -> None:
+def prepare_child() -> None:
     """A spawned child's ``__main__`` has neither ``__spec__`` nor ``__file__``, which pyspark's Spark Connect import
     check takes for a doctest run: it prints "Skipping doctests" and exits the process. Give it a file name."""
     import sys
@@ -87,7 +87,7 @@ def in_child(function: Callable[..., T], *args: Any, environment: dict[str, str]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_prepare_child) as pool:
+                             initializer=prepare_child) as pool:
         return pool.submit(_with_environment, dict(environment or {}), function, *args, **kwargs).result()
 
 

@@ -17,7 +17,7 @@ from ccw_orchestration.alerts import write_alert
 from ccw_orchestration.assets.dbt_manifest import attached_relation, load_manifest
 from ccw_orchestration.assets.landing import build_landing_assets
 from ccw_orchestration.partitions import daily_partitions, window_days
-from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.resources import SparkWorkerResource, WarehouseResource
 from ccw_orchestration.retries import FileStillBeingWrittenError, retry_transient
 from ccw_orchestration.sensors.alert_sensor import build_alert_sensor
 from ccw_orchestration.sensors.raw_files import build_raw_files_sensor
@@ -33,7 +33,8 @@ def sensor_setup(tmp_path: Path):
     job = dg.define_asset_job("land_raw_exports_job", selection=dg.AssetSelection.assets(landing))
     sensor = build_raw_files_sensor(LONDON, job, daily_partitions(LONDON))
     raw_root = tmp_path / "raw"
-    resources = {"warehouse": WarehouseResource(raw_root=str(raw_root), data_dir=str(tmp_path))}
+    resources = {"warehouse": WarehouseResource(raw_root=str(raw_root), data_dir=str(tmp_path)),
+                 "spark_worker": SparkWorkerResource()}
     defs = dg.Definitions(assets=[landing], jobs=[job], sensors=[sensor], resources=resources)
     return sensor, raw_root, defs
 

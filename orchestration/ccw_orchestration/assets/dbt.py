@@ -31,7 +31,7 @@ from ccw.config import PROJECT_ROOT
 from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.assets.dbt_spark import spark_build
 from ccw_orchestration.partitions import run_window, window_env
-from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.resources import SparkWorkerResource, WarehouseResource, spark_environment
 from ccw_orchestration.retries import ensure_unlocked, retry_transient
 from ccw_orchestration.settings import BUILD_DB_POOL, DUCKDB, SPARK, OrchestrationSettings
 
@@ -133,7 +133,8 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=BUILD_DB_POOL,
     )
-    def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    def dbt_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+                  spark_worker: SparkWorkerResource):
         build = warehouse.build_warehouse_path()
         build.parent.mkdir(parents=True, exist_ok=True)
         if settings.engine == DUCKDB:
@@ -146,9 +147,10 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         if settings.engine == SPARK:
             data_dir = warehouse.data_dir_path()
             with dbt_environment(build, indirect_selection="empty",
-                                 extra={**window_variables, "CCW_DATA_DIR": str(data_dir)}):
+                                 extra={**window_variables, **spark_environment(data_dir)}):
                 yield from _checked(context, spark_build(
-                    context, dbt, manifest, TRANSLATOR, UNIQUE_ID_KEY, data_dir,
+                    context, dbt, spark_worker.worker(spark_environment(data_dir)), manifest, TRANSLATOR,
+                    UNIQUE_ID_KEY, data_dir,
                     unit_tests=os.environ.get(SKIP_UNIT_TESTS_ENV) != "1"))
             return
         args = ["build"]

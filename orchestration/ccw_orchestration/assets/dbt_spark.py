@@ -6,10 +6,12 @@ dbt-spark runs dbt Python models only on Databricks, so one run is:
 1. ``dbt build --target spark --full-refresh`` of the selected seeds and SQL models that do not need a Python model,
    with the selected tests that touch none of those;
 2. the selected Python models, by ``ccw.pymodels_on_spark`` (their own ``model(dbt, session)`` on the inputs read
-   out of Spark) in a child process whose JVM ends with it (the embedded Derby metastore admits one process);
-   one materialization per model;
+   out of Spark); one materialization per model;
 3. ``dbt build`` of the selected SQL models on them and the remaining selected tests (the Python models' own
    tests included).
+
+All three run in the session of the run's Spark worker (``ccw.spark_worker``): one JVM, which the dbt parts reach
+through ``ccw-dbt`` (the embedded Derby metastore admits one process).
 
 Each part selects its nodes by name (indirect selection off), so a test runs exactly once, after everything it
 reads. ``--full-refresh`` always: on Parquet dbt-spark has neither merge nor delete (the incremental staging and
@@ -30,6 +32,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dbt.core import dbt_cli_invocation
 
 from ccw.childproc import children_die_with_this_process
+from ccw.spark_worker import SparkWorker
 
 INCREMENTAL_RUN_TAG = "incremental_run"
 REFABLE = ("model", "seed", "snapshot")
@@ -107,17 +110,17 @@ def _dbt_part(context: dg.AssetExecutionContext, dbt: DbtCliResource, manifest: 
 
 
 def build_python_models(manifest_path: str, unique_ids: list[str]) -> list[Any]:
-    """Part 2, run in a child process (``ccw.spark.in_child``)."""
+    """Part 2, run in the run's Spark worker (``ccw.spark_worker``)."""
     from ccw.pymodels_on_spark import build_models
 
     return build_models(json.loads(Path(manifest_path).read_text(encoding="utf-8")), unique_ids)
 
 
-def spark_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, manifest: Mapping[str, Any],
-                translator: Any, check_unique_id_key: str, data_dir: Path, unit_tests: bool) -> Iterator[Any]:
-    """The three parts, as Dagster events (outputs, materializations of the Python models, check results)."""
-    from ccw.spark import in_child
-
+def spark_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, worker: SparkWorker,
+                manifest: Mapping[str, Any], translator: Any, check_unique_id_key: str, data_dir: Path,
+                unit_tests: bool) -> Iterator[Any]:
+    """The three parts, as Dagster events (outputs, materializations of the Python models, check results), all in
+    the session of the run's Spark ``worker`` (started): the dbt parts' ``ccw-dbt`` hands its command to it."""
     target = spark_target_path(data_dir)
     refables, tests = selected_unique_ids(context, manifest, translator, check_unique_id_key)
     first, pythons, last = plan_parts(manifest, refables, tests, unit_tests)
@@ -129,7 +132,7 @@ def spark_build(context: dg.AssetExecutionContext, dbt: DbtCliResource, manifest
             spark_manifest.parent.mkdir(parents=True, exist_ok=True)
             spark_manifest.write_text(json.dumps(manifest), encoding="utf-8")
         context.log.info(f"{len(pythons)} Python model(s) on Spark through ccw.pymodels_on_spark")
-        for built in in_child(build_python_models, os.fspath(spark_manifest), pythons):
+        for built in worker.call(build_python_models, os.fspath(spark_manifest), pythons):
             context.log.info(f"  {built.relation}: {built.rows:,} rows, {built.seconds:.1f} s")
             yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(
                 translator.get_asset_key(manifest["nodes"][built.unique_id])),

@@ -13,7 +13,7 @@ import dagster as dg
 
 from ccw.exports import ENTITIES
 from ccw_orchestration.partitions import run_window
-from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.resources import SparkWorkerResource, WarehouseResource, spark_environment
 from ccw_orchestration.retries import FileStillBeingWrittenError, retry_transient, unsettled_files
 from ccw_orchestration.settings import BUILD_DB_POOL, SPARK, OrchestrationSettings
 
@@ -42,15 +42,12 @@ LANDING_LOG_SPECS = [
 
 
 def land_on_spark(raw_root: Path, quarantine_dir: Path):
-    """Landing on Spark (``CCW_ENGINE=spark``), in a child process (``ccw.spark.in_child``): its JVM ends with it."""
+    """Landing on Spark (``CCW_ENGINE=spark``), in the run's Spark worker (``ccw.spark_worker``), whose session the
+    next steps use."""
     from ccw.land.spark import land_all_on_spark
     from ccw.spark import spark_session
 
-    spark = spark_session()
-    try:
-        return land_all_on_spark(raw_root, quarantine_dir, spark=spark)
-    finally:
-        spark.stop()
+    return land_all_on_spark(raw_root, quarantine_dir, spark=spark_session())
 
 
 def build_landing_assets(
@@ -64,7 +61,8 @@ def build_landing_assets(
         backfill_policy=dg.BackfillPolicy.single_run(),
         pool=BUILD_DB_POOL,
     )
-    def land_raw_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def land_raw_exports(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                         spark_worker: SparkWorkerResource):
         """Land every new or changed export file into raw.<system>__<entity>; quarantine unreadable ones."""
         from ccw.land import land_all
         from ccw.land.outcomes import shown
@@ -78,11 +76,9 @@ def build_landing_assets(
                     f"{len(busy)} export file(s) modified in the last {settings.file_settle_seconds} s: {names}"
                 )
             if settings.engine == SPARK:
-                from ccw.spark import in_child
-
                 data_dir = warehouse.data_dir_path()
-                report = in_child(land_on_spark, raw_root, data_dir / "quarantine",
-                                  environment={"CCW_DATA_DIR": str(data_dir)})
+                report = spark_worker.call(land_on_spark, raw_root, data_dir / "quarantine",
+                                           environment=spark_environment(data_dir))
             else:
                 report = land_all(raw_root, warehouse.build_warehouse_path(), warehouse.data_dir_path() / "quarantine")
         context.log.info(report.render())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.resources import SparkWorkerResource, WarehouseResource, spark_environment
 from ccw_orchestration.settings import BUILD_DB_POOL, DUCKDB, SPARK
 
 SERVING_GROUP = "serving"
@@ -39,7 +39,7 @@ def _fields(obj: object) -> dict[str, str]:
 
 def marts_from_spark(copy: Path) -> list[str]:
     """Every table of Spark's schema ``marts`` into a new DuckDB file ``copy`` (schema ``marts``), through Arrow;
-    Spark's TIMESTAMP made zone-less UTC as DuckDB's. Run in a child process (``ccw.spark.in_child``)."""
+    Spark's TIMESTAMP made zone-less UTC as DuckDB's. Run in the run's Spark worker (``ccw.spark_worker``)."""
     import duckdb
 
     from ccw.pymodels_on_spark import naive_utc
@@ -49,19 +49,16 @@ def marts_from_spark(copy: Path) -> list[str]:
     copy.parent.mkdir(parents=True, exist_ok=True)
     copy.unlink(missing_ok=True)
     spark = spark_session()
-    try:
-        # SHOW TABLES, not spark.catalog.listTables: the latter fails in Spark's interpreted mode
-        # (CCW_SPARK_CODEGEN=off, profiles.yml) with EXPRESSION_DECODING_FAILED on its Table objects (pyspark 4.3)
-        names = sorted(r["tableName"] for r in spark.sql("show tables in marts").collect() if not r["isTemporary"])
-        with duckdb.connect(str(copy)) as con:
-            con.execute("create schema marts")
-            for name in names:
-                table = naive_utc(spark.table(f"marts.`{name}`").toArrow())
-                con.register("spark_mart", table)
-                con.execute(f"create table marts.{ident(name)} as select * from spark_mart")
-                con.unregister("spark_mart")
-    finally:
-        spark.stop()
+    # SHOW TABLES, not spark.catalog.listTables: the latter fails in Spark's interpreted mode
+    # (CCW_SPARK_CODEGEN=off, profiles.yml) with EXPRESSION_DECODING_FAILED on its Table objects (pyspark 4.3)
+    names = sorted(r["tableName"] for r in spark.sql("show tables in marts").collect() if not r["isTemporary"])
+    with duckdb.connect(str(copy)) as con:
+        con.execute("create schema marts")
+        for name in names:
+            table = naive_utc(spark.table(f"marts.`{name}`").toArrow())
+            con.register("spark_mart", table)
+            con.execute(f"create table marts.{ident(name)} as select * from spark_mart")
+            con.unregister("spark_mart")
     return names
 
 
@@ -82,16 +79,16 @@ def build_serving_assets(
             description="Every mart copied from the build database (on Spark: from Spark's tables, through Arrow) "
                         "into a new serving file, swapped in atomically.",
         )
-        def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+        def published_marts(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
+                            spark_worker: SparkWorkerResource) -> dg.MaterializeResult:
             from ccw.publish import publish
 
             if engine == SPARK:  # the marts out of Spark (Arrow) into a DuckDB file, published from there
-                from ccw.spark import in_child
                 from ccw_orchestration.assets.dbt_spark import spark_target_path
 
                 data_dir = warehouse.data_dir_path()
                 copy = data_dir / "spark" / "published_marts.duckdb"
-                tables = in_child(marts_from_spark, copy, environment={"CCW_DATA_DIR": str(data_dir)})
+                tables = spark_worker.call(marts_from_spark, copy, environment=spark_environment(data_dir))
                 context.log.info(f"{len(tables)} marts copied out of Spark into {copy}")
                 result = publish(copy, warehouse.warehouse_path(),
                                  semantic_manifest=spark_target_path(data_dir) / "semantic_manifest.json")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 import dagster as dg
 
-from ccw_orchestration.resources import WarehouseResource
+from ccw_orchestration.resources import SparkWorkerResource, WarehouseResource, spark_environment
 from ccw_orchestration.settings import BUILD_DB_POOL, DUCKDB, SPARK
 
 RAW_CHECK, MART_CHECK = "gx_raw_gate", "gx_mart_gate"
@@ -81,16 +81,14 @@ def _selected(context: dg.AssetCheckExecutionContext, report,
     return [r for r in results if dg.AssetCheckKey(r.asset_key, r.check_name) in selected]
 
 
-def _gates(engine: str, function, warehouse: WarehouseResource):
-    """``function(build warehouse, data dir)``; on Spark with ``engine="spark"`` in a child process (its JVM ends
-    with it: the Derby metastore admits one process)."""
+def _gates(engine: str, function, warehouse: WarehouseResource, spark_worker: SparkWorkerResource):
+    """``function(build warehouse, data dir)``; on Spark with ``engine="spark"`` in the run's Spark worker (the
+    Derby metastore admits one process)."""
     if engine != SPARK:
         return function(warehouse.build_warehouse_path(), warehouse.data_dir_path())
-    from ccw.spark import in_child
-
     data_dir = warehouse.data_dir_path()
-    return in_child(function, warehouse.build_warehouse_path(), data_dir, engine=SPARK,
-                    environment={"CCW_DATA_DIR": str(data_dir)})
+    return spark_worker.call(function, warehouse.build_warehouse_path(), data_dir, engine=SPARK,
+                             environment=spark_environment(data_dir))
 
 
 def build_quality_checks(dbt_keys: set[dg.AssetKey], engine: str = DUCKDB) -> list[dg.AssetChecksDefinition]:
@@ -105,10 +103,11 @@ def build_quality_checks(dbt_keys: set[dg.AssetKey], engine: str = DUCKDB) -> li
         can_subset=True,
         pool=BUILD_DB_POOL,
     )
-    def gx_raw_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    def gx_raw_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                     spark_worker: SparkWorkerResource):
         from ccw.quality import run_raw_gates
 
-        report = _gates(engine, run_raw_gates, warehouse)
+        report = _gates(engine, run_raw_gates, warehouse, spark_worker)
         context.log.info(report.render())
         yield from _selected(context, report, _check_results(report, RAW_CHECK, raw_keys))
 
@@ -120,10 +119,11 @@ def build_quality_checks(dbt_keys: set[dg.AssetKey], engine: str = DUCKDB) -> li
         can_subset=True,
         pool=BUILD_DB_POOL,
     )
-    def gx_mart_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    def gx_mart_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                     spark_worker: SparkWorkerResource):
         from ccw.quality import run_mart_gates
 
-        report = _gates(engine, run_mart_gates, warehouse)
+        report = _gates(engine, run_mart_gates, warehouse, spark_worker)
         context.log.info(report.render())
         yield from _selected(context, report, _check_results(report, MART_CHECK, mart_keys))
 

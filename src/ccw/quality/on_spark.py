@@ -242,29 +242,26 @@ def run_on_spark(stage: str, data_dir: Path, max_bad_share: float) -> GateReport
     started = time.perf_counter()
     report = GateReport(stage=stage, run_id=uuid.uuid4().hex, max_bad_share=max_bad_share)
     spark = spark_session()
-    try:
-        con = SparkSql(spark)
-        ensure_tables(spark)
-        import great_expectations as gx
+    con = SparkSql(spark)
+    ensure_tables(spark)
+    import great_expectations as gx
 
-        context = gx.get_context(mode="ephemeral")  # the suites are built in it
-        gated = suites.raw_suites() if stage == RAW else suites.mart_suites()
-        checked, not_run = _validate(spark, context, gated, report)
-        at = utc_now()
-        if stage == RAW:
-            results, report.quarantined_rows = gates._raw_results(con, report.run_id, at, checked,
-                                                                  set_aside=set_aside_on_spark, sql_of=_sql_of)
-            if _exists(spark, "raw", "_landing_files"):
-                report.untrusted_files = untrusted_files(con, report.max_bad_share)
-            else:  # a check that cannot run must not pass
-                results.append(GateResult("raw._landing_files", "raw._landing_files", "files_trusted", "critical",
-                                          False, None, "raw._landing_files does not exist on Spark: files "
-                                          "cannot be judged"))
-        else:
-            results = [gates._plain_result(con, c, _sql_of) for c in checked]
-        report.results = results + not_run
-        _store(spark, report.run_id, stage, at, report.results)
-    finally:
-        spark.stop()
+    context = gx.get_context(mode="ephemeral")  # the suites are built in it
+    gated = suites.raw_suites() if stage == RAW else suites.mart_suites()
+    checked, not_run = _validate(spark, context, gated, report)
+    at = utc_now()
+    if stage == RAW:
+        results, report.quarantined_rows = gates._raw_results(con, report.run_id, at, checked,
+                                                              set_aside=set_aside_on_spark, sql_of=_sql_of)
+        if _exists(spark, "raw", "_landing_files"):
+            report.untrusted_files = untrusted_files(con, report.max_bad_share)
+        else:  # a check that cannot run must not pass
+            results.append(GateResult("raw._landing_files", "raw._landing_files", "files_trusted", "critical",
+                                      False, None, "raw._landing_files does not exist on Spark: files "
+                                      "cannot be judged"))
+    else:
+        results = [gates._plain_result(con, c, _sql_of) for c in checked]
+    report.results = results + not_run
+    _store(spark, report.run_id, stage, at, report.results)
     report.seconds = time.perf_counter() - started
     return report
