@@ -79,10 +79,11 @@ def _with_environment(environment: dict[str, str], function: Callable[..., T], *
 def in_child(function: Callable[..., T], *args: Any, environment: dict[str, str] | None = None, **kwargs: Any) -> T:
     """``function(*args, **kwargs)`` in a fresh Python process (spawned), its result or exception returned here.
 
-    A Spark step that runs in a long-lived process (Dagster's in-process executor, ``ccw run``) must not keep its
-    JVM: the JVM keeps the embedded Derby metastore booted, and the next dbt-spark process could not open it. A
-    child's JVM ends with the child. ``function`` must be importable by name and its arguments and result
-    picklable; ``environment`` is set in the child first (e.g. ``CCW_DATA_DIR``: where the target's tables are)."""
+    A Spark job started from a long-lived process must not keep its JVM there: the JVM keeps the embedded Derby
+    metastore booted, and the next process could not open it. A child's JVM ends with the child (the tests' Spark
+    jobs of their own; a run's steps share one JVM in ``ccw.spark_worker`` instead). ``function`` must be
+    importable by name and its arguments and result picklable; ``environment`` is set in the child first (e.g.
+    ``CCW_DATA_DIR``: where the target's tables are)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

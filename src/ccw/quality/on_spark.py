@@ -21,8 +21,8 @@
   by name for the same data (string, struct<...>). The column *names* are still checked (GX's
   ``ExpectTableColumnsToMatchSet``). The rule's result says it was not run.
 
-Run it where no other process holds the Spark metastore (embedded Derby): ``ccw.spark.in_child`` from a long-lived
-process.
+Run it where no other process holds the Spark metastore (embedded Derby): in a run, the run's Spark worker
+(``ccw.spark_worker``), whose session the other steps use too.
 """
 
 from __future__ import annotations
