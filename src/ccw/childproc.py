@@ -39,12 +39,9 @@ def die_with_parent_preexec() -> Callable[[], None] | None:
     if _PRCTL is None:
         return None
     parent = os.getpid()
-    prctl = _PRCTL
 
     def preexec() -> None:
-        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before the request took effect
-            os.kill(os.getpid(), signal.SIGKILL)
+        die_with(parent)
 
     return preexec
 
