@@ -52,8 +52,19 @@ class PipelineRun:
         return pipeline_env(self.data_dir)
 
 
+def environ_copy() -> dict[str, str]:
+    """A copy of ``os.environ`` that a background set-up's thread can take while the foreground changes it: copying
+    reads the keys, then each value, and pytest deletes PYTEST_CURRENT_TEST after every test (a copy taken in
+    between raised KeyError in CI, stop 34). Library code that copies the environment in a loop (GX does it for
+    every setting it reads) runs in its own process instead (``in_own_process``)."""
+    for _ in range(1000):
+        with contextlib.suppress(KeyError, RuntimeError):
+            return dict(os.environ)
+    return dict(os.environ)
+
+
 def pipeline_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CCW_")}
+    env = {k: v for k, v in environ_copy().items() if not k.startswith("CCW_")}
     env.update({
         "CCW_DATA_DIR": str(data_dir),
         "DBT_PROFILES_DIR": str(ROOT),

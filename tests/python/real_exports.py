@@ -5,11 +5,14 @@ the next day's increment) twice, as two Zendesk accounts (the second in ``helpde
 scoped ``eu:``), and the Amazon Connect fixtures (``tests/fixtures/amazon_connect/``) written the way Kinesis
 Data Firehose delivers them: records concatenated without a delimiter, gzip or not, in ``YYYY/MM/DD/HH/`` folders,
 one day as a flat ``<YYYY-MM-DD>.jsonl.gz`` file, one agent event delivered twice. No roster, schedules, chat,
-surveys or CRM. The files are landed and gated once in-process (the landing report and gate result are kept for the
-landing tests), then ``ccw run`` lands them again (unchanged), builds, gates and publishes.
+surveys or CRM. The files are landed and gated once by calling ``land_all`` and ``run_raw_gates`` (the landing report
+and gate result are kept for the landing tests), then ``ccw run`` lands them again (unchanged), builds, gates and
+publishes.
 
-Started at session start in a background thread (``conftest.built_in_background``); ``test_land_amazon_connect`` and
-``test_real_exports_end_to_end`` both read it through the ``real_centre`` fixture.
+Started at session start by a background thread (``conftest.built_in_background``), in a child process of its own: GX
+copies and sets ``os.environ`` for every setting it reads, and pytest changes it for every test in the foreground (in
+a thread of the test process a copy failed with KeyError 'PYTEST_CURRENT_TEST' in CI, stop 34).
+``test_land_amazon_connect`` and ``test_real_exports_end_to_end`` both read it through the ``real_centre`` fixture.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 import duckdb
 
 from ccw.land import LandingReport, land_all
-from conftest import built_in_background, run_ccw
+from conftest import built_in_background, in_own_process, run_ccw
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECT_FIXTURES = ROOT / "tests" / "fixtures" / "amazon_connect"
@@ -102,6 +105,10 @@ class RealCentre:
 
 
 @built_in_background("real_centre")
+def build_real_centre_in_child(base: Path) -> RealCentre:
+    return in_own_process(build_real_centre, base)
+
+
 def build_real_centre(base: Path) -> RealCentre:
     centre = RealCentre(base / "data")
     shutil.copytree(ZENDESK_FIXTURES / "helpdesk", centre.raw / "helpdesk")

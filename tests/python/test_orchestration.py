@@ -7,7 +7,6 @@ One tiny sample is generated for the module; the backfill lands it, runs the raw
 """
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from ccw_orchestration.partitions import daily_partitions
 from ccw_orchestration.resources import WarehouseResource
 from ccw_orchestration.run import execute_daily
 from ccw_orchestration.settings import OrchestrationSettings
-from conftest import ROOT, PipelineRun, background_result, built_in_background
+from conftest import ROOT, PipelineRun, background_result, built_in_background, environ_copy
 
 LONDON = ZoneInfo("Europe/London")
 SETTINGS = OrchestrationSettings(timezone="Europe/London", file_settle_seconds=0, transient_retries=3,
@@ -103,7 +102,7 @@ def validate_definitions(base: Path) -> subprocess.CompletedProcess[str]:
     dagster = str(Path(sys.executable).with_name("dagster"))
     return subprocess.run(
         [dagster, "definitions", "validate", "-m", "ccw_orchestration.definitions"],
-        cwd=ROOT, env={**os.environ, "DAGSTER_HOME": str(base)}, capture_output=True, text=True, timeout=300,
+        cwd=ROOT, env={**environ_copy(), "DAGSTER_HOME": str(base)}, capture_output=True, text=True, timeout=300,
         check=False,
     )
 

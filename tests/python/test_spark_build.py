@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ import duckdb
 import pytest
 
 from ccw.spark import SMALL_DATA_ENV
-from conftest import ROOT, background_result, built_in_background
+from conftest import ROOT, background_result, built_in_background, environ_copy
 
 SCRIPT = ROOT / "scripts" / "spark_check.py"
 STEP = re.compile(r"^\[spark-check\] (?P<name>.+?)\s+(?P<wall>[0-9.]+) s\s+CPU\s+(?P<cpu>[0-9.]+) s", re.M)
@@ -87,7 +86,7 @@ def build_on_spark(base: Path) -> SparkBuild:
         return SparkBuild(skipped=reason)
     folder = base / "check"
     command = [sys.executable, str(SCRIPT), "--pipeline", "--dir", str(folder)]
-    done = subprocess.run(command, cwd=ROOT, env={**os.environ, **SMALL_DATA_ENV},
+    done = subprocess.run(command, cwd=ROOT, env={**environ_copy(), **SMALL_DATA_ENV},
                           capture_output=True, text=True, timeout=1800, check=False)
     return SparkBuild(skipped=None, folder=folder, returncode=done.returncode, output=done.stdout + done.stderr)
 
