@@ -1,6 +1,11 @@
 {#- The forecast's backtest over the last 4 weeks per queue (and one 'all queues' row): WAPE and MAPE of the model
     beside the seasonal-naive baseline, bias, and the coverage of the prediction intervals. Rules in
     _analysis__models.yml. -#}
+{%- set scope_columns = [
+    'date_day', 'forecast_contacts', 'baseline_contacts', 'actual_contacts', 'lower_80', 'upper_80', 'lower_95',
+    'upper_95',
+] -%}
+
 with forecast as (
 
     select * from {{ ref('int_analysis__volume_forecast') }}
@@ -28,16 +33,9 @@ backtest as (
 per_scope as (
 
     select
-        backtest.queue_id as scope,
-        backtest.channel,
-        backtest.date_day,
-        backtest.forecast_contacts,
-        backtest.baseline_contacts,
-        backtest.actual_contacts,
-        backtest.lower_80,
-        backtest.upper_80,
-        backtest.lower_95,
-        backtest.upper_95
+        queue_id as scope,
+        channel,
+        {{ scope_columns | join(', ') }}
     from backtest
 
     union all
@@ -45,14 +43,7 @@ per_scope as (
     select
         'all queues' as scope,
         cast(null as {{ dbt.type_string() }}) as channel,
-        backtest.date_day,
-        backtest.forecast_contacts,
-        backtest.baseline_contacts,
-        backtest.actual_contacts,
-        backtest.lower_80,
-        backtest.upper_80,
-        backtest.lower_95,
-        backtest.upper_95
+        {{ scope_columns | join(', ') }}
     from backtest
 
 ),

@@ -8,6 +8,11 @@
     a key never decides alone (int_contacts ignores it; an end-user needs another key to match). For end-users,
     a match on more keys beats a match on fewer, and a tie decides nothing. Test accounts are excluded upstream
     (int_customers__customers, the contact models) and here for help-desk users. -#}
+{%- set resolved_columns = [
+    'identifier_type', 'identifier_value', 'customer_id', 'evidence_source', 'evidence_rank', 'evidence_count',
+    'last_seen_at', 'candidate_count', 'is_shared',
+] -%}
+
 with customers as (
 
     select * from {{ ref('int_customers__customers') }}
@@ -350,29 +355,9 @@ hash_matched_end_users as (
 
 resolved as (
 
-    select
-        identifier_type,
-        identifier_value,
-        customer_id,
-        evidence_source,
-        evidence_rank,
-        evidence_count,
-        last_seen_at,
-        candidate_count,
-        is_shared
-    from direct_resolved
+    select {{ resolved_columns | join(', ') }} from direct_resolved
     union all
-    select
-        identifier_type,
-        identifier_value,
-        customer_id,
-        evidence_source,
-        evidence_rank,
-        evidence_count,
-        last_seen_at,
-        candidate_count,
-        is_shared
-    from hash_matched_end_users
+    select {{ resolved_columns | join(', ') }} from hash_matched_end_users
 
 ),
 

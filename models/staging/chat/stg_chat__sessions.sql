@@ -61,8 +61,7 @@ flagged as (
 
     select
         *,
-        {{ hash_pii('email') }} as email_hash,
-        {{ email_domain('email') }} as email_domain,
+        {{ pii_derived_columns(email='email') }},
         (
             {{ invalid_if_unparsed('requested_at_ms', 'requested_at') }}
             or {{ invalid_if_unparsed('first_agent_message_at_ms', 'first_agent_message_at') }}

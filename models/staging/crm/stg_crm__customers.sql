@@ -46,9 +46,7 @@ flagged as (
 
     select
         *,
-        {{ hash_pii('phone_e164') }} as phone_hash,
-        {{ hash_pii('email') }} as email_hash,
-        {{ email_domain('email') }} as email_domain,
+        {{ pii_derived_columns(email='email', phone_e164='phone_e164') }},
         {{ invalid_if_unparsed('phone', 'phone_e164') }} as has_invalid_phone,
         {{ invalid_if_unparsed('created_at_text', 'created_at') }} as has_invalid_timestamp,
         {{ is_test_account(customer_id_expr='customer_id', email_expr='email') }} as is_test_account

@@ -37,9 +37,7 @@ typed as (
 
     select
         *,
-        {{ parse_iso_timestamp('created_at_text') }} as created_at,
-        {{ parse_iso_timestamp('updated_at_text') }} as updated_at,
-        {{ parse_iso_timestamp('synced_at_text') }} as synced_at
+        {{ parsed_timestamps(['created_at', 'updated_at', 'synced_at']) }}
     from renamed
 
 ),
@@ -48,10 +46,7 @@ keyed as (
 
     select
         *,
-        (
-            {{ invalid_if_unparsed('created_at_text', 'created_at') }}
-            or {{ invalid_if_unparsed('updated_at_text', 'updated_at') }}
-        ) as has_invalid_timestamp
+        {{ invalid_if_any_unparsed(['created_at', 'updated_at']) }} as has_invalid_timestamp
     from typed
     where organization_id is not null
 

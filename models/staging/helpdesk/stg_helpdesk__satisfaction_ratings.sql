@@ -44,9 +44,7 @@ typed as (
 
     select
         *,
-        {{ parse_iso_timestamp('created_at_text') }} as created_at,
-        {{ parse_iso_timestamp('updated_at_text') }} as updated_at,
-        {{ parse_iso_timestamp('synced_at_text') }} as synced_at,
+        {{ parsed_timestamps(['created_at', 'updated_at', 'synced_at']) }},
         case score when 'good' then true when 'bad' then false end as is_good
     from renamed
 
@@ -56,10 +54,7 @@ keyed as (
 
     select
         *,
-        (
-            {{ invalid_if_unparsed('created_at_text', 'created_at') }}
-            or {{ invalid_if_unparsed('updated_at_text', 'updated_at') }}
-        ) as has_invalid_timestamp
+        {{ invalid_if_any_unparsed(['created_at', 'updated_at']) }} as has_invalid_timestamp
     from typed
     where rating_id is not null
 

@@ -44,9 +44,7 @@ typed as (
 
     select
         *,
-        {{ parse_iso_timestamp('created_at_text') }} as created_at,
-        {{ parse_iso_timestamp('updated_at_text') }} as updated_at,
-        {{ parse_iso_timestamp('synced_at_text') }} as synced_at,
+        {{ parsed_timestamps(['created_at', 'updated_at', 'synced_at']) }},
         {{ safe_to_boolean('deleted_text') }} as is_deleted_in_source,
         {{ redact_free_text('subject') }} as subject_redacted
     from renamed
@@ -57,10 +55,7 @@ flagged as (
 
     select
         *,
-        (
-            {{ invalid_if_unparsed('created_at_text', 'created_at') }}
-            or {{ invalid_if_unparsed('updated_at_text', 'updated_at') }}
-        ) as has_invalid_timestamp,
+        {{ invalid_if_any_unparsed(['created_at', 'updated_at']) }} as has_invalid_timestamp,
         {#- deleted in Zendesk: Fivetran's _fivetran_deleted, or the status deleted; kept and flagged, never dropped -#}
         (coalesce(is_deleted_in_source, false) or coalesce(status = 'deleted', false)) as is_deleted
     from typed

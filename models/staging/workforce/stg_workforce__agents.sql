@@ -40,9 +40,7 @@ flagged as (
 
     select
         *,
-        {{ hash_pii('full_name') }} as full_name_hash,
-        {{ hash_pii('email') }} as email_hash,
-        {{ email_domain('email') }} as email_domain,
+        {{ pii_derived_columns(full_name='full_name', email='email') }},
         {{ invalid_if_unparsed('hire_date_text', 'hire_date') }} as has_invalid_timestamp
     from typed
 
