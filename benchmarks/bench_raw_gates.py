@@ -85,13 +85,10 @@ def main() -> None:
 
     from ccw.config import settings
     from ccw.land import land_all
-    from ccw.pipeline import has_exports
+    from ccw.pipeline import ensure_sample
 
     s = settings()
-    if not has_exports(s.raw_root):
-        from ccw.generate import GeneratorConfig, generate
-
-        generate(GeneratorConfig.preset(args.preset), s.raw_root, progress=False)
+    ensure_sample(s.raw_root, args.preset, progress=False)
     for old in (s.build_warehouse, data_dir / "quality"):
         if old.is_dir():
             shutil.rmtree(old)

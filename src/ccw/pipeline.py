@@ -22,13 +22,21 @@ def has_exports(raw_root: Path) -> bool:
     return bool(found.files or found.refused)
 
 
-def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
-    s = settings()
-    if not has_exports(s.raw_root):
-        from ccw.generate import GeneratorConfig, generate
+def ensure_sample(raw_root: Path, preset: str = "default", seed: int | None = None, progress: bool = True) -> bool:
+    """Generate the built-in sample ``preset`` into ``raw_root`` when it holds no exports (``has_exports``); True
+    when it generated."""
+    if has_exports(raw_root):
+        return False
+    from ccw.generate import GeneratorConfig, generate
 
-        print(f"No exports under {s.raw_root}: generating the '{preset}' sample.", flush=True)
-        generate(GeneratorConfig.preset(preset, seed=seed), s.raw_root)
+    if progress:
+        print(f"No exports under {raw_root}: generating the '{preset}' sample.", flush=True)
+    generate(GeneratorConfig.preset(preset, seed=seed), raw_root, progress=progress)
+    return True
+
+
+def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
+    ensure_sample(settings().raw_root, preset, seed)
 
     from ccw_orchestration.run import run_sample
 

@@ -5,7 +5,7 @@ before dbt; it also sets rows failing critical rules aside in quarantine) and ``
 (after the dbt build, before publishing). The checks are blocking: a critical failure (or an untrusted file)
 fails the check with ERROR severity, which stops every asset downstream and fails the run; warnings fail it with
 WARN severity, which is shown but does not block. With ``CCW_ENGINE=spark`` the same suites run on Spark's tables
-(``ccw.quality.on_spark``), each gate run in a child process whose JVM ends with it.
+(``ccw.quality.on_spark``), in the run's Spark worker (``ccw.spark_worker``).
 """
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -91,40 +91,33 @@ def _gates(engine: str, function, warehouse: WarehouseResource, spark_worker: Sp
                              environment=spark_environment(data_dir))
 
 
+def _gate_check(name: str, check_name: str, keys: Sequence[dg.AssetKey], description: str, gates: str,
+                engine: str) -> dg.AssetChecksDefinition:
+    """One blocking check ``check_name`` on each of ``keys``, evaluated together by one GX gate run:
+    ``ccw.quality.<gates>(build warehouse, data dir)`` (run_raw_gates or run_mart_gates), imported when the check
+    runs: GX's import takes seconds, and loading the definitions does not need it."""
+
+    @dg.multi_asset_check(
+        name=name,
+        specs=[dg.AssetCheckSpec(check_name, asset=k, blocking=True, description=description) for k in keys],
+        can_subset=True,
+        pool=BUILD_DB_POOL,
+    )
+    def gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+             spark_worker: SparkWorkerResource):
+        import ccw.quality
+
+        report = _gates(engine, getattr(ccw.quality, gates), warehouse, spark_worker)
+        context.log.info(report.render())
+        yield from _selected(context, report, _check_results(report, check_name, keys))
+
+    return gate
+
+
 def build_quality_checks(dbt_keys: set[dg.AssetKey], engine: str = DUCKDB) -> list[dg.AssetChecksDefinition]:
-    raw_keys = gated_raw_keys()
-    mart_keys = [k for k in gated_mart_keys() if k in dbt_keys]
-
-    @dg.multi_asset_check(
-        name="gx_raw_gates",
-        specs=[dg.AssetCheckSpec(RAW_CHECK, asset=k, blocking=True,
-                                 description="GX raw suite (ccw.quality): quarantines bad rows, stops on critical")
-               for k in raw_keys],
-        can_subset=True,
-        pool=BUILD_DB_POOL,
-    )
-    def gx_raw_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                     spark_worker: SparkWorkerResource):
-        from ccw.quality import run_raw_gates
-
-        report = _gates(engine, run_raw_gates, warehouse, spark_worker)
-        context.log.info(report.render())
-        yield from _selected(context, report, _check_results(report, RAW_CHECK, raw_keys))
-
-    @dg.multi_asset_check(
-        name="gx_mart_gates",
-        specs=[dg.AssetCheckSpec(MART_CHECK, asset=k, blocking=True,
-                                 description="GX mart suite (ccw.quality): nothing is published past a critical")
-               for k in mart_keys],
-        can_subset=True,
-        pool=BUILD_DB_POOL,
-    )
-    def gx_mart_gates(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                     spark_worker: SparkWorkerResource):
-        from ccw.quality import run_mart_gates
-
-        report = _gates(engine, run_mart_gates, warehouse, spark_worker)
-        context.log.info(report.render())
-        yield from _selected(context, report, _check_results(report, MART_CHECK, mart_keys))
-
-    return [gx_raw_gates, gx_mart_gates]
+    return [
+        _gate_check("gx_raw_gates", RAW_CHECK, gated_raw_keys(),
+                    "GX raw suite (ccw.quality): quarantines bad rows, stops on critical", "run_raw_gates", engine),
+        _gate_check("gx_mart_gates", MART_CHECK, [k for k in gated_mart_keys() if k in dbt_keys],
+                    "GX mart suite (ccw.quality): nothing is published past a critical", "run_mart_gates", engine),
+    ]
