@@ -64,20 +64,9 @@ _DDL = (
 
 def open_build_database(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-write connection in UTC (default configuration, so it shares an instance dbt opened)."""
-    from ccw.land import WarehouseLockedError
+    from ccw.land.connection import connect_writer
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseLockedError(
-                f"The build database {path} is locked by another process; DuckDB allows one writer at a time. "
-                f"DuckDB said: {exc}"
-            ) from exc
-        raise
-    con.execute("set TimeZone = 'UTC'")
-    return con
+    return connect_writer(path, "build database")
 
 
 def ensure_quality_objects(con: duckdb.DuckDBPyConnection) -> None:
