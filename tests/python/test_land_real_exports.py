@@ -141,6 +141,28 @@ def test_fivetran_exports_pass_the_raw_gates_with_warnings_only(landed: Landed, 
     assert "group_id_unknown_queue_share_warn" in warned  # Zendesk groups are in no seed, but in the group export
 
 
+def test_tickets_of_groups_no_export_knows_warn_and_never_stop_the_run(tmp_path: Path) -> None:
+    """A help desk exported without its groups (or a ticket naming a group deleted from the group export, as in
+    Fivetran's public dbt_zendesk test data): every ticket's group is unknown to seeds/queues.csv and to the help
+    desk. The tickets take their channel's default queue in the models, so the raw gates warn with the file and its
+    share, and stop nothing (they stopped the run above 20 % before)."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES, raw, ignore=shutil.ignore_patterns("*.md", "group"))
+    warehouse = tmp_path / "build" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    assert land_all(raw, warehouse, quarantine_dir=tmp_path / "quarantine").ok
+    report = run_raw_gates(warehouse, tmp_path)
+    assert report.ok, report.render()
+    # counted from the fixture: the tickets per file naming a group (every one unknown without a group export)
+    for day in ("2021-01-15", "2021-01-16"):
+        _, rows = _read(FIXTURES / "helpdesk" / "ticket" / f"{day}.csv")
+        named = sum(1 for r in rows if r.get("group_id", "").strip())
+        assert named > 0, day
+        warned = next(r for r in report.warnings if r.expectation == "group_id_unknown_queue_share_warn")
+        assert f"helpdesk/ticket/{day}.csv, {named}, {named}, 1" in warned.message
+    assert not [r for r in report.results if r.expectation == "group_id_unknown_queue_share_max"]
+
+
 def _ticket(day: str, ticket_id: str, updated: str) -> str:
     header = ["id", "created_at", "updated_at", "status"]
     return ",".join(header) + "\n" + ",".join([ticket_id, "2019-01-01 00:00:00", updated, "open"]) + "\n"
