@@ -224,7 +224,8 @@ def test_dirt_staging_handles_only_warns_and_stays_in_raw(few_bad) -> None:
     queues = _result(report, "raw.chat__sessions", "department_unknown_queue_share_warn")
     assert (queues.severity, queues.success) == ("warning", False)
     assert queues.message.endswith("chat/sessions/2026-11-02.jsonl, 2, 50, 0.04")
-    assert _result(report, "raw.chat__sessions", "department_unknown_queue_share_max").success
+    # an unknown queue never stops the run, at any share: it becomes a queue of its own (int_queues__unconfigured)
+    assert not [r for r in report.results if r.expectation.endswith("_unknown_queue_share_max")]
     assert con.execute("select count(*) from raw.telephony__contact_records").fetchone() == (50,)
     assert con.execute("select count(*) from raw.chat__sessions").fetchone() == (50,)
 

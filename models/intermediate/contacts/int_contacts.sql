@@ -141,7 +141,8 @@ with_time_zone as (
     select
         with_agent_version.*,
         coalesce(
-            queues.time_zone,
+            {#- an unconfigured queue's zone is only the default: the agent's site says more #}
+            case when queues.is_configured then queues.time_zone end,
             with_agent_version.agent_site_time_zone,
             with_agent_version.entry_time_zone,
             '{{ var("contacts_default_time_zone", "Asia/Shanghai") }}'

@@ -107,7 +107,7 @@ with_queue_and_agent as (
 
     select
         numbered.*,
-        queues.queue_id,
+        coalesce(queues.queue_id, {{ unconfigured_queue_id('telephony', 'numbered.queue_ref') }}) as queue_id,
         agent_identifiers.agent_id
     from numbered
     left join queues

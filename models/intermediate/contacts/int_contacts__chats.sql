@@ -29,7 +29,7 @@ with_queue_and_agent as (
 
     select
         customer_sessions.*,
-        queues.queue_id,
+        coalesce(queues.queue_id, {{ unconfigured_queue_id('chat', 'customer_sessions.department') }}) as queue_id,
         agent_identifiers.agent_id
     from customer_sessions
     left join queues

@@ -1,11 +1,34 @@
-{#- One row per queue (seeds/queues.csv), published as dim_queues and read by the contacts, with its channel, site,
-    time zone, business hours (schedule key and a readable text) and service targets: the queue's own row in
+{#- One row per queue (seeds/queues.csv, and the queues the contacts name that it does not configure:
+    int_queues__unconfigured), published as dim_queues and read by the contacts, with its channel, site, time zone,
+    business hours (schedule key and a readable text) and service targets: the queue's own row in
     seeds/service_targets.csv where there is one, column by column, else the channel's default row. -#}
 {%- set weekday_abbreviations = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] -%}
 
-with queues as (
+with configured_queues as (
 
     select * from {{ ref('queues') }}
+
+),
+
+unconfigured_queues as (
+
+    select * from {{ ref('int_queues__unconfigured') }}
+
+),
+
+queues as (
+
+    select
+        *,
+        true as is_configured
+    from configured_queues
+
+    union all
+
+    select
+        *,
+        false as is_configured
+    from unconfigured_queues
 
 ),
 
@@ -37,6 +60,7 @@ schedules as (
 
     select distinct business_hours_schedule
     from queues
+    where business_hours_schedule is not null
 
 ),
 
@@ -154,7 +178,8 @@ final as (
         queues.source_system,
         queues.source_queue_ref,
         queues.business_hours_schedule,
-        schedule_texts.business_hours_text,
+        coalesce(schedule_texts.business_hours_text, 'not configured') as business_hours_text,
+        queues.is_configured,
         {%- for column, data_type in [
             ('service_level_threshold_seconds', 'integer'),
             ('service_level_target', 'double'),

@@ -141,8 +141,6 @@ class Reference:
     # agents: the source's own agent directory (SQL selecting the ids), known even when missing from the roster
     directory: str | None = None
     queue_system: str | None = None  # queues: the source_system of seeds/queues.csv
-    #: False: an unknown value only warns, at any share (the models give it a fallback and flag it)
-    stops: bool = True
 
 
 @dataclass(frozen=True)
@@ -212,11 +210,7 @@ SPECS: tuple[RawSpec, ...] = (
         ),
         references=(
             Reference("assignee_id", "agent", roster_column="helpdesk_user_id", directory=HELPDESK_AGENTS),
-            # a group missing from seeds/queues.csv (a real Zendesk's group ids are in none) warns above 2 % and never
-            # stops the run: the ticket takes its channel's default queue (int_tickets__tickets.is_queue_from_channel).
-            # The group export need not know it either: Fivetran's public Zendesk test data (dbt_zendesk's seeds)
-            # names groups its group table lacks, and a help desk may be exported without its groups.
-            Reference("group_id", "queue", queue_system="helpdesk", stops=False),
+            Reference("group_id", "queue", queue_system="helpdesk"),
         ),
     ),
     RawSpec("helpdesk__ticket_comment", window=Window(Timestamp("created", "iso"))),
@@ -495,7 +489,11 @@ def reference_rules(spec: RawSpec, queues: dict[str, list[str]]) -> list[Rule]:
             f"group by _source_file, {sql.quote(ref.column)}"
         )
         levels = ((WARNING, UNKNOWN_WARNING_SHARE), (CRITICAL, UNKNOWN_CRITICAL_SHARE))
-        for severity, share in levels if ref.stops else levels[:1]:
+        # an unknown queue only warns, at any share: a call's or chat's becomes a queue of its own with its channel's
+        # default targets (int_queues__unconfigured), a ticket's group gives way to its channel's default queue
+        # (int_tickets__tickets). Fivetran's public Zendesk test data names groups its group table lacks, and a
+        # phone system's queue names are in no seed until the centre configures them.
+        for severity, share in levels if ref.what == "agent" else levels[:1]:
             shares = (
                 f"select _source_file, sum(value_rows) as rows_with_{ref.what}, "
                 f"coalesce(sum(value_rows) filter (where {_unknown(ref, queues, severity)}), 0) as unknown_rows "
