@@ -37,6 +37,9 @@ def ensure_sample(raw_root: Path, preset: str = "default", seed: int | None = No
 
 def run_pipeline(preset: str = "default", seed: int | None = None) -> int:
     ensure_sample(settings().raw_root, preset, seed)
+    from ccw.project_parse import ensure_project_parsed
+
+    ensure_project_parsed()  # the code location reads the project's manifest when it loads
 
     from ccw_orchestration.run import run_sample
 
