@@ -102,37 +102,18 @@ with_customer as (
 
 ),
 
-agent_first_versions as (
-
-    select
-        agent_id,
-        min(valid_from) as first_valid_from
-    from agent_versions
-    group by agent_id
-
-),
-
 with_agent_version as (
 
     select
         with_customer.*,
-        coalesce(version_at_arrival.agent_key, first_version.agent_key) as agent_key,
-        coalesce(version_at_arrival.team, first_version.team) as team,
-        coalesce(version_at_arrival.site_time_zone, first_version.site_time_zone) as agent_site_time_zone
+        version_at_arrival.agent_key,
+        version_at_arrival.team,
+        version_at_arrival.site_time_zone as agent_site_time_zone
     from with_customer
     left join agent_versions as version_at_arrival
         on
             with_customer.agent_id = version_at_arrival.agent_id
-            and with_customer.arrived_at >= version_at_arrival.valid_from
-            and with_customer.arrived_at < version_at_arrival.valid_to
-    left join agent_first_versions
-        on
-            with_customer.agent_id = agent_first_versions.agent_id
-            and with_customer.arrived_at < agent_first_versions.first_valid_from
-    left join agent_versions as first_version
-        on
-            agent_first_versions.agent_id = first_version.agent_id
-            and agent_first_versions.first_valid_from = first_version.valid_from
+            and {{ agent_version_in_force('version_at_arrival', 'with_customer.arrived_at') }}
 
 ),
 

@@ -14,18 +14,7 @@ real_customers as (
 
 final as (
 
-    select
-        customer_id,
-        created_at,
-        segment,
-        region,
-        city,
-        signup_source,
-        phone_hash,
-        email_hash,
-        email_domain,
-        has_invalid_phone,
-        has_invalid_timestamp
+    select {{ crm_customer_columns() }}
     from real_customers
 
 )

@@ -190,50 +190,15 @@ direct_candidates as (
 
 ),
 
-{# The candidates of an identifier at its best evidence rank: the customers that evidence points to. #}
-best_evidence as (
-
-    select
-        identifier_type,
-        identifier_value,
-        min(evidence_rank) as best_evidence_rank
-    from direct_candidates
-    group by
-        identifier_type,
-        identifier_value
-
-),
-
-top_candidates as (
-
-    select
-        direct_candidates.*,
-        count(*) over (
-            partition by direct_candidates.identifier_type, direct_candidates.identifier_value
-        ) as top_candidate_count
-    from direct_candidates
-    inner join best_evidence
-        on
-            direct_candidates.identifier_type = best_evidence.identifier_type
-            and direct_candidates.identifier_value = best_evidence.identifier_value
-            and direct_candidates.evidence_rank = best_evidence.best_evidence_rank
-
-),
-
-identifier_shares as (
-
-    select distinct
-        identifier_type,
-        identifier_value,
-        top_candidate_count
-    from top_candidates
-
-),
-
-direct_ranked as (
+{# Per identifier, in one pass over its candidates (one partition): its best evidence rank, each candidate's place
+    in the tie-break and how many candidates it has. #}
+ranked_candidates as (
 
     select
         *,
+        min(evidence_rank) over (
+            partition by identifier_type, identifier_value
+        ) as best_evidence_rank,
         row_number() over (
             partition by identifier_type, identifier_value
             order by evidence_rank asc, evidence_count desc, last_seen_at desc nulls last, customer_id asc
@@ -243,19 +208,26 @@ direct_ranked as (
 
 ),
 
+{# The candidates of an identifier at its best evidence rank: the customers that evidence points to. #}
+top_candidates as (
+
+    select
+        *,
+        count(*) over (partition by identifier_type, identifier_value) as top_candidate_count
+    from ranked_candidates
+    where evidence_rank = best_evidence_rank
+
+),
+
+{# The first in the tie-break is always at the best evidence rank, so it is a top candidate. #}
 direct_resolved as (
 
     select
-        direct_ranked.*,
-        best_shares.top_candidate_count > 1 as is_shared,
-        case direct_ranked.evidence_rank when 1 then 'crm' when 2 then 'helpdesk' else 'contacts' end
-            as evidence_source
-    from direct_ranked
-    inner join identifier_shares as best_shares
-        on
-            direct_ranked.identifier_type = best_shares.identifier_type
-            and direct_ranked.identifier_value = best_shares.identifier_value
-    where direct_ranked.candidate_rank = 1
+        *,
+        top_candidate_count > 1 as is_shared,
+        case evidence_rank when 1 then 'crm' when 2 then 'helpdesk' else 'contacts' end as evidence_source
+    from top_candidates
+    where candidate_rank = 1
 
 ),
 

@@ -121,30 +121,21 @@ agent_date_keys as (
 
 ),
 
-first_versions as (
-
-    select *
-    from agents
-    where version_number = 1
-
-),
-
 keyed_versions as (
 
     select
         agent_date_keys.agent_id,
         agent_date_keys.date_day,
-        coalesce(day_versions.agent_key, first_versions.agent_key) as agent_key,
-        coalesce(day_versions.team, first_versions.team) as team,
-        coalesce(day_versions.site, first_versions.site) as site
+        day_versions.agent_key,
+        day_versions.team,
+        day_versions.site
     from agent_date_keys
     left join agents as day_versions
         on
             agent_date_keys.agent_id = day_versions.agent_id
-            and agent_date_keys.date_day >= day_versions.valid_from_date
-            and agent_date_keys.date_day < day_versions.valid_to_date
-    left join first_versions
-        on agent_date_keys.agent_id = first_versions.agent_id
+            and {{ agent_version_in_force(
+                'day_versions', 'agent_date_keys.date_day', 'valid_from_date', 'valid_to_date'
+            ) }}
 
 ),
 

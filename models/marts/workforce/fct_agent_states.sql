@@ -23,29 +23,17 @@ agent_versions as (
 
 ),
 
-first_versions as (
-
-    select * from agent_versions
-    where version_number = 1
-
-),
-
 with_agent_version as (
 
     select
         state_segments.*,
-        coalesce(version_at_start.agent_key, first_versions.agent_key) as agent_key,
-        coalesce(version_at_start.team, first_versions.team) as team
+        version_at_start.agent_key,
+        version_at_start.team
     from state_segments
     left join agent_versions as version_at_start
         on
             state_segments.agent_id = version_at_start.agent_id
-            and state_segments.started_at >= version_at_start.valid_from
-            and state_segments.started_at < version_at_start.valid_to
-    left join first_versions
-        on
-            state_segments.agent_id = first_versions.agent_id
-            and state_segments.started_at < first_versions.valid_from
+            and {{ agent_version_in_force('version_at_start', 'state_segments.started_at') }}
 
 ),
 

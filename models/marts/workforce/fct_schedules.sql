@@ -37,13 +37,6 @@ agent_versions as (
 
 ),
 
-first_versions as (
-
-    select * from agent_versions
-    where version_number = 1
-
-),
-
 net_by_activity as (
 
     select
@@ -71,18 +64,13 @@ with_agent_version as (
 
     select
         with_net.*,
-        coalesce(version_at_start.agent_key, first_versions.agent_key) as agent_key,
-        coalesce(version_at_start.team, first_versions.team) as team
+        version_at_start.agent_key,
+        version_at_start.team
     from with_net
     left join agent_versions as version_at_start
         on
             with_net.agent_id = version_at_start.agent_id
-            and with_net.started_at >= version_at_start.valid_from
-            and with_net.started_at < version_at_start.valid_to
-    left join first_versions
-        on
-            with_net.agent_id = first_versions.agent_id
-            and with_net.started_at < first_versions.valid_from
+            and {{ agent_version_in_force('version_at_start', 'with_net.started_at') }}
 
 ),
 

@@ -89,17 +89,7 @@ ranked as (
 final as (
 
     select
-        customer_id,
-        created_at,
-        segment,
-        region,
-        city,
-        signup_source,
-        phone_hash,
-        email_hash,
-        email_domain,
-        has_invalid_phone,
-        has_invalid_timestamp,
+        {{ crm_customer_columns() }},
         is_test_account,
         {{ version_columns() }}
     from ranked
