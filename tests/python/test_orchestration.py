@@ -21,6 +21,9 @@ import pytest
 
 from ccw.exports import ENTITIES
 from ccw.generate import GeneratorConfig, generate
+from ccw_orchestration.assets import unit_test_state
+from ccw_orchestration.assets.dbt import DBT_PROJECT
+from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.definitions import DAILY_JOB, LAND_JOB, build_definitions
 from ccw_orchestration.partitions import daily_partitions
 from ccw_orchestration.resources import WarehouseResource
@@ -282,3 +285,12 @@ def test_the_shared_sample_run_went_through_dagster(built_sample: PipelineRun) -
     assert "Warehouse summary" in built_sample.output
     assert f"serving file (BI tools, read-only): {built_sample.warehouse}\n" in built_sample.output
     assert f"daily report: {(built_sample.data_dir / 'report' / 'index.html').as_uri()}" in built_sample.output
+
+
+def test_the_shared_run_recorded_that_its_unit_tests_passed_on_this_project(built_sample: PipelineRun) -> None:
+    """Its whole build ran every unit test and passed, so the next daily build of that folder leaves them out until
+    the project changes (unit_test_state; the signature's rules: test_unit_test_state.py)."""
+    manifest = load_manifest(DBT_PROJECT.manifest_path)
+    record = json.loads(unit_test_state.state_path(built_sample.build_warehouse).read_text(encoding="utf-8"))
+    assert record["signature"] == unit_test_state.project_signature(manifest)
+    assert record["unit_tests"] == len(manifest["unit_tests"]) > 100

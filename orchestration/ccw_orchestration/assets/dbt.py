@@ -28,6 +28,7 @@ from dagster_dbt.core import dbt_cli_invocation
 from ccw.build import build_folder_env, dbt_target_path
 from ccw.childproc import children_die_with_this_process
 from ccw.config import PROJECT_ROOT
+from ccw_orchestration.assets import unit_test_state
 from ccw_orchestration.assets.dbt_manifest import load_manifest
 from ccw_orchestration.assets.dbt_spark import spark_build
 from ccw_orchestration.partitions import run_window, window_env
@@ -117,7 +118,8 @@ def subset_tests(context: dg.AssetExecutionContext, manifest: Mapping[str, Any])
 
 
 #: "1": the dbt build leaves out the unit tests (they test the SQL on fixed rows, not the data): the test suite's
-#: extra runs of small samples set it; the shared run, `make run` and production never do
+#: extra runs of small samples set it; the shared run, `make run` and production never do. Without it they run
+#: whenever the project changed since they last passed for this build file (``unit_test_state``)
 SKIP_UNIT_TESTS_ENV = "CCW_DBT_SKIP_UNIT_TESTS"
 
 
@@ -157,7 +159,14 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
         tests = subset_tests(context, manifest)
         if tests:
             args += ["--select", " ".join(tests)]
-        if os.environ.get(SKIP_UNIT_TESTS_ENV) == "1":  # unit tests do not read the data: once per test session
+        skip_unit_tests = os.environ.get(SKIP_UNIT_TESTS_ENV) == "1"  # extra test runs: once per test session
+        signature = unit_test_state.project_signature(manifest)
+        unit_tests_passed_at = unit_test_state.passed_at(build, signature)
+        if unit_tests_passed_at:
+            context.log.info(f"dbt unit tests left out: they passed on this same project at {unit_tests_passed_at} "
+                             f"({unit_test_state.state_path(build)}); they run again when a model, macro, seed or "
+                             "unit test changes")
+        if skip_unit_tests or unit_tests_passed_at:
             args += ["--exclude-resource-type", "unit_test"]
         # artifacts next to the build database (one folder, overwritten per run: runs are serialised by the pool)
         target = dbt_target_path(build)
@@ -166,6 +175,8 @@ def build_dbt_assets(settings: OrchestrationSettings, partitions_def: dg.Partiti
                 children_die_with_this_process(dbt_cli_invocation):  # a killed run takes its dbt with it
             invocation = dbt.cli(args, context=context, target_path=target)
         yield from _checked(context, invocation.stream())
+        if tests is None and not (skip_unit_tests or unit_tests_passed_at) and invocation.is_successful():
+            unit_test_state.record_passed(build, signature, len(manifest.get("unit_tests", {})))
 
     return dbt_build
 
