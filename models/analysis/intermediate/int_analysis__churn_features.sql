@@ -153,6 +153,58 @@ order_features as (
 
 ),
 
+{# value_percentile is percent_rank() of paid_amount_180d within the as-of month and currency, computed over the
+    distinct amounts instead of sorting every customer-month: a row's rank - 1 is the number of rows with a smaller
+    amount (at 1/5 of the scale preset, 2.7 M distinct amounts of 22.2 M rows; the model took 32 s with a window over
+    every row, 21 s like this). #}
+amount_counts as (
+
+    select
+        as_of_month,
+        currency,
+        paid_amount_180d,
+        count(*) as amount_rows
+    from order_features
+    group by
+        as_of_month,
+        currency,
+        paid_amount_180d
+
+),
+
+amount_ranks as (
+
+    select
+        as_of_month,
+        currency,
+        paid_amount_180d,
+        coalesce(
+            sum(amount_rows) over (
+                partition by as_of_month, currency
+                order by paid_amount_180d
+                rows between unbounded preceding and 1 preceding
+            ),
+            0
+        ) as smaller_rows,
+        sum(amount_rows) over (partition by as_of_month, currency) as partition_rows
+    from amount_counts
+
+),
+
+value_percentiles as (
+
+    select
+        as_of_month,
+        currency,
+        paid_amount_180d,
+        case
+            when partition_rows > 1 then cast(smaller_rows as {{ type_double() }}) / (partition_rows - 1)
+            else 0
+        end as value_percentile
+    from amount_ranks
+
+),
+
 contact_features as (
 
     select
@@ -247,6 +299,7 @@ joined as (
         order_features.orders_90d,
         order_features.orders_180d,
         order_features.paid_amount_180d,
+        value_percentiles.value_percentile,
         coalesce(contact_features.contacts, 0) as contacts,
         coalesce(contact_features.repeat_contacts, 0) as repeat_contacts,
         coalesce(contact_features.unresolved_contacts, 0) as unresolved_contacts,
@@ -269,6 +322,11 @@ joined as (
     from order_features
     inner join month_windows
         on order_features.as_of_month = month_windows.as_of_month
+    inner join value_percentiles
+        on
+            order_features.as_of_month = value_percentiles.as_of_month
+            and order_features.currency is not distinct from value_percentiles.currency
+            and order_features.paid_amount_180d = value_percentiles.paid_amount_180d
     left join contact_features
         on
             order_features.customer_id = contact_features.customer_id
@@ -288,11 +346,7 @@ final as (
 
     select
         *,
-        case when is_label_elapsed then next_ordered_date is null end as is_churned,
-        percent_rank() over (
-            partition by as_of_month, currency
-            order by paid_amount_180d
-        ) as value_percentile
+        case when is_label_elapsed then next_ordered_date is null end as is_churned
     from joined
 
 )

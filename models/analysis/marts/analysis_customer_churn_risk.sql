@@ -45,18 +45,32 @@ joined as (
 
 ),
 
+{# The worklist's order, ranked over the worklist's rows only (a window over every customer-month sorted all of
+    them: at 1/5 of the scale preset 33 of the model's 47 CPU-s). #}
+worklist_ranks as (
+
+    select
+        customer_id,
+        as_of_month,
+        row_number() over (
+            partition by as_of_month
+            order by churn_risk_score * value_percentile desc, customer_id
+        ) as retention_priority_rank
+    from joined
+    where is_retention_worklist
+
+),
+
 prioritised as (
 
     select
-        *,
-        case
-            when is_retention_worklist
-                then row_number() over (
-                    partition by as_of_month, is_retention_worklist
-                    order by churn_risk_score * value_percentile desc, customer_id
-                )
-        end as retention_priority_rank
+        joined.*,
+        worklist_ranks.retention_priority_rank
     from joined
+    left join worklist_ranks
+        on
+            joined.customer_id = worklist_ranks.customer_id
+            and joined.as_of_month = worklist_ranks.as_of_month
 
 ),
 
