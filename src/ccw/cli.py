@@ -186,14 +186,24 @@ def _locked(args: argparse.Namespace) -> int:
         return int(args.func(args))
 
 
+#: the start of the resource tracker's warning about the semaphores os._exit leaves it to unlink (see entry)
+RESOURCE_TRACKER_WARNING = "resource_tracker"  # no colon: -W options are colon-separated
+
+
 def entry() -> None:
     """The `ccw` command: ``main``, then an exit that skips the interpreter's teardown. DuckDB 2.0's Python module
     prints dozens of "nanobind: leaked ..." lines at teardown when library caches (SQLAlchemy, GX) still hold
     DuckDB objects, which reads like a crash after a successful run. Every file is closed by then: connections
-    are closed where they are opened, and dbt's after each invocation."""
+    are closed where they are opened, and dbt's after each invocation.
+
+    Skipping the teardown also skips multiprocessing's finalizers. dbt's locks (spawn context) and GX's progress
+    bars register named semaphores with multiprocessing's resource tracker, a helper process; at our exit it
+    unlinks them, which is its job, and warns "There appear to be 1 leaked semaphore objects". That warning is
+    turned off here, before the tracker starts (it takes the interpreter's -W options): nothing is left behind."""
     import gc
     import os
 
+    sys.warnoptions.append(f"ignore:{RESOURCE_TRACKER_WARNING}:UserWarning")
     code = main()
     gc.collect()
     sys.stdout.flush()
