@@ -26,6 +26,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CCW = Path(sys.executable).with_name("ccw")
+DBT = Path(sys.executable).with_name("ccw-dbt")
 #: the preset of the shared run; CCW_TEST_PRESET=tiny makes a quick local iteration possible
 PRESET = os.environ.get("CCW_TEST_PRESET", "default")
 
@@ -81,6 +82,22 @@ def run_ccw(data_dir: Path, *args: str, timeout: float = 900) -> subprocess.Comp
     return subprocess.run(
         [str(CCW), *args], cwd=ROOT, env=pipeline_env(data_dir) | {"CCW_DBT_SKIP_UNIT_TESTS": "1"},
         capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
+
+def run_dbt(data_dir: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``ccw-dbt <args>`` against ``data_dir``'s build database, with the artifacts a run keeps beside it (the run
+    re-uses the parse, which re-uses the project's)."""
+    from ccw.build import build_folder_env, reuse_project_parse
+
+    build = data_dir / "build" / "warehouse.duckdb"
+    target = build.parent / "dbt_target"
+    reuse_project_parse(target)
+    env = pipeline_env(data_dir) | build_folder_env(build)  # CCW_BUILD_WAREHOUSE among them
+    return subprocess.run(
+        [str(DBT), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), "--target-path", str(target),
+         "--log-path", str(target / "logs")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
 
 

@@ -29,8 +29,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,11 +36,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ccw.build import build_folder_env, reuse_project_parse
-from conftest import ROOT, background_result, built_in_background, pipeline_env, run_ccw
+from conftest import background_result, built_in_background, run_ccw, run_dbt
 
-#: dbt started in the build database's folder, as the Dagster dbt step runs it (ccw.build.build_folder_env)
-DBT = Path(sys.executable).with_name("ccw-dbt")
 SURVEY_ENCODING = "gb18030"
 
 
@@ -127,20 +122,6 @@ class Runs:
     heal_output: str = ""
     heal_code: int = -1
     heal_status: dict | None = None  # raw table@day -> file_status after the heal, of the sources not landed
-
-
-def _dbt(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """dbt against ``data``'s build database, with the artifacts a run keeps beside it (the run re-uses the parse,
-    which re-uses the project's)."""
-    build = data / "build" / "warehouse.duckdb"
-    target = build.parent / "dbt_target"
-    reuse_project_parse(target)
-    env = pipeline_env(data) | build_folder_env(build)  # CCW_BUILD_WAREHOUSE among them
-    return subprocess.run(
-        [str(DBT), *args, "--project-dir", str(ROOT), "--profiles-dir", str(ROOT), "--target-path", str(target),
-         "--log-path", str(target / "logs")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )
 
 
 def _stem(key: str, newest: date) -> str:
@@ -239,7 +220,7 @@ def build_runs(base: Path) -> Runs:
         shutil.move(path, held / path.relative_to(raw))
     landed = run_ccw(data, "land")
     assert landed.returncode == 0, (landed.stdout + landed.stderr)[-3000:]
-    staged = _dbt(data, "run", "--select", "stg_helpdesk__tickets")
+    staged = run_dbt(data, "run", "--select", "stg_helpdesk__tickets")
     assert staged.returncode == 0, staged.stdout[-3000:]
     with duckdb.connect(str(data / "build" / "warehouse.duckdb"), read_only=True) as con:
         staged_before = {t for (t,) in con.execute("select ticket_id from staging.stg_helpdesk__tickets").fetchall()}
@@ -281,7 +262,7 @@ def build_runs(base: Path) -> Runs:
         shutil.copy2(original, raw / relative)
     healed = run_ccw(data, "land")
     runs.heal_output, runs.heal_code = healed.stdout + healed.stderr, healed.returncode
-    rebuilt = _dbt(data, "run", "--select", "stg_landing__manifest", "data_completeness_daily")
+    rebuilt = run_dbt(data, "run", "--select", "stg_landing__manifest", "data_completeness_daily")
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
     with duckdb.connect(str(data / "build" / "warehouse.duckdb"), read_only=True) as con:
         runs.heal_status = dict(con.execute(

@@ -4,6 +4,18 @@
 {%- set horizon_candidates = config.get('label_horizon_candidates', [90, 60, 30]) -%}
 {%- set fixed_horizon = config.get('label_horizon_days') -%}
 {%- set active_days = 180 -%}
+{#- incremental by as-of month (month_signatures.sql; what a month's signature covers: the YAML) -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=partition_incremental_strategy(),
+    unique_key='as_of_month',
+    on_schema_change='append_new_columns',
+    post_hook="{{ delete_placeholder_rows('customer_id') }}",
+) }}
+{#- a unit test has no `this`: a full build -#}
+{%- set incremental_run = this is not none and is_incremental() -%}
+{%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
+    if execute and incremental_run else [] -%}
 
 with contacts as (
 
@@ -128,28 +140,191 @@ month_windows as (
 
 ),
 
-order_features as (
+responses as (
+
+    select
+        customer_id,
+        csat,
+        nps,
+        ces,
+        is_negative_feedback,
+        comment_sentiment,
+        cast({{ dbt.date_trunc('month', 'cast(responded_at as date)') }} as date) as as_of_month
+    from surveys
+    where
+        is_responded
+        and customer_id is not null
+
+),
+
+{# A month's signature: its window and horizon, and order-independent fingerprints of every input row its features
+    and label read (placed orders in (active_from_date, label_end_date], its contacts and survey answers). #}
+order_day_hashes as (
+
+    select
+        ordered_date,
+        count(*) as order_rows,
+        sum({{ row_hash(['customer_id', 'ordered_date', 'amount', 'currency', 'is_paid']) }}) as order_hash
+    from placed_orders
+    group by ordered_date
+
+),
+
+month_order_hashes as (
 
     select
         month_windows.as_of_month,
+        sum(order_day_hashes.order_rows) as order_rows,
+        sum(order_day_hashes.order_hash) as order_hash
+    from month_windows
+    inner join order_day_hashes
+        on
+            month_windows.active_from_date < order_day_hashes.ordered_date
+            and month_windows.label_end_date >= order_day_hashes.ordered_date
+    group by month_windows.as_of_month
+
+),
+
+month_contact_hashes as (
+
+    select
+        as_of_month,
+        count(*) as contact_rows,
+        sum({{ row_hash([
+            'customer_id', 'is_repeat_contact', 'is_abandoned', 'is_answered', 'is_resolved', 'is_transferred',
+            'issue_type', 'channel', 'wait_seconds',
+        ]) }}) as contact_hash
+    from customer_contacts
+    group by as_of_month
+
+),
+
+month_survey_hashes as (
+
+    select
+        as_of_month,
+        count(*) as survey_rows,
+        sum({{ row_hash([
+            'customer_id', 'csat', 'nps', 'ces', 'is_negative_feedback', 'comment_sentiment',
+        ]) }}) as survey_hash
+    from responses
+    group by as_of_month
+
+),
+
+month_signatures as (
+
+    select
+        month_windows.as_of_month,
+        {{ dbt.concat([
+            "cast(month_windows.as_of_date as " ~ dbt.type_string() ~ ")", "'|'",
+            "cast(month_windows.last_data_date as " ~ dbt.type_string() ~ ")", "'|'",
+            "cast(month_windows.label_horizon_days as " ~ dbt.type_string() ~ ")", "'|'",
+            "cast(coalesce(month_order_hashes.order_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
+            "coalesce(cast(month_order_hashes.order_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "cast(coalesce(month_contact_hashes.contact_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
+            "coalesce(cast(month_contact_hashes.contact_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "cast(coalesce(month_survey_hashes.survey_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
+            "coalesce(cast(month_survey_hashes.survey_hash as " ~ dbt.type_string() ~ "), '')",
+        ]) }} as input_signature
+    from month_windows
+    left join month_order_hashes
+        on month_windows.as_of_month = month_order_hashes.as_of_month
+    left join month_contact_hashes
+        on month_windows.as_of_month = month_contact_hashes.as_of_month
+    left join month_survey_hashes
+        on month_windows.as_of_month = month_survey_hashes.as_of_month
+
+),
+
+{# What this run computes: every month on a full build; on an incremental run the months whose signature differs
+    from the one stored with their rows (new, changed, or stored before signatures were kept). #}
+stored_signatures as (
+
+    {%- if incremental_run %}
+        select
+            as_of_month,
+            {{ 'max(input_signature)' if 'input_signature' in stored_columns
+                else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as input_signature
+        from {{ this }}
+        group by as_of_month
+    {%- else %}
+        select
+            cast(null as date) as as_of_month,
+            cast(null as {{ dbt.type_string() }}) as input_signature
+        where false
+    {%- endif %}
+
+),
+
+computed_windows as (
+
+    select
+        month_windows.*,
+        month_signatures.input_signature
+    from month_windows
+    inner join month_signatures
+        on month_windows.as_of_month = month_signatures.as_of_month
+    left join stored_signatures
+        on
+            month_signatures.as_of_month = stored_signatures.as_of_month
+            and month_signatures.input_signature = stored_signatures.input_signature
+    where stored_signatures.as_of_month is null
+
+),
+
+{# Months whose stored rows this run replaces without computing rows for them (changed to no rows, or gone from the
+    inputs): one placeholder row each (null customer), which the merge uses and the post-hook deletes. #}
+placeholder_months as (
+
+    select stored_signatures.as_of_month
+    from stored_signatures
+    left join month_signatures
+        on
+            stored_signatures.as_of_month = month_signatures.as_of_month
+            and stored_signatures.input_signature = month_signatures.input_signature
+    where month_signatures.as_of_month is null
+
+),
+
+customer_order_features as (
+
+    select
+        computed_windows.as_of_month,
         placed_orders.customer_id,
         max(placed_orders.ordered_date) as last_ordered_date,
         count(*) as orders_180d,
         {{ count_where(
-            'placed_orders.ordered_date > ' ~ dbt.dateadd('day', -90, 'month_windows.as_of_date')
+            'placed_orders.ordered_date > ' ~ dbt.dateadd('day', -90, 'computed_windows.as_of_date')
         ) }} as orders_90d,
         coalesce(
             sum(case when placed_orders.is_paid then placed_orders.amount end), 0
         ) as paid_amount_180d,
         max(placed_orders.currency) as currency
-    from month_windows
+    from computed_windows
     inner join placed_orders
         on
-            month_windows.active_from_date < placed_orders.ordered_date
-            and month_windows.as_of_date >= placed_orders.ordered_date
+            computed_windows.active_from_date < placed_orders.ordered_date
+            and computed_windows.as_of_date >= placed_orders.ordered_date
     group by
-        month_windows.as_of_month,
+        computed_windows.as_of_month,
         placed_orders.customer_id
+
+),
+
+order_features as (
+
+    select * from customer_order_features
+    union all
+    select
+        as_of_month,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as date) as last_ordered_date,
+        0 as orders_180d,
+        0 as orders_90d,
+        0 as paid_amount_180d,
+        cast(null as {{ dbt.type_string() }}) as currency
+    from placeholder_months
 
 ),
 
@@ -164,7 +339,7 @@ amount_counts as (
         currency,
         paid_amount_180d,
         count(*) as amount_rows
-    from order_features
+    from customer_order_features
     group by
         as_of_month,
         currency,
@@ -227,23 +402,6 @@ contact_features as (
 
 ),
 
-responses as (
-
-    select
-        customer_id,
-        csat,
-        nps,
-        ces,
-        is_negative_feedback,
-        comment_sentiment,
-        cast({{ dbt.date_trunc('month', 'cast(responded_at as date)') }} as date) as as_of_month
-    from surveys
-    where
-        is_responded
-        and customer_id is not null
-
-),
-
 survey_features as (
 
     select
@@ -268,16 +426,16 @@ survey_features as (
 next_orders as (
 
     select
-        month_windows.as_of_month,
+        computed_windows.as_of_month,
         placed_orders.customer_id,
         min(placed_orders.ordered_date) as next_ordered_date
-    from month_windows
+    from computed_windows
     inner join placed_orders
         on
-            month_windows.as_of_date < placed_orders.ordered_date
-            and month_windows.label_end_date >= placed_orders.ordered_date
+            computed_windows.as_of_date < placed_orders.ordered_date
+            and computed_windows.label_end_date >= placed_orders.ordered_date
     group by
-        month_windows.as_of_month,
+        computed_windows.as_of_month,
         placed_orders.customer_id
 
 ),
@@ -287,14 +445,14 @@ joined as (
     select
         order_features.customer_id,
         order_features.as_of_month,
-        month_windows.as_of_date,
-        month_windows.label_horizon_days,
-        month_windows.label_end_date,
-        month_windows.label_end_date <= month_windows.last_data_date as is_label_elapsed,
+        computed_windows.as_of_date,
+        computed_windows.label_horizon_days,
+        computed_windows.label_end_date,
+        computed_windows.label_end_date <= computed_windows.last_data_date as is_label_elapsed,
         next_orders.next_ordered_date,
         order_features.currency,
         order_features.last_ordered_date,
-        {{ dbt.datediff('order_features.last_ordered_date', 'month_windows.as_of_date', 'day') }}
+        {{ dbt.datediff('order_features.last_ordered_date', 'computed_windows.as_of_date', 'day') }}
             as days_since_last_order,
         order_features.orders_90d,
         order_features.orders_180d,
@@ -318,11 +476,13 @@ joined as (
         survey_features.ces_avg,
         coalesce(survey_features.high_effort_responses, 0) as high_effort_responses,
         coalesce(survey_features.negative_feedback_responses, 0) as negative_feedback_responses,
-        coalesce(survey_features.negative_comments, 0) as negative_comments
+        coalesce(survey_features.negative_comments, 0) as negative_comments,
+        computed_windows.input_signature
+    {# left joins: a placeholder row (null customer) has a window only when its month is still computed #}
     from order_features
-    inner join month_windows
-        on order_features.as_of_month = month_windows.as_of_month
-    inner join value_percentiles
+    left join computed_windows
+        on order_features.as_of_month = computed_windows.as_of_month
+    left join value_percentiles
         on
             order_features.as_of_month = value_percentiles.as_of_month
             and order_features.currency is not distinct from value_percentiles.currency

@@ -1,0 +1,108 @@
+"""int_analysis__churn_features is incremental by as-of month (macros/incremental/month_signatures.sql): a run
+computes again only the months whose inputs changed, and the table then equals a full build of the same inputs.
+
+On a copy of the shared run's build file (default preset: as-of months Aug, Sep and Oct 2026, label horizon 30 days,
+so a month's orders window is (as_of_date - 180, as_of_date + 30]). The marts the model reads are edited in the copy;
+after each incremental run the copy is copied again and built with --full-refresh, and the two tables must hold the
+same rows, signatures included."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import PipelineRun, run_dbt
+
+MODEL = "int_analysis__churn_features"
+TABLE = f"intermediate.{MODEL}"
+AUG, SEP, OCT = date(2026, 8, 1), date(2026, 9, 1), date(2026, 10, 1)
+
+
+def _build(data: Path) -> Path:
+    return data / "build" / "warehouse.duckdb"
+
+
+def _run(data: Path, *args: str) -> None:
+    done = run_dbt(data, "run", "--select", MODEL, *args)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def _rows(build: Path) -> list[tuple]:
+    """Every row, doubles rounded to 9 decimals (an average summed in another order differs in its last bits)."""
+    with duckdb.connect(str(build), read_only=True) as con:
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'intermediate' and table_name = ? order by column_name", [MODEL]).fetchall()
+        select = ", ".join(f"round({name}, 9)" if kind == "DOUBLE" else name for name, kind in columns)
+        return con.execute(f"select {select} from {TABLE} order by all").fetchall()
+
+
+def _equals_a_full_build(data: Path, tmp: Path) -> None:
+    full = tmp / f"full_{len(list(tmp.iterdir()))}"
+    _build(full).parent.mkdir(parents=True)
+    shutil.copy2(_build(data), _build(full))
+    _run(full, "--full-refresh")
+    assert _rows(_build(data)) == _rows(_build(full))
+
+
+def _execute(build: Path, sql: str, *params: object) -> list[tuple]:
+    with duckdb.connect(str(build)) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+@pytest.fixture(scope="module")
+def data(built_sample: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("churn_incremental")
+    _build(data).parent.mkdir(parents=True)
+    shutil.copy2(built_sample.build_warehouse, _build(data))
+    return data
+
+
+def test_months_with_unchanged_inputs_keep_their_rows_and_a_changed_month_is_computed_again(
+        data: Path, tmp_path: Path) -> None:
+    build = _build(data)
+    months = [m for (m,) in _execute(build, f"select distinct as_of_month from {TABLE} order by 1")]
+    assert months == [AUG, SEP, OCT]
+    # a probe: Aug's stored contacts overwritten; a run that computed Aug again would write the true counts back
+    kept = _execute(build, f"select customer_id, contacts from {TABLE} where as_of_month = ?", AUG)
+    _execute(build, f"update {TABLE} set contacts = -1 where as_of_month = ?", AUG)
+    # a paid order of 31 Oct one unit dearer: only Oct's window (to 30 Nov) holds that day; Sep's ends 30 Oct
+    customer, before = _execute(build, """
+        select customer_id, amount from marts.fct_orders
+        where ordered_date = '2026-10-31' and is_paid and status <> 'cancelled' and customer_id is not null
+        order by order_id limit 1""")[0]
+    _execute(build, "update marts.fct_orders set amount = amount + 1 where ordered_date = '2026-10-31' "
+             "and customer_id = ?", customer)
+
+    _run(data)
+
+    assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and contacts = -1", AUG) == [
+        (len(kept),)], "Aug's inputs did not change, yet it was computed again"
+    assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and contacts = -1", OCT) == [(0,)]
+    paid = _execute(build, f"select paid_amount_180d from {TABLE} where as_of_month = ? and customer_id = ?",
+                    OCT, customer)
+    assert paid and paid[0][0] >= before + 1
+    with duckdb.connect(str(build)) as con:  # Aug's true counts back, for the comparison with a full build
+        con.execute("create temp table kept (customer_id varchar, contacts bigint)")
+        con.executemany("insert into kept values (?, ?)", kept)
+        con.execute(f"update {TABLE} set contacts = kept.contacts from kept "
+                    f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = ?", [AUG])
+    _equals_a_full_build(data, tmp_path)
+
+
+def test_a_month_whose_contacts_are_gone_leaves_the_table(data: Path, tmp_path: Path) -> None:
+    """Aug loses every contact of a known customer, so it is no as-of month any more: its rows go (the merge of a
+    placeholder row, then the post-hook), the other months stay as a full build has them."""
+    build = _build(data)
+    _execute(build, "update marts.fct_contacts set customer_id = null where arrived_date_local < '2026-09-01'")
+
+    _run(data)
+
+    months = [m for (m,) in _execute(build, f"select distinct as_of_month from {TABLE} order by 1")]
+    assert months == [SEP, OCT]
+    assert _execute(build, f"select count(*) from {TABLE} where customer_id is null") == [(0,)]
+    _equals_a_full_build(data, tmp_path)
