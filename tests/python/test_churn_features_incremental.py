@@ -62,35 +62,34 @@ def data(built_sample: PipelineRun, tmp_path_factory: pytest.TempPathFactory) ->
     return data
 
 
-def test_months_with_unchanged_inputs_keep_their_rows_and_a_changed_month_is_computed_again(
-        data: Path, tmp_path: Path) -> None:
+def test_a_new_day_computes_again_only_the_month_whose_window_holds_it(data: Path, tmp_path: Path) -> None:
+    """A paid order on 1 Nov, a day after the data ended: the last day of data moves, but only Oct's window (its
+    label window runs to 30 Nov) holds the new day. Aug's and Sep's label windows had closed (30 Sep, 30 Oct), so
+    they are not computed again: a probe value written into their stored rows survives the run."""
     build = _build(data)
     months = [m for (m,) in _execute(build, f"select distinct as_of_month from {TABLE} order by 1")]
     assert months == [AUG, SEP, OCT]
-    # a probe: Aug's stored contacts overwritten; a run that computed Aug again would write the true counts back
-    kept = _execute(build, f"select customer_id, contacts from {TABLE} where as_of_month = ?", AUG)
-    _execute(build, f"update {TABLE} set contacts = -1 where as_of_month = ?", AUG)
-    # a paid order of 31 Oct one unit dearer: only Oct's window (to 30 Nov) holds that day; Sep's ends 30 Oct
-    customer, before = _execute(build, """
-        select customer_id, amount from marts.fct_orders
+    kept = _execute(build, f"select customer_id, as_of_month, contacts from {TABLE} where as_of_month < ?", OCT)
+    _execute(build, f"update {TABLE} set contacts = -1 where as_of_month < ?", OCT)
+    order_id, customer = _execute(build, """
+        select order_id, customer_id from marts.fct_orders
         where ordered_date = '2026-10-31' and is_paid and status <> 'cancelled' and customer_id is not null
         order by order_id limit 1""")[0]
-    _execute(build, "update marts.fct_orders set amount = amount + 1 where ordered_date = '2026-10-31' "
-             "and customer_id = ?", customer)
+    _execute(build, "insert into marts.fct_orders select * replace ('probe-order' as order_id, "
+             "date '2026-11-01' as ordered_date, timestamp '2026-11-01 10:00:00' as ordered_at) "
+             "from marts.fct_orders where order_id = ?", order_id)
 
     _run(data)
 
-    assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and contacts = -1", AUG) == [
-        (len(kept),)], "Aug's inputs did not change, yet it was computed again"
-    assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and contacts = -1", OCT) == [(0,)]
-    paid = _execute(build, f"select paid_amount_180d from {TABLE} where as_of_month = ? and customer_id = ?",
-                    OCT, customer)
-    assert paid and paid[0][0] >= before + 1
-    with duckdb.connect(str(build)) as con:  # Aug's true counts back, for the comparison with a full build
-        con.execute("create temp table kept (customer_id varchar, contacts bigint)")
-        con.executemany("insert into kept values (?, ?)", kept)
-        con.execute(f"update {TABLE} set contacts = kept.contacts from kept "
-                    f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = ?", [AUG])
+    assert _execute(build, f"select count(*) from {TABLE} where contacts = -1") == [(len(kept),)], (
+        "Aug or Sep was computed again though nothing in its windows changed")
+    assert _execute(build, f"select next_ordered_date from {TABLE} where as_of_month = ? and customer_id = ?",
+                    OCT, customer) == [(date(2026, 11, 1),)]
+    with duckdb.connect(str(build)) as con:  # the true counts back, for the comparison with a full build
+        con.execute("create temp table kept (customer_id varchar, as_of_month date, contacts bigint)")
+        con.executemany("insert into kept values (?, ?, ?)", kept)
+        con.execute(f"update {TABLE} set contacts = kept.contacts from kept where {TABLE}.customer_id = "
+                    f"kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
     _equals_a_full_build(data, tmp_path)
 
 

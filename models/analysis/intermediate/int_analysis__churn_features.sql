@@ -157,8 +157,10 @@ responses as (
 
 ),
 
-{# A month's signature: its window and horizon, and order-independent fingerprints of every input row its features
-    and label read (placed orders in (active_from_date, label_end_date], its contacts and survey answers). #}
+{# A month's signature: its window and horizon, whether its label window has elapsed (not the last day of data itself,
+    which moves every day: a month whose window closed long ago keeps its signature), and order-independent
+    fingerprints of every input row its features and label read (placed orders in (active_from_date,
+    label_end_date], its contacts and survey answers). #}
 order_day_hashes as (
 
     select
@@ -218,7 +220,8 @@ month_signatures as (
         month_windows.as_of_month,
         {{ dbt.concat([
             "cast(month_windows.as_of_date as " ~ dbt.type_string() ~ ")", "'|'",
-            "cast(month_windows.last_data_date as " ~ dbt.type_string() ~ ")", "'|'",
+            "case when month_windows.label_end_date <= month_windows.last_data_date then 'elapsed' else 'open' end",
+            "'|'",
             "cast(month_windows.label_horizon_days as " ~ dbt.type_string() ~ ")", "'|'",
             "cast(coalesce(month_order_hashes.order_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
             "coalesce(cast(month_order_hashes.order_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
