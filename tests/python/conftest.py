@@ -24,6 +24,12 @@ from typing import Any
 
 import pytest
 
+# the test process ends as ccw does (pytest_unconfigure: os._exit), so it turns off the same warning of
+# multiprocessing's resource tracker, before the tracker starts (ccw.cli.entry says why)
+from ccw.cli import RESOURCE_TRACKER_WARNING  # noqa: E402
+
+sys.warnoptions.append(f"ignore:{RESOURCE_TRACKER_WARNING}:UserWarning")
+
 ROOT = Path(__file__).resolve().parents[2]
 CCW = Path(sys.executable).with_name("ccw")
 DBT = Path(sys.executable).with_name("ccw-dbt")
