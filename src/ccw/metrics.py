@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 
 from ccw.config import PROJECT_ROOT, settings
+from ccw.read_serving import attach_serving
 from ccw.sqltext import ident
 
 #: where `dbt parse` (make setup) writes the semantic manifest
@@ -117,7 +118,7 @@ class ReadOnlyDuckDbClient:
         self.catalog = catalog
         self._renderer = DuckDbSqlPlanRenderer()
         self._connection = duckdb.connect(":memory:")
-        self._connection.execute(f"attach '{database_file.as_posix()}' as {ident(catalog)} (read_only)")
+        attach_serving(self._connection, database_file, catalog)
         self._connection.execute(f"use {ident(catalog)}")
 
     @property

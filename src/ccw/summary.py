@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from ccw.read_serving import connect_serving
+
 LAYERS = ("raw", "staging", "intermediate", "marts")
 
 
@@ -68,7 +70,7 @@ def incomplete_days(con: duckdb.DuckDBPyConnection, days: int = 7) -> list[tuple
 
 
 def render(warehouse: Path) -> str:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect_serving(warehouse)
     try:
         lines = ["", "Warehouse summary", f"  file: {warehouse}"]
         for schema, (n, rows) in rows_per_layer(con).items():

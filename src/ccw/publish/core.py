@@ -34,6 +34,7 @@ from ccw.publish.serving import (
     list_marts,
     write_serving_copy,
 )
+from ccw.read_serving import connect_serving
 from ccw.sqltext import ident, literal
 
 
@@ -87,7 +88,7 @@ def serving_version(serving: Path) -> str | None:
     if not serving.is_file():
         return None
     try:
-        with duckdb.connect(str(serving), read_only=True) as con:
+        with connect_serving(serving) as con:
             (version,) = con.execute(f"select max(version_id) from main.{PUBLISH_TABLE}").fetchone()
     except duckdb.Error:
         return None

@@ -14,6 +14,7 @@ from ccw.metrics import (
     read_manifest_json,
     serving_manifest_text,
 )
+from ccw.read_serving import open_stable
 from ccw.report import queries
 from ccw.report.sections import SECTIONS, Context, empty
 from ccw.report.template import page
@@ -29,6 +30,11 @@ def open_serving(serving: Path, manifest: Path | None = None) -> tuple[duckdb.Du
     published with (``main._semantic_manifest``), else the project's ``target/semantic_manifest.json``."""
     if not serving.is_file():
         raise FileNotFoundError(f"no serving file at {serving}: run `ccw run` first")
+    # one open: the probe and the catalog must attach the same version (a publish may replace the file between)
+    return open_stable(serving, lambda: _attach_with_manifest(serving, manifest), lambda opened: opened[0].close())
+
+
+def _attach_with_manifest(serving: Path, manifest: Path | None) -> tuple[duckdb.DuckDBPyConnection, str]:
     con = duckdb.connect()
     try:
         con.execute(f"attach {literal(serving)} as {_PROBE} (read_only)")
