@@ -122,12 +122,12 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
 
 
 def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str,
-                placeholder: str) -> set[date]:
+                placeholder: str, max_training_rows: int = 1000) -> set[date]:
     """One dbt run of a churn model as its YAML configures it: a full build when the table is missing, else an
     incremental one (delete+insert by as_of_month, then the post-hook's delete of rows whose ``placeholder`` column
     is null). Returns the months the run returned rows for."""
     exists = this in {row[0] for row in con.sql("show tables").fetchall()}
-    dbt = HostDbt(con, this, refs, is_incremental=exists, config={"max_training_rows": 1000})
+    dbt = HostDbt(con, this, refs, is_incremental=exists, config={"max_training_rows": max_training_rows})
     returned = module.model(dbt, con)
     con.register("returned", returned)
     if not exists:
@@ -140,9 +140,11 @@ def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[s
     return set(returned.column("as_of_month").to_pylist())
 
 
-def build_scores(scores: ModuleType, con: duckdb.DuckDBPyConnection, features: pd.DataFrame) -> set[date]:
+def build_scores(scores: ModuleType, con: duckdb.DuckDBPyConnection, features: pd.DataFrame,
+                 max_training_rows: int = 1000) -> set[date]:
     con.register("features_frame", features)
-    return build_model(scores, con, {"int_analysis__churn_features": "features_frame"}, "churn_scores", "customer_id")
+    return build_model(scores, con, {"int_analysis__churn_features": "features_frame"}, "churn_scores", "customer_id",
+                       max_training_rows)
 
 
 def scores_table(con: duckdb.DuckDBPyConnection, table: str = "churn_scores") -> pd.DataFrame:
@@ -185,6 +187,46 @@ def test_incremental_runs_score_only_changed_months_and_equal_a_full_build(score
         if expected_months == {date(2026, 8, 1), date(2026, 9, 1)} and not scores_table(con).empty:
             assert nulls[0] > 0  # the pattern leaves customers with fewer than three drivers
     assert scores_table(con).empty  # no month can be scored without Jul
+
+
+def test_a_correction_outside_the_training_sample_re_scores_only_its_own_month(scores: ModuleType) -> None:
+    """Jul and Aug labelled (20 customers each), Sep not yet (as of 20 Sep); Aug and Sep both train on Jul only, on
+    a sample of 8 of its 20 customers: the first 8 by the documented sample order, DuckDB's hash(customer_id,
+    as_of_month), then customer. A corrected Jul customer outside that sample leaves every score as it was (Jul
+    itself is not scored: nothing before it); one inside it re-scores Aug and Sep; a corrected Aug customer
+    re-scores Aug alone (nothing trains on Aug yet). After each run the table equals a full build."""
+    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+    july, august = date(2026, 7, 1), date(2026, 8, 1)
+    rows = [row for month, as_of in [(july, date(2026, 7, 31)), (august, date(2026, 8, 31))]
+            for row in feature_rows(month, as_of, [b > 0 for b in pattern], pattern)]
+    rows += feature_rows(date(2026, 9, 1), date(2026, 9, 20), [None] * 20, pattern)
+    with duckdb.connect() as con:
+        con.execute("create table jul (customer_id varchar, as_of_month date)")
+        con.executemany("insert into jul values (?, ?)", [[f"c{i}", july] for i in range(20)])
+        in_sample = [r[0] for r in con.sql("select customer_id from jul order by hash(customer_id, as_of_month), "
+                                           "customer_id limit 8").fetchall()]
+    outside = next(f"c{i}" for i in range(20) if f"c{i}" not in in_sample)
+
+    def corrected(customer: str, month: date) -> list[dict]:
+        nonlocal rows
+        rows = [dict(row, unresolved_contacts=row["unresolved_contacts"] + 1)
+                if (row["customer_id"], row["as_of_month"]) == (customer, month) else row for row in rows]
+        return rows
+
+    steps = [
+        (rows, {august, date(2026, 9, 1)}),  # the full build
+        (corrected(outside, july), set()),
+        (corrected(in_sample[0], july), {august, date(2026, 9, 1)}),
+        (corrected("c0", august), {august}),
+    ]
+    con = duckdb.connect()
+    for features_now, expected_months in steps:
+        frame = pd.DataFrame(features_now)
+        assert build_scores(scores, con, frame, max_training_rows=8) == expected_months
+        full = duckdb.connect()
+        build_scores(scores, full, frame, max_training_rows=8)
+        pd.testing.assert_frame_equal(scores_table(con), scores_table(full))
+    assert set(scores_table(con)["training_customer_months"]) == {8}
 
 
 def test_incremental_backtest_computes_only_months_whose_scores_or_labels_changed(backtest: ModuleType) -> None:

@@ -4,12 +4,15 @@ baseline trained the same way; each month's customers are scored as they would h
 per scored customer x as-of month with the risk, its decile and the top drivers. Rules in
 _int_analysis__churn_scores.yml.
 
-Incremental by as-of month: every month's inputs (its own customers' features, and the features and labels of the
-months it trains on) get an order-independent signature in SQL; a daily run scores again only the months whose
+Incremental by as-of month: every month's inputs (its own customers' features, and the training sample it is
+fitted on: features and labels) get an order-independent signature; a daily run scores again only the months whose
 signature changed (on a normal day the latest month, whose as-of day moved) and keeps the others' rows, which would
-come out the same. Each month reads only its own rows and its training sample from DuckDB (not the whole history
-into pandas). Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries
-imported one at a time: see that module) and returns a pyarrow Table.
+come out the same. The signature covers the sample drawn, not every row of the training months: a correction of an
+old month's customer (a contact whose customer is resolved anew) re-scores the later months only when that customer
+is in their sample. Each month reads only its own rows from DuckDB; the training candidates (each labelled month's
+first rows in the sample order) are read once (not the whole history into pandas). Reads with dbt.ref(...)
+through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a time: see that module)
+and returns a pyarrow Table.
 """
 
 import hashlib
@@ -81,14 +84,13 @@ def design(frame: pd.DataFrame, features: list[str]) -> np.ndarray:
 
 def month_plan(features) -> pd.DataFrame:
     """One row per as-of month of the features relation: its as-of day, label horizon, whether its label is known
-    (is_churned is set once the horizon has elapsed, for all its customers at once), its row count and two
-    order-independent fingerprints: of the scoring inputs (labels left out) and of every input column."""
+    (is_churned is set once the horizon has elapsed, for all its customers at once), its row count and an
+    order-independent fingerprint of its scoring inputs (labels left out)."""
     scoring = [name for name in INPUT_COLUMNS if name not in LABEL_COLUMNS]
     plan = features.aggregate(
         "as_of_month, max(as_of_date) as as_of_date, max(label_horizon_days) as label_horizon_days, "
         "count(is_churned) > 0 as is_labelled, count(*) as customers, "
-        f"{rows_fingerprint(scoring, FLOAT_INPUTS)} as scoring_fingerprint, "
-        f"{rows_fingerprint(INPUT_COLUMNS, FLOAT_INPUTS)} as input_fingerprint",
+        f"{rows_fingerprint(scoring, FLOAT_INPUTS)} as scoring_fingerprint",
         "as_of_month",
     ).df()
     plan["as_of_month"] = pd.to_datetime(plan["as_of_month"]).dt.date
@@ -105,33 +107,67 @@ def known_months(plan: pd.DataFrame, month) -> list:
     return list(plan.loc[known, "as_of_month"])
 
 
-def signatures(plan: pd.DataFrame, max_training_rows: int) -> dict:
+#: the order the training sample is drawn in: a fixed, order-independent order that new rows do not reshuffle
+SAMPLE_ORDER = ["sample_key", "customer_id", "as_of_month"]
+
+
+def training_candidates(features, plan: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
+    """Each labelled month's first max_training_rows labelled customers in the sample order (sample_key: a hash of
+    customer and month; then customer, month), all months together in that order. The training sample of any set
+    of months is the first max_training_rows of their candidates: the first N of a union are among the first N of
+    each part. So the history is read once per run, not once per month scored."""
+    parts = [pd.DataFrame(columns=[*INPUT_COLUMNS, "sample_key"])]
+    for month in plan.loc[plan["is_labelled"], "as_of_month"]:
+        labelled = features.filter(f"as_of_month = DATE '{month}' and is_churned is not null")
+        first = labelled.project(f"{', '.join(INPUT_COLUMNS)}, hash(customer_id, as_of_month) as sample_key")
+        parts.append(first.order(", ".join(SAMPLE_ORDER)).limit(max_training_rows).df())
+    candidates = pd.concat([part for part in parts if not part.empty] or parts[:1], ignore_index=True)
+    candidates["as_of_month"] = pd.to_datetime(candidates["as_of_month"]).dt.date
+    return candidates.sort_values(SAMPLE_ORDER, kind="mergesort").reset_index(drop=True)
+
+
+def training_sample(candidates: pd.DataFrame, months: list, max_training_rows: int) -> pd.DataFrame:
+    """The labelled customers of ``months`` the model is fitted on: the first max_training_rows of them in the sample
+    order (INPUT_COLUMNS, in to_pandas's row order)."""
+    sample = candidates.loc[candidates["as_of_month"].isin(set(months)), INPUT_COLUMNS].head(max_training_rows)
+    return sample.sort_values(INPUT_COLUMNS, kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+def frame_fingerprint(frame: pd.DataFrame) -> str:
+    """An order-independent fingerprint of a frame's INPUT_COLUMNS: the sum of its rows' hashes, with every value in
+    one dtype per kind (text, timestamp, float; FLOAT_INPUTS rounded to 9 decimals), so that the dtype pandas chose
+    for a column (an integer column with a null becomes float) does not count as a change."""
+    values = {}
+    for name in INPUT_COLUMNS:
+        column = frame[name]
+        if name == "customer_id":
+            values[name] = column.astype(str)
+        elif name in ("as_of_month", "as_of_date"):
+            values[name] = pd.to_datetime(column)
+        else:
+            values[name] = pd.to_numeric(column, errors="coerce").astype(float)
+            if name in FLOAT_INPUTS:
+                values[name] = values[name].round(9)
+    hashes = pd.util.hash_pandas_object(pd.DataFrame(values), index=False).to_numpy(dtype=np.uint64)
+    return str(int(hashes.sum(dtype=np.uint64)))
+
+
+def signatures(plan: pd.DataFrame, candidates: pd.DataFrame, max_training_rows: int) -> dict:
     """as_of_month -> a digest of everything its scores depend on: the method, the training-size cap, the month's
-    scoring inputs and the inputs (labels included) of the months it trains on. Same digest, same scores."""
-    fingerprint = dict(zip(plan["as_of_month"], plan["input_fingerprint"], strict=True))
+    scoring inputs, the months it trains on and the training sample drawn from them (features and labels). Same
+    digest, same scores."""
     out = {}
     for month, scoring in zip(plan["as_of_month"], plan["scoring_fingerprint"], strict=True):
-        known = [[str(m), fingerprint[m]] for m in known_months(plan, month)]
-        text = json.dumps([METHOD_VERSION, max_training_rows, str(month), scoring, known])
+        known = known_months(plan, month)
+        sample = frame_fingerprint(training_sample(candidates, known, max_training_rows))
+        text = json.dumps([METHOD_VERSION, max_training_rows, str(month), scoring, [str(m) for m in known], sample])
         out[month] = hashlib.sha256(text.encode()).hexdigest()
     return out
-
-
-def _date_list(months: list) -> str:
-    return ", ".join(f"DATE '{month}'" for month in months)
 
 
 def month_rows(features, month) -> pd.DataFrame:
     """The customers of one as-of month (INPUT_COLUMNS, prepared, sorted by customer)."""
     return prepare(to_pandas(features.filter(f"as_of_month = DATE '{month}'"), INPUT_COLUMNS))
-
-
-def training_sample(features, months: list, max_training_rows: int) -> pd.DataFrame:
-    """The labelled customers of ``months``: at most max_training_rows of them, the ones first by a hash of
-    (customer, month): a fixed, order-independent sample that a new month's rows do not reshuffle."""
-    known = features.filter(f"as_of_month in ({_date_list(months)}) and is_churned is not null")
-    sample = known.order("hash(customer_id, as_of_month), customer_id, as_of_month").limit(max_training_rows)
-    return prepare(to_pandas(sample, INPUT_COLUMNS))
 
 
 class ChurnModel:
@@ -206,7 +242,8 @@ def score_month(current: pd.DataFrame, train: pd.DataFrame, training_months: int
     return out
 
 
-def score_months(features, plan: pd.DataFrame, months: list, signature: dict, max_training_rows: int) -> pa.Table:
+def score_months(features, plan: pd.DataFrame, candidates: pd.DataFrame, months: list, signature: dict,
+                 max_training_rows: int) -> pa.Table:
     """The scores of ``months`` (one month at a time), each row carrying its month's input signature; a month that
     cannot be scored gives no rows."""
     parts = [pa.Table.from_pylist([], schema=SCHEMA)]
@@ -214,8 +251,8 @@ def score_months(features, plan: pd.DataFrame, months: list, signature: dict, ma
         known = known_months(plan, month)
         if not known:
             continue
-        scored = score_month(month_rows(features, month), training_sample(features, known, max_training_rows),
-                             len(known))
+        train = prepare(training_sample(candidates, known, max_training_rows))
+        scored = score_month(month_rows(features, month), train, len(known))
         if scored is not None:
             scored["input_signature"] = signature[month]
             parts.append(arrow_table(scored, SCHEMA))
@@ -228,8 +265,9 @@ def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
     duckdb = library("duckdb")
     relation = duckdb.connect().from_df(features[INPUT_COLUMNS])
     plan = month_plan(relation)
-    signature = signatures(plan, max_training_rows)
-    table = score_months(relation, plan, list(plan["as_of_month"]), signature, max_training_rows)
+    candidates = training_candidates(relation, plan, max_training_rows)
+    signature = signatures(plan, candidates, max_training_rows)
+    table = score_months(relation, plan, candidates, list(plan["as_of_month"]), signature, max_training_rows)
     return table.to_pandas(date_as_object=True)
 
 
@@ -237,14 +275,15 @@ def model(dbt, session):
     max_training_rows = int(dbt.config.get("max_training_rows") or 100_000)
     features = dbt.ref("int_analysis__churn_features")
     plan = month_plan(features)
-    signature = signatures(plan, max_training_rows)
+    candidates = training_candidates(features, plan, max_training_rows)
+    signature = signatures(plan, candidates, max_training_rows)
     months = list(plan["as_of_month"])
     if not dbt.is_incremental:
-        return score_months(features, plan, months, signature, max_training_rows)
+        return score_months(features, plan, candidates, months, signature, max_training_rows)
 
     stored = stored_signatures(session, dbt.this, "as_of_month", "input_signature")
     changed = [month for month in months if stored.get(month) != signature[month]]
-    table = score_months(features, plan, changed, signature, max_training_rows)
+    table = score_months(features, plan, candidates, changed, signature, max_training_rows)
     scored = set(table.column("as_of_month").to_pylist())
     # a month that had scores and has none now: a placeholder (customer_id null) that the post-hook deletes
     return pa.concat_tables([table, emptied_partitions(stored, signature, changed, scored, SCHEMA, "as_of_month")])
