@@ -15,9 +15,6 @@
 ) }}
 {#- a unit test has no `this`: a full build -#}
 {%- set incremental_run = this is not none and is_incremental() -%}
-{#- a table built before the signature was kept has none: every month is computed again -#}
-{%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
-    if execute and incremental_run else [] -%}
 
 with features as (
 
@@ -74,8 +71,7 @@ stored_signatures as (
     {%- if incremental_run %}
         select
             as_of_month,
-            {{ 'max(input_signature)' if 'input_signature' in stored_columns
-                else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as input_signature
+            max(input_signature) as input_signature
         from {{ this }}
         group by as_of_month
     {%- else %}
