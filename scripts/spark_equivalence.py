@@ -105,7 +105,6 @@ _SIGNATURE = ("a digest of the month's inputs by the engine's own row hash (Duck
 TOLERATED: tuple[Tolerance, ...] = (
     Tolerance("intermediate.int_analysis__churn_features", "input_signature", _SIGNATURE),
     Tolerance("intermediate.int_analysis__churn_scores", "input_signature", _SIGNATURE),
-    Tolerance("marts.analysis_customer_churn_risk", "input_signature", _SIGNATURE),
 )
 
 # Columns that record when and in which run the files were landed, left out of every table's fingerprint: each

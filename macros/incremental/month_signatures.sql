@@ -57,18 +57,3 @@
     skipped). -#}
 {% macro spark__delete_placeholder_rows(placeholder_column) -%}
 {%- endmacro %}
-
-
-{#- post-hook of a model merged by partition whose partitions follow another relation's: delete the partitions
-    `source` no longer has (a merge by partition replaces the partitions it computes, never one that is gone). Spark:
-    only full builds (see partition_incremental_strategy), which hold no gone partition. -#}
-{% macro delete_months_gone(source, partition_column) -%}
-    {{ return(adapter.dispatch('delete_months_gone', 'contact_center')(source, partition_column)) }}
-{%- endmacro %}
-
-{% macro default__delete_months_gone(source, partition_column) -%}
-    delete from {{ this }} where {{ partition_column }} not in (select {{ partition_column }} from {{ source }})
-{%- endmacro %}
-
-{% macro spark__delete_months_gone(source, partition_column) -%}
-{%- endmacro %}

@@ -4,17 +4,6 @@
     risk). Rules in _analysis_customer_churn_risk.yml. -#}
 {%- set worklist_min_decile = config.get('worklist_min_decile', 9) -%}
 {%- set worklist_min_value_percentile = config.get('worklist_min_value_percentile', 0.8) -%}
-{#- incremental by as-of month: a month is computed again when its features' or its scores' input signature changed
-    (month_signatures.sql; the reason and the figures: the YAML) -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=partition_incremental_strategy(),
-    unique_key='as_of_month',
-    on_schema_change='append_new_columns',
-    post_hook="{{ delete_months_gone(ref('int_analysis__churn_features'), 'as_of_month') }}",
-) }}
-{#- a unit test has no `this`: a full build -#}
-{%- set incremental_run = this is not none and is_incremental() -%}
 
 with features as (
 
@@ -28,78 +17,10 @@ scores as (
 
 ),
 
-{# A month's rows read only that month's features and scores, whose models keep a signature of their inputs per
-    month: this month's signature digests the two. #}
-feature_months as (
-
-    select
-        as_of_month,
-        max(input_signature) as features_signature
-    from features
-    group by as_of_month
-
-),
-
-score_months as (
-
-    select
-        as_of_month,
-        max(input_signature) as scores_signature
-    from scores
-    group by as_of_month
-
-),
-
-month_signatures as (
-
-    select
-        feature_months.as_of_month,
-        {{ dbt.hash(dbt.concat([
-            "coalesce(feature_months.features_signature, '')", "'|'",
-            "coalesce(score_months.scores_signature, '')",
-        ])) }} as input_signature
-    from feature_months
-    left join score_months
-        on feature_months.as_of_month = score_months.as_of_month
-
-),
-
-{# What this run computes: every month on a full build; on an incremental run the months whose signature differs
-    from the one stored with their rows. A month gone from the features is deleted by the post-hook. #}
-stored_signatures as (
-
-    {%- if incremental_run %}
-        select
-            as_of_month,
-            max(input_signature) as input_signature
-        from {{ this }}
-        group by as_of_month
-    {%- else %}
-        select
-            cast(null as date) as as_of_month,
-            cast(null as {{ dbt.type_string() }}) as input_signature
-        where false
-    {%- endif %}
-
-),
-
-computed_months as (
-
-    select month_signatures.*
-    from month_signatures
-    left join stored_signatures
-        on
-            month_signatures.as_of_month = stored_signatures.as_of_month
-            and month_signatures.input_signature = stored_signatures.input_signature
-    where stored_signatures.as_of_month is null
-
-),
-
 joined as (
 
     select
         features.*,
-        computed_months.input_signature as month_signature,
         scores.churn_risk_score,
         scores.churn_risk_decile,
         scores.rfm_baseline_score,
@@ -117,8 +38,6 @@ joined as (
             false
         ) as is_retention_worklist
     from features
-    inner join computed_months
-        on features.as_of_month = computed_months.as_of_month
     left join scores
         on
             features.customer_id = scores.customer_id
@@ -204,8 +123,7 @@ final as (
         cast(driver_3 as {{ dbt.type_string() }}) as driver_3,
         cast(driver_3_contribution as {{ type_double() }}) as driver_3_contribution,
         is_retention_worklist,
-        cast(retention_priority_rank as integer) as retention_priority_rank,
-        cast(month_signature as {{ dbt.type_string() }}) as input_signature
+        cast(retention_priority_rank as integer) as retention_priority_rank
     from prioritised
 
 )
