@@ -163,11 +163,12 @@ SWAPPER = textwrap.dedent(
 
 
 def test_readers_under_a_loop_of_renames_read_one_whole_version(files) -> None:
-    """Real renames every 100 ms (a publish takes seconds; a connect here about 15 ms) for 6 s: 3 s of plain
-    connects, whose failures are only counted (they depend on timing), then 3 s through ``connect_serving``, which
-    must never fail or mix versions."""
+    """Real renames every 250 ms (a publish takes seconds; a connect here about 15 ms, more on a loaded machine) for
+    6 s: 3 s of plain connects, whose failures are only counted (they depend on timing), then 3 s through
+    ``connect_serving``, which must never fail or mix versions (30 attempts: a loaded CI machine must not turn a slow
+    connect into a failure)."""
     serving, a, b = files
-    swapper = subprocess.Popen([sys.executable, "-c", SWAPPER, str(serving), str(a), str(b), "6.5", "0.1"],
+    swapper = subprocess.Popen([sys.executable, "-c", SWAPPER, str(serving), str(a), str(b), "6.5", "0.25"],
                                stdout=subprocess.PIPE, text=True)
     try:
         time.sleep(0.2)
@@ -181,7 +182,7 @@ def test_readers_under_a_loop_of_renames_read_one_whole_version(files) -> None:
                 plain_errors += 1
         seen, mixed, stop = {"a": 0, "b": 0}, [], time.monotonic() + 3
         while time.monotonic() < stop:
-            with connect_serving(serving) as con:
+            with connect_serving(serving, attempts=30) as con:
                 version, rows = _read(con)
             seen[version] += 1
             if rows != ROWS[version]:
@@ -190,6 +191,6 @@ def test_readers_under_a_loop_of_renames_read_one_whole_version(files) -> None:
         swaps = int(swapper.communicate(timeout=30)[0].strip() or 0)
     print(f"\n{swaps} renames; plain connects: {plain_reads} read, {plain_errors} failed; "
           f"connect_serving: {seen} read, {len(mixed)} mixed")
-    assert swaps > 30, "the renames did not run: the test proved nothing"
+    assert swaps > 10, "the renames did not run: the test proved nothing"
     assert mixed == []
     assert seen["a"] > 0 and seen["b"] > 0, "the reader never saw a rename"
