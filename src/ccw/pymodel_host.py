@@ -3,7 +3,7 @@
 dbt-duckdb runs the Python models (models/analysis/intermediate/*.py) inside dbt. dbt-spark runs Python models only
 on Databricks, so on any other Spark (a local pyspark, EMR, a Thrift server) this host runs the same ``model(dbt,
 session)`` function: the engine's input tables are copied into an in-memory DuckDB (Arrow), the model runs on it as
-it runs in dbt-duckdb, and its result (a pandas DataFrame or an Arrow table) goes back to the engine
+it runs in dbt-duckdb, and its result (a pandas DataFrame, an Arrow table or an Arrow stream) goes back to the engine
 (``scripts/spark_python_models.py``). One code path for both engines, so the analysis marts are the same on both
 (docs/spark.md, "Python models"). The unit tests of the incremental churn models use the same host.
 
@@ -62,10 +62,13 @@ def load_model(path: Path) -> ModuleType:
 
 
 def as_arrow(result: Any, session: duckdb.DuckDBPyConnection) -> pa.Table:
-    """A model's return value (Arrow table, pandas DataFrame or DuckDB relation) as an Arrow table. A DataFrame goes
-    through DuckDB, as dbt-duckdb materializes it (NaN becomes null, a column of dates a DATE column)."""
+    """A model's return value (Arrow table or stream, pandas DataFrame or DuckDB relation) as an Arrow table. A
+    DataFrame goes through DuckDB, as dbt-duckdb materializes it (NaN becomes null, a column of dates a DATE column);
+    a stream is read outside any DuckDB query, as its parts may read from ``session`` (ccw.pymodels.stream)."""
     if isinstance(result, pa.Table):
         return result
+    if isinstance(result, pa.RecordBatchReader):
+        return result.read_all()
     if isinstance(result, pd.DataFrame):
         result = session.from_df(result)
     return result.to_arrow_table()

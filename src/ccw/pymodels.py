@@ -6,6 +6,9 @@ dbt-duckdb runs Python models inside the dbt process, each in a dbt thread. Two 
   "cannot import name ... from partially initialized module" (their packages import each other circularly, and
   Python's per-module import locks let the second thread see a half-built module). ``library`` imports one package at
   a time, process-wide.
+- A model's result is written by dbt-duckdb through a separate cursor of the connection it gave the model
+  (``session``). So a model may return a stream (``stream``) whose parts it computes, reading its inputs through
+  ``session``, while DuckDB writes the earlier parts: it holds one part in memory instead of its whole result.
 - A query's rows come back in no particular order (profiles.yml: ``preserve_insertion_order: false``, parallel
   scans). A model whose result depends on row order (tie-breaking ranks, k-means initialisation, the summation order
   of a solver) would differ from run to run on the same data. ``to_pandas`` sorts the rows by the selected columns,
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from collections.abc import Iterable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -38,12 +42,22 @@ def to_pandas(relation: Any, columns: list[str]) -> pd.DataFrame:
     ``.toPandas()`` and a pandas sort."""
     selected = relation.select(*columns)
     if hasattr(selected, "df"):
-        order = ", ".join(f'"{name}" asc nulls last' for name in columns)
-        return selected.order(order).df()
+        return selected.order(_row_order(columns)).df()
     frame = selected.toPandas()
     if frame.empty:
         return frame
     return frame.sort_values(list(columns), kind="mergesort", na_position="last").reset_index(drop=True)
+
+
+def _row_order(columns: list[str]) -> str:
+    return ", ".join(f'"{name}" asc nulls last' for name in columns)
+
+
+def to_pandas_batches(relation: Any, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
+    """``to_pandas`` of a DuckDB relation in the same row order, ``rows`` rows at a time (a model that reduces its
+    rows as it reads them never holds them all in pandas)."""
+    for batch in relation.select(*columns).order(_row_order(columns)).to_arrow_reader(rows):
+        yield batch.to_pandas()
 
 
 def rows_fingerprint(columns: list[str], doubles: set[str] | frozenset[str] = frozenset()) -> str:
@@ -79,3 +93,16 @@ def emptied_partitions(stored: dict, signature: dict, changed: list, computed: s
     the inputs. The merge replaces the partition's rows by it; the model's post-hook deletes the placeholder."""
     gone = [key for key in stored if key not in computed and (key in changed or key not in signature)]
     return pa.Table.from_pylist([{partition: key} for key in gone], schema=schema)
+
+
+def stream(schema: pa.Schema, tables: Iterable[pa.Table]) -> pa.RecordBatchReader:
+    """A model's result as an Arrow stream of the tables ``tables`` yields (each cast to ``schema``), computed one at
+    a time while the stream is read. dbt-duckdb reads it into the model's table through its own cursor; another
+    reader must not read it inside a query of the connection the tables' inputs come from (DuckDB refuses: "code
+    running inside a query cannot use that query's connection"): ccw.pymodel_host reads it with ``read_all``."""
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for table in tables:
+            yield from table.cast(schema).to_batches()
+
+    return pa.RecordBatchReader.from_batches(schema, batches())

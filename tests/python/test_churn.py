@@ -121,6 +121,33 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
     assert model.score(x) == pytest.approx(1 / (1 + np.exp(-logit)))
 
 
+def test_scores_computed_in_chunks_equal_one_pass(scores: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A month is read and handed on CHUNK_ROWS rows at a time, its deciles ranked over the whole month: 20
+    customers a month in chunks of 3 give 7 tables a month (6 of 3 rows, 1 of 2) and the same scores, deciles and
+    drivers as one chunk of the whole month."""
+    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+    rows = []
+    for month, as_of in [(date(2026, 8, 1), date(2026, 8, 31)), (date(2026, 9, 1), date(2026, 9, 30))]:
+        rows += feature_rows(month, as_of, [bad > 0 for bad in pattern], pattern)
+    rows += feature_rows(date(2026, 10, 1), date(2026, 10, 31), [None] * 20, pattern)
+    features = pd.DataFrame(rows)
+    whole = scores.score_all(features, max_training_rows=1000)
+
+    monkeypatch.setattr(scores, "CHUNK_ROWS", 3)
+    relation = duckdb.connect().from_df(features[scores.INPUT_COLUMNS])
+    plan = scores.month_plan(relation)
+    candidates = scores.training_candidates(relation, plan, 1000)
+    signature = scores.signatures(plan, candidates, 1000)
+    tables = list(scores.score_months(relation, plan, candidates, list(plan["as_of_month"]), signature, 1000))
+    assert [table.num_rows for table in tables] == [3] * 6 + [2] + [3] * 6 + [2]  # Sep, then Oct
+    chunked = scores.score_all(features, max_training_rows=1000)
+    key = ["as_of_month", "customer_id"]
+    pd.testing.assert_frame_equal(chunked.sort_values(key).reset_index(drop=True),
+                                  whole.sort_values(key).reset_index(drop=True))
+    assert sorted(whole.groupby("as_of_month")["churn_risk_decile"].apply(list).iloc[0]) == sorted(
+        [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10])  # ranked over the month's 20, not a chunk's 3
+
+
 def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str,
                 placeholder: str, max_training_rows: int = 1000) -> set[date]:
     """One dbt run of a churn model as its YAML configures it: a full build when the table is missing, else an
@@ -129,15 +156,20 @@ def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[s
     exists = this in {row[0] for row in con.sql("show tables").fetchall()}
     dbt = HostDbt(con, this, refs, is_incremental=exists, config={"max_training_rows": max_training_rows})
     returned = module.model(dbt, con)
-    con.register("returned", returned)
+    # as dbt-duckdb does: the result is read into a temporary table through another cursor (a stream's parts read
+    # their inputs from con while it is read), then merged
+    writer = con.cursor()
+    writer.register("returned", returned)
+    writer.execute("create temp table returned_rows as select * from returned")
     if not exists:
-        con.execute(f"create table {this} as select * from returned")
+        writer.execute(f"create table {this} as select * from returned_rows")
     else:
-        con.execute(f"delete from {this} where as_of_month in (select as_of_month from returned)")
-        con.execute(f"insert into {this} select * from returned")
-        con.execute(f"delete from {this} where {placeholder} is null")
-    con.unregister("returned")
-    return set(returned.column("as_of_month").to_pylist())
+        writer.execute(f"delete from {this} where as_of_month in (select as_of_month from returned_rows)")
+        writer.execute(f"insert into {this} select * from returned_rows")
+        writer.execute(f"delete from {this} where {placeholder} is null")
+    months = {row[0] for row in writer.sql("select distinct as_of_month from returned_rows").fetchall()}
+    writer.close()
+    return months
 
 
 def build_scores(scores: ModuleType, con: duckdb.DuckDBPyConnection, features: pd.DataFrame,

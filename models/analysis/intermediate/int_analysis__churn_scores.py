@@ -10,19 +10,32 @@ signature changed (on a normal day the latest month, whose as-of day moved) and 
 come out the same. The signature covers the sample drawn, not every row of the training months: a correction of an
 old month's customer (a contact whose customer is resolved anew) re-scores the later months only when that customer
 is in their sample. Each month reads only its own rows from DuckDB; the training candidates (each labelled month's
-first rows in the sample order) are read once (not the whole history into pandas). Reads with dbt.ref(...)
-through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a time: see that module)
-and returns a pyarrow Table.
+first rows in the sample order) are read once (not the whole history into pandas).
+
+Memory: a month's rows are read from dbt.ref(...) in chunks (ccw.pymodels.to_pandas_batches: rows in a
+deterministic order; libraries imported one at a time: see that module) into its design matrix; its scores are
+handed on in chunks as an Arrow stream (ccw.pymodels.stream) that DuckDB writes while the next chunk is computed.
+So the model holds one month's design matrix and scores, not its features in pandas nor every month's result (at
+1/5 of the scale preset a full build's 16.6 M rows took 3.4 GB as one Arrow table).
 """
 
 import hashlib
 import json
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ccw.pymodels import arrow_table, emptied_partitions, library, rows_fingerprint, stored_signatures, to_pandas
+from ccw.pymodels import (
+    arrow_table,
+    emptied_partitions,
+    library,
+    rows_fingerprint,
+    stored_signatures,
+    stream,
+    to_pandas_batches,
+)
 
 LogisticRegression = library("sklearn.linear_model").LogisticRegression
 StandardScaler = library("sklearn.preprocessing").StandardScaler
@@ -46,6 +59,9 @@ LABEL_COLUMNS = ["label_horizon_days", "is_churned"]
 #: the DOUBLE inputs, rounded in the signature so that a last-bit difference of an average does not count as a change
 FLOAT_INPUTS = {"live_wait_seconds_avg", "value_percentile"}
 TOP_DRIVERS = 3
+#: a month's customers are read, and their contributions and drivers computed and handed on, this many at a time;
+#: only the design matrix and the scores of the whole month are held (the deciles rank the whole month)
+CHUNK_ROWS = 250_000
 #: bump when the method changes, so that an incremental run scores every month again
 METHOD_VERSION = 2
 COLUMNS = [
@@ -165,9 +181,20 @@ def signatures(plan: pd.DataFrame, candidates: pd.DataFrame, max_training_rows: 
     return out
 
 
-def month_rows(features, month) -> pd.DataFrame:
-    """The customers of one as-of month (INPUT_COLUMNS, prepared, sorted by customer)."""
-    return prepare(to_pandas(features.filter(f"as_of_month = DATE '{month}'"), INPUT_COLUMNS))
+def month_design(features, month, customers: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``customers`` customers of one as-of month, sorted as ccw.pymodels.to_pandas sorts (by INPUT_COLUMNS: by
+    customer): their ids and their design matrix (design(prepared rows, MODEL_FEATURES)), read CHUNK_ROWS at a
+    time."""
+    ids = np.empty(customers, dtype=object)
+    x = np.empty((customers, len(MODEL_FEATURES)))
+    start = 0
+    for batch in to_pandas_batches(features.filter(f"as_of_month = DATE '{month}'"), INPUT_COLUMNS, CHUNK_ROWS):
+        end = start + len(batch)
+        ids[start:end] = batch["customer_id"].to_numpy()
+        x[start:end] = design(prepare(batch), MODEL_FEATURES)
+        start = end
+    assert start == customers, f"{month}: read {start} customers, counted {customers}"
+    return ids, x
 
 
 class ChurnModel:
@@ -219,44 +246,60 @@ def top_drivers(contributions: np.ndarray, features: list[str], k: int = TOP_DRI
     return pd.DataFrame(out)
 
 
-def score_month(current: pd.DataFrame, train: pd.DataFrame, training_months: int) -> pd.DataFrame | None:
-    """The customers ``current`` (prepared rows of one month) scored by the churn model and the RFM baseline
-    trained on ``train`` (prepared, labelled rows of earlier months); None without training rows or with one class."""
+def score_month(month, ids: np.ndarray, x: np.ndarray, train: pd.DataFrame,
+                training_months: int) -> Iterator[pd.DataFrame]:
+    """The customers of one month (``ids``, design matrix ``x``) scored by the churn model and the RFM baseline
+    trained on ``train`` (prepared, labelled rows of earlier months), in frames of COLUMNS (but input_signature) of
+    CHUNK_ROWS rows. The scores and their deciles are computed over the whole month; the contributions and drivers
+    a chunk at a time (row by row, so the chunks change nothing). Nothing without training rows or with one class."""
     label = train["is_churned"].astype(bool).to_numpy()
-    if current.empty or not len(label) or len(set(label)) < 2:
-        return None
+    if not len(x) or not len(label) or len(set(label)) < 2:
+        return
     x_train = design(train, MODEL_FEATURES)
-    x = design(current, MODEL_FEATURES)
     model = ChurnModel(MODEL_FEATURES).fit(x_train, label)
     baseline = ChurnModel(RFM_FEATURES).fit(x_train, label)
     risk, base = model.score(x), baseline.score(x)
-    out = top_drivers(model.contributions(x), MODEL_FEATURES)
-    out.insert(0, "customer_id", current["customer_id"].to_numpy())
-    out.insert(1, "as_of_month", current["as_of_month"].to_numpy())
-    out.insert(2, "churn_risk_score", risk)
-    out.insert(3, "churn_risk_decile", deciles(risk))
-    out.insert(4, "rfm_baseline_score", base)
-    out.insert(5, "rfm_baseline_decile", deciles(base))
-    out.insert(6, "training_months", training_months)
-    out.insert(7, "training_customer_months", len(train))
-    return out
+    risk_decile, base_decile = deciles(risk), deciles(base)
+    for start in range(0, len(x), CHUNK_ROWS):
+        rows = slice(start, start + CHUNK_ROWS)
+        out = top_drivers(model.contributions(x[rows]), MODEL_FEATURES)
+        out.insert(0, "customer_id", ids[rows])
+        out.insert(1, "as_of_month", month)
+        out.insert(2, "churn_risk_score", risk[rows])
+        out.insert(3, "churn_risk_decile", risk_decile[rows])
+        out.insert(4, "rfm_baseline_score", base[rows])
+        out.insert(5, "rfm_baseline_decile", base_decile[rows])
+        out.insert(6, "training_months", training_months)
+        out.insert(7, "training_customer_months", len(train))
+        yield out
 
 
 def score_months(features, plan: pd.DataFrame, candidates: pd.DataFrame, months: list, signature: dict,
-                 max_training_rows: int) -> pa.Table:
-    """The scores of ``months`` (one month at a time), each row carrying its month's input signature; a month that
-    cannot be scored gives no rows."""
-    parts = [pa.Table.from_pylist([], schema=SCHEMA)]
+                 max_training_rows: int, scored_months: set | None = None) -> Iterator[pa.Table]:
+    """The scores of ``months``, a month at a time and CHUNK_ROWS rows at a time (computed as they are asked for),
+    each row carrying its month's input signature; a month that cannot be scored gives no table. The months scored
+    are added to ``scored_months``."""
+    customers = dict(zip(plan["as_of_month"], plan["customers"], strict=True))
     for month in months:
         known = known_months(plan, month)
         if not known:
             continue
         train = prepare(training_sample(candidates, known, max_training_rows))
-        scored = score_month(month_rows(features, month), train, len(known))
-        if scored is not None:
+        ids, x = month_design(features, month, customers[month])
+        for scored in score_month(month, ids, x, train, len(known)):
             scored["input_signature"] = signature[month]
-            parts.append(arrow_table(scored, SCHEMA))
-    return pa.concat_tables(parts)
+            if scored_months is not None:
+                scored_months.add(month)
+            yield arrow_table(scored, SCHEMA)
+
+
+def rescored(features, plan: pd.DataFrame, candidates: pd.DataFrame, changed: list, signature: dict, stored: dict,
+             max_training_rows: int) -> Iterator[pa.Table]:
+    """An incremental run's tables: the scores of the months whose signature changed, then a placeholder row
+    (customer_id null, deleted by the post-hook) for each month that had scores and has none now."""
+    scored: set = set()
+    yield from score_months(features, plan, candidates, changed, signature, max_training_rows, scored)
+    yield emptied_partitions(stored, signature, changed, scored, SCHEMA, "as_of_month")
 
 
 def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
@@ -267,8 +310,8 @@ def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
     plan = month_plan(relation)
     candidates = training_candidates(relation, plan, max_training_rows)
     signature = signatures(plan, candidates, max_training_rows)
-    table = score_months(relation, plan, candidates, list(plan["as_of_month"]), signature, max_training_rows)
-    return table.to_pandas(date_as_object=True)
+    months = score_months(relation, plan, candidates, list(plan["as_of_month"]), signature, max_training_rows)
+    return pa.concat_tables([SCHEMA.empty_table(), *months]).to_pandas(date_as_object=True)
 
 
 def model(dbt, session):
@@ -279,11 +322,8 @@ def model(dbt, session):
     signature = signatures(plan, candidates, max_training_rows)
     months = list(plan["as_of_month"])
     if not dbt.is_incremental:
-        return score_months(features, plan, candidates, months, signature, max_training_rows)
+        return stream(SCHEMA, score_months(features, plan, candidates, months, signature, max_training_rows))
 
     stored = stored_signatures(session, dbt.this, "as_of_month", "input_signature")
     changed = [month for month in months if stored.get(month) != signature[month]]
-    table = score_months(features, plan, candidates, changed, signature, max_training_rows)
-    scored = set(table.column("as_of_month").to_pylist())
-    # a month that had scores and has none now: a placeholder (customer_id null) that the post-hook deletes
-    return pa.concat_tables([table, emptied_partitions(stored, signature, changed, scored, SCHEMA, "as_of_month")])
+    return stream(SCHEMA, rescored(features, plan, candidates, changed, signature, stored, max_training_rows))
