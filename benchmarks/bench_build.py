@@ -1,6 +1,6 @@
 """Warehouse build benchmark: land a preset's exports and time the full `dbt build`, per layer.
 
-    .venv/bin/python benchmarks/bench_build.py [--preset scale] [--dir /tmp/ccw-bench] [--memory-limit 12GB]
+    .venv/bin/python benchmarks/bench_build.py [--preset scale] [--dir /tmp/ccw-bench] [--memory-limit 10GB]
                                                [--threads 1]
 
 Generates the preset under <dir>/raw if it is not there yet, lands it, then runs ONE `dbt build` of the whole
@@ -135,7 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--preset", default="scale")
     parser.add_argument("--dir", default="/tmp/ccw-bench")
-    parser.add_argument("--memory-limit", default="12GB")
+    parser.add_argument("--memory-limit", default="10GB")
     parser.add_argument("--threads", type=int, default=None, help="dbt threads (default: the profile's)")
     parser.add_argument("--incremental", action="store_true", help="also time a daily incremental build")
     args = parser.parse_args()

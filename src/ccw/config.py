@@ -7,7 +7,7 @@
 | CCW_WAREHOUSE     | $CCW_DATA_DIR/warehouse.duckdb | the serving file BI tools read (marts) |
 | CCW_BUILD_WAREHOUSE | $CCW_DATA_DIR/build/warehouse.duckdb | the private build database (raw .. marts) |
 | CCW_PII_SALT      | (a dev default)           | salt for hashing names, phones, emails      |
-| CCW_MEMORY_LIMIT  | 12GB                      | DuckDB memory limit for builds              |
+| CCW_MEMORY_LIMIT  | 10GB                      | DuckDB memory limit for builds (see README) |
 | CCW_LOADER_SOURCES | (none)                   | loader-written DuckDB schemas to import (ccw.land.loaders) |
 """
 
@@ -46,5 +46,5 @@ def settings() -> Settings:
         raw_root=_path("CCW_RAW_ROOT", data_dir / "raw"),
         warehouse=_path("CCW_WAREHOUSE", data_dir / "warehouse.duckdb"),
         build_warehouse=_path("CCW_BUILD_WAREHOUSE", data_dir / "build" / "warehouse.duckdb"),
-        memory_limit=os.environ.get("CCW_MEMORY_LIMIT", "12GB"),
+        memory_limit=os.environ.get("CCW_MEMORY_LIMIT", "10GB"),
     )
