@@ -52,8 +52,11 @@ SERVICE_FEATURES = [
 MODEL_FEATURES = RFM_FEATURES + SERVICE_FEATURES
 #: counts and days enter the model as log(1 + x): a tenth contact adds less than a first
 LOG_FEATURES = {"days_since_last_order", "orders_90d", "orders_180d", "live_wait_minutes", *SERVICE_FEATURES}
-INPUT_COLUMNS = ["customer_id", "as_of_month", "as_of_date", "label_horizon_days", "is_churned",
-                 "live_wait_seconds_avg", *[name for name in MODEL_FEATURES if name != "live_wait_minutes"]]
+#: what scoring a month's customers reads: the customer and what the model features come from
+SCORING_COLUMNS = [
+    "customer_id", "live_wait_seconds_avg", *[name for name in MODEL_FEATURES if name != "live_wait_minutes"],
+]
+INPUT_COLUMNS = ["customer_id", "as_of_month", "as_of_date", "label_horizon_days", "is_churned", *SCORING_COLUMNS[1:]]
 #: the label columns: a month's scores do not depend on its own label, only its training months' labels do
 LABEL_COLUMNS = ["label_horizon_days", "is_churned"]
 #: the DOUBLE inputs, rounded in the signature so that a last-bit difference of an average does not count as a change
@@ -81,11 +84,16 @@ SCHEMA = pa.schema(
 
 
 def prepare(features: pd.DataFrame) -> pd.DataFrame:
-    """Model inputs from int_analysis__churn_features: live_wait_minutes (0 without a live contact), numbers as
-    floats, dates as dates."""
-    out = features.copy()
+    """Model inputs from int_analysis__churn_features: the model features (with_model_features), dates as dates."""
+    out = with_model_features(features)
     out["as_of_month"] = pd.to_datetime(out["as_of_month"]).dt.date
     out["as_of_date"] = pd.to_datetime(out["as_of_date"]).dt.date
+    return out
+
+
+def with_model_features(features: pd.DataFrame) -> pd.DataFrame:
+    """The MODEL_FEATURES added: live_wait_minutes (0 without a live contact), the others as floats (null as 0)."""
+    out = features.copy()
     out["live_wait_minutes"] = pd.to_numeric(out["live_wait_seconds_avg"], errors="coerce").fillna(0) / 60.0
     for name in MODEL_FEATURES:
         out[name] = pd.to_numeric(out[name], errors="coerce").astype(float).fillna(0.0)
@@ -182,16 +190,16 @@ def signatures(plan: pd.DataFrame, candidates: pd.DataFrame, max_training_rows: 
 
 
 def month_design(features, month, customers: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``customers`` customers of one as-of month, sorted as ccw.pymodels.to_pandas sorts (by INPUT_COLUMNS: by
-    customer): their ids and their design matrix (design(prepared rows, MODEL_FEATURES)), read CHUNK_ROWS at a
-    time."""
+    """The ``customers`` customers of one as-of month, sorted by customer (ccw.pymodels.to_pandas's order of
+    SCORING_COLUMNS, whose first, customer_id, is unique in a month): their ids and their design matrix
+    (design(with_model_features(rows), MODEL_FEATURES)), read CHUNK_ROWS at a time."""
     ids = np.empty(customers, dtype=object)
     x = np.empty((customers, len(MODEL_FEATURES)))
     start = 0
-    for batch in to_pandas_batches(features.filter(f"as_of_month = DATE '{month}'"), INPUT_COLUMNS, CHUNK_ROWS):
+    for batch in to_pandas_batches(features.filter(f"as_of_month = DATE '{month}'"), SCORING_COLUMNS, CHUNK_ROWS):
         end = start + len(batch)
         ids[start:end] = batch["customer_id"].to_numpy()
-        x[start:end] = design(prepare(batch), MODEL_FEATURES)
+        x[start:end] = design(with_model_features(batch), MODEL_FEATURES)
         start = end
     assert start == customers, f"{month}: read {start} customers, counted {customers}"
     return ids, x
