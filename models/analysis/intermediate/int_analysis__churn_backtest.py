@@ -4,8 +4,9 @@ precision), Brier score and calibration by risk decile, for the churn model and 
 row per backtest month x model x risk decile. Rules in _int_analysis__churn_backtest.yml.
 
 Incremental by as-of month, like the scores: a month's rows are computed again only when the scores' input signature
-or the month's labels changed. Reads one month at a time with dbt.ref(...) through ccw.pymodels.to_pandas (rows in
-a deterministic order; libraries imported one at a time: see that module), and returns a pyarrow Table.
+or the month's labels changed. Reads one month at a time (its scores joined to its labels in DuckDB) with
+dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a time: see
+that module), and returns a pyarrow Table.
 """
 
 import hashlib
@@ -30,6 +31,8 @@ MODELS = {
 SCORE_COLUMNS = ["customer_id", "as_of_month", "training_months", "training_customer_months",
                  *[column for pair in MODELS.values() for column in pair]]
 LABEL_COLUMNS = ["customer_id", "as_of_month", "label_horizon_days", "is_churned"]
+#: a month's scored customers with a known label (customer_id first: unique in a month, so it orders the rows)
+JOINED_COLUMNS = [*SCORE_COLUMNS, "label_horizon_days", "is_churned"]
 COLUMNS = [
     "as_of_month", "model", "risk_decile", "label_horizon_days", "training_months", "training_customer_months",
     "customers", "churned_customers", "churn_rate", "roc_auc", "pr_auc", "brier_score", "calibration_error",
@@ -71,20 +74,19 @@ def evaluate(label: np.ndarray, score: np.ndarray, decile: np.ndarray) -> tuple[
     return overall, rows
 
 
-def backtest(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """Rows for every scored month whose label is known (is_churned not null)."""
-    joined = scores.merge(labels, on=["customer_id", "as_of_month"], how="inner")
-    joined = joined[joined["is_churned"].notna()]
+def backtest(month, joined: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one month from its scored customers whose label is known (``joined``: JOINED_COLUMNS)."""
+    if joined.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    label = joined["is_churned"].astype(bool).to_numpy()
+    base = {"as_of_month": month, "label_horizon_days": int(joined["label_horizon_days"].iloc[0]),
+            "training_months": int(joined["training_months"].iloc[0]),
+            "training_customer_months": int(joined["training_customer_months"].iloc[0])}
     rows = []
-    for month, frame in joined.groupby("as_of_month", sort=True):
-        label = frame["is_churned"].astype(bool).to_numpy()
-        base = {"as_of_month": month, "label_horizon_days": int(frame["label_horizon_days"].iloc[0]),
-                "training_months": int(frame["training_months"].iloc[0]),
-                "training_customer_months": int(frame["training_customer_months"].iloc[0])}
-        for name, (score_column, decile_column) in MODELS.items():
-            overall, deciles = evaluate(label, frame[score_column].to_numpy(dtype=float),
-                                        frame[decile_column].to_numpy())
-            rows += [{**base, "model": name, **overall, **decile} for decile in deciles]
+    for name, (score_column, decile_column) in MODELS.items():
+        overall, deciles = evaluate(label, joined[score_column].to_numpy(dtype=float),
+                                    joined[decile_column].to_numpy())
+        rows += [{**base, "model": name, **overall, **decile} for decile in deciles]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -100,17 +102,20 @@ def month_signatures(scores, labels) -> dict:
     }
 
 
+def month_rows(scores, labels, month) -> pd.DataFrame:
+    """One month's scored customers whose label is known, joined in DuckDB (JOINED_COLUMNS, sorted by customer)."""
+    in_month = f"as_of_month = DATE '{month}'"
+    scored = scores.filter(in_month).select(*SCORE_COLUMNS).set_alias("scored")
+    known = labels.filter(in_month).select("customer_id", "label_horizon_days", "is_churned").set_alias("known")
+    return to_pandas(scored.join(known, "customer_id"), JOINED_COLUMNS)
+
+
 def backtest_months(scores, labels, months: list, signature: dict) -> pa.Table:
     """The backtest rows of ``months``, one month at a time (that month's scores and labels: memory stays one
     month's)."""
     parts = [pa.Table.from_pylist([], schema=SCHEMA)]
     for month in sorted(months):
-        in_month = f"as_of_month = DATE '{month}'"
-        month_scores = to_pandas(scores.filter(in_month), SCORE_COLUMNS)
-        month_labels = to_pandas(labels.filter(in_month), LABEL_COLUMNS)
-        for frame in (month_scores, month_labels):
-            frame["as_of_month"] = pd.to_datetime(frame["as_of_month"]).dt.date
-        rows = backtest(month_scores, month_labels)
+        rows = backtest(month, month_rows(scores, labels, month))
         rows["input_signature"] = signature[month]
         parts.append(arrow_table(rows, SCHEMA))
     return pa.concat_tables(parts)
