@@ -90,16 +90,24 @@ def test_deciles_and_top_drivers(scores: ModuleType) -> None:
     assert pd.isna(drivers["driver_2"].iloc[1]) and pd.isna(drivers["driver_2_contribution"].iloc[1])
 
 
+#: unresolved contacts of customers c0..c19 in planted_months
+PLANTED = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+
+
+def planted_months() -> pd.DataFrame:
+    """Aug and Sep: churned exactly the customers with an unresolved contact (PLANTED); Oct: label not elapsed."""
+    rows = []
+    for month, as_of in [(date(2026, 8, 1), date(2026, 8, 31)), (date(2026, 9, 1), date(2026, 9, 30))]:
+        rows += feature_rows(month, as_of, [bad > 0 for bad in PLANTED], PLANTED)
+    rows += feature_rows(date(2026, 10, 1), date(2026, 10, 31), [None] * 20, PLANTED)
+    return pd.DataFrame(rows)
+
+
 def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType) -> None:
     """Aug and Sep: churned exactly the customers with an unresolved contact; Oct: label not elapsed. Aug has no
     earlier month (not scored); Sep is scored by Aug's customers only (Aug's label known on 30 Sep), Oct by both.
     The risk follows the planted cause, and contributions add up to the log-odds."""
-    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
-    rows = []
-    for month, as_of in [(date(2026, 8, 1), date(2026, 8, 31)), (date(2026, 9, 1), date(2026, 9, 30))]:
-        rows += feature_rows(month, as_of, [bad > 0 for bad in pattern], pattern)
-    rows += feature_rows(date(2026, 10, 1), date(2026, 10, 31), [None] * 20, pattern)
-    features = pd.DataFrame(rows)
+    features = planted_months()
     result = scores.score_all(features, max_training_rows=1000)
     assert list(result.columns) == scores.COLUMNS
     per_month = result.groupby("as_of_month").agg(
@@ -107,8 +115,8 @@ def test_months_are_scored_by_models_of_earlier_known_labels(scores: ModuleType)
     assert per_month.to_dict("index") == {date(2026, 9, 1): {"n": 20, "months": 1, "rows": 20},
                                           date(2026, 10, 1): {"n": 20, "months": 2, "rows": 40}}
     october = result[result["as_of_month"] == date(2026, 10, 1)].set_index("customer_id")
-    bad = [f"c{i}" for i, unresolved in enumerate(pattern) if unresolved > 0]
-    good = [f"c{i}" for i, unresolved in enumerate(pattern) if unresolved == 0]
+    bad = [f"c{i}" for i, unresolved in enumerate(PLANTED) if unresolved > 0]
+    good = [f"c{i}" for i, unresolved in enumerate(PLANTED) if unresolved == 0]
     assert october.loc[bad, "churn_risk_score"].min() > october.loc[good, "churn_risk_score"].max()
     assert set(october.loc[bad, "driver_1"]) == {"unresolved_contacts"}
     assert october.loc[bad, "churn_risk_decile"].min() >= 6
@@ -125,12 +133,7 @@ def test_scores_computed_in_chunks_equal_one_pass(scores: ModuleType, monkeypatc
     """A month is read and handed on CHUNK_ROWS rows at a time, its deciles ranked over the whole month: 20
     customers a month in chunks of 3 give 7 tables a month (6 of 3 rows, 1 of 2) and the same scores, deciles and
     drivers as one chunk of the whole month."""
-    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
-    rows = []
-    for month, as_of in [(date(2026, 8, 1), date(2026, 8, 31)), (date(2026, 9, 1), date(2026, 9, 30))]:
-        rows += feature_rows(month, as_of, [bad > 0 for bad in pattern], pattern)
-    rows += feature_rows(date(2026, 10, 1), date(2026, 10, 31), [None] * 20, pattern)
-    features = pd.DataFrame(rows)
+    features = planted_months()
     whole = scores.score_all(features, max_training_rows=1000)
 
     monkeypatch.setattr(scores, "CHUNK_ROWS", 3)
@@ -187,7 +190,7 @@ def test_incremental_runs_score_only_changed_months_and_equal_a_full_build(score
     """Jul and Aug labelled, Sep not yet. Aug trains on Jul (31 Jul + 30 days <= 31 Aug); Sep, as of 20 Sep, trains
     on Jul only (Aug's window ends 30 Sep). After each change an incremental run must score again exactly the months
     whose inputs changed and leave the same table as a full build of the same features."""
-    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+    pattern = PLANTED
     months = [(date(2026, 7, 1), date(2026, 7, 31)), (date(2026, 8, 1), date(2026, 8, 31))]
     labelled = [row for month, as_of in months for row in feature_rows(month, as_of, [b > 0 for b in pattern], pattern)]
 
@@ -227,7 +230,7 @@ def test_a_correction_outside_the_training_sample_re_scores_only_its_own_month(s
     as_of_month), then customer. A corrected Jul customer outside that sample leaves every score as it was (Jul
     itself is not scored: nothing before it); one inside it re-scores Aug and Sep; a corrected Aug customer
     re-scores Aug alone (nothing trains on Aug yet). After each run the table equals a full build."""
-    pattern = [1, 0, 2, 0, 1, 0, 3, 0, 1, 0] * 2
+    pattern = PLANTED
     july, august = date(2026, 7, 1), date(2026, 8, 1)
     rows = [row for month, as_of in [(july, date(2026, 7, 31)), (august, date(2026, 8, 31))]
             for row in feature_rows(month, as_of, [b > 0 for b in pattern], pattern)]
