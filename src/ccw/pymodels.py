@@ -55,7 +55,8 @@ def _row_order(columns: list[str]) -> str:
 
 def to_pandas_batches(relation: Any, columns: list[str], rows: int) -> Iterator[pd.DataFrame]:
     """``to_pandas`` of a DuckDB relation in the same row order, ``rows`` rows at a time (a model that reduces its
-    rows as it reads them never holds them all in pandas)."""
+    rows as it reads them never holds them all in pandas). The frames come through Arrow, whose pandas types can
+    differ from ``.df()``'s (an integer column with a null comes as float)."""
     for batch in relation.select(*columns).order(_row_order(columns)).to_arrow_reader(rows):
         yield batch.to_pandas()
 
