@@ -283,10 +283,9 @@ def score_month(month, ids: np.ndarray, x: np.ndarray, train: pd.DataFrame,
 
 
 def score_months(features, plan: pd.DataFrame, candidates: pd.DataFrame, months: list, signature: dict,
-                 max_training_rows: int, scored_months: set | None = None) -> Iterator[pa.Table]:
+                 max_training_rows: int) -> Iterator[pa.Table]:
     """The scores of ``months``, a month at a time and CHUNK_ROWS rows at a time (computed as they are asked for),
-    each row carrying its month's input signature; a month that cannot be scored gives no table. The months scored
-    are added to ``scored_months``."""
+    each row carrying its month's input signature; a month that cannot be scored gives no table."""
     customers = dict(zip(plan["as_of_month"], plan["customers"], strict=True))
     for month in months:
         known = known_months(plan, month)
@@ -296,8 +295,6 @@ def score_months(features, plan: pd.DataFrame, candidates: pd.DataFrame, months:
         ids, x = month_design(features, month, customers[month])
         for scored in score_month(month, ids, x, train, len(known)):
             scored["input_signature"] = signature[month]
-            if scored_months is not None:
-                scored_months.add(month)
             yield arrow_table(scored, SCHEMA)
 
 
@@ -305,8 +302,10 @@ def rescored(features, plan: pd.DataFrame, candidates: pd.DataFrame, changed: li
              max_training_rows: int) -> Iterator[pa.Table]:
     """An incremental run's tables: the scores of the months whose signature changed, then a placeholder row
     (customer_id null, deleted by the post-hook) for each month that had scores and has none now."""
-    scored: set = set()
-    yield from score_months(features, plan, candidates, changed, signature, max_training_rows, scored)
+    scored = set()
+    for table in score_months(features, plan, candidates, changed, signature, max_training_rows):
+        scored.add(table.column("as_of_month")[0].as_py())  # a table is one month's chunk, never empty
+        yield table
     yield emptied_partitions(stored, signature, changed, scored, SCHEMA, "as_of_month")
 
 
