@@ -12,6 +12,10 @@
     'identifier_type', 'identifier_value', 'customer_id', 'evidence_source', 'evidence_rank', 'evidence_count',
     'last_seen_at', 'candidate_count', 'is_shared',
 ] -%}
+{%- set candidate_columns = [
+    'identifier_type', 'identifier_value', 'customer_id', 'evidence_rank', 'evidence_count', 'last_seen_at',
+    'best_evidence_rank', 'candidate_count',
+] | join(', ') -%}
 
 with customers as (
 
@@ -190,29 +194,64 @@ direct_candidates as (
 
 ),
 
-{# Per identifier, in one pass over its candidates (one partition): its best evidence rank, each candidate's place
-    in the tie-break and how many candidates it has. #}
+{# Per identifier: its best evidence rank and how many candidates it has (an aggregate: at 1/5 of the scale
+    preset 11.1 M candidates of 11.0 M identifiers, whose windows took 14 of the model's 24 CPU-s). #}
+identifier_stats as (
+
+    select
+        identifier_type,
+        identifier_value,
+        min(evidence_rank) as best_evidence_rank,
+        count(*) as candidate_count
+    from direct_candidates
+    group by
+        identifier_type,
+        identifier_value
+
+),
+
+candidate_stats as (
+
+    select
+        direct_candidates.*,
+        identifier_stats.best_evidence_rank,
+        identifier_stats.candidate_count
+    from direct_candidates
+    inner join identifier_stats
+        on
+            direct_candidates.identifier_type = identifier_stats.identifier_type
+            and direct_candidates.identifier_value = identifier_stats.identifier_value
+
+),
+
+{# An identifier with several candidates: each candidate's place in the tie-break. #}
 ranked_candidates as (
 
     select
         *,
-        min(evidence_rank) over (
-            partition by identifier_type, identifier_value
-        ) as best_evidence_rank,
         row_number() over (
             partition by identifier_type, identifier_value
             order by evidence_rank asc, evidence_count desc, last_seen_at desc nulls last, customer_id asc
-        ) as candidate_rank,
-        count(*) over (partition by identifier_type, identifier_value) as candidate_count
-    from direct_candidates
+        ) as candidate_rank
+    from candidate_stats
+    where candidate_count > 1
 
 ),
 
-{# The candidates of an identifier at its best evidence rank: the customers that evidence points to. #}
+{# The candidates of an identifier at its best evidence rank: the customers that evidence points to (an
+    identifier's only candidate is its first and only top candidate). #}
 top_candidates as (
 
     select
-        *,
+        {{ candidate_columns }},
+        1 as candidate_rank,
+        1 as top_candidate_count
+    from candidate_stats
+    where candidate_count = 1
+    union all
+    select
+        {{ candidate_columns }},
+        candidate_rank,
         count(*) over (partition by identifier_type, identifier_value) as top_candidate_count
     from ranked_candidates
     where evidence_rank = best_evidence_rank
