@@ -68,25 +68,59 @@ as_of as (
 ),
 
 {# Open at the end of local day d: the interval started on or before d and ends on d + 1 or later (still open:
-    until the as-of day). #}
-open_days as (
+    until the as-of day). An interval is spread over its days by their offset from its start (or from the
+    calendar's first day, if it started earlier): one inequality, which DuckDB joins in the order of the output.
+    With the two bounds of a join to the calendar DuckDB paired every open interval with every later day and
+    filtered: 677 M pairs for 0.6 M ticket-days at 1/5 of the scale preset, growing with the square of the history. #}
+calendar_start as (
+
+    select min(date_day) as first_date
+    from calendar
+
+),
+
+day_offsets as (
+
+    select {{ dbt.datediff('calendar_start.first_date', 'calendar.date_day', 'day') }} as day_offset
+    from calendar
+    cross join calendar_start
+
+),
+
+open_intervals as (
 
     select
         intervals.ticket_id,
-        calendar.date_day,
-        intervals.status as end_status,
-        1 as is_open_at_end
+        intervals.status,
+        greatest(intervals.started_date, calendar_start.first_date) as spread_start_date,
+        coalesce(
+            intervals.ended_date,
+            cast({{ dbt.dateadd('day', 1, 'cast(' ~ utc_to_local('as_of.as_of_at', 'intervals.time_zone')
+                ~ ' as date)') }} as date)
+        ) as open_until_date
     from intervals
     cross join as_of
-    inner join calendar
-        on
-            intervals.started_date <= calendar.date_day
-            and coalesce(
-                intervals.ended_date,
-                {{ dbt.dateadd('day', 1, 'cast(' ~ utc_to_local('as_of.as_of_at', 'intervals.time_zone')
-                    ~ ' as date)') }}
-            ) > calendar.date_day
+    cross join calendar_start
     where intervals.is_open
+
+),
+
+open_days as (
+
+    select
+        open_intervals.ticket_id,
+        calendar.date_day,
+        open_intervals.status as end_status,
+        1 as is_open_at_end
+    from open_intervals
+    inner join day_offsets
+        on
+            day_offsets.day_offset
+            < {{ dbt.datediff('open_intervals.spread_start_date', 'open_intervals.open_until_date', 'day') }}
+    inner join calendar
+        on calendar.date_day = cast(
+            {{ dbt.dateadd('day', 'day_offsets.day_offset', 'open_intervals.spread_start_date') }} as date
+        )
 
 ),
 
