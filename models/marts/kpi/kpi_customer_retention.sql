@@ -114,7 +114,7 @@ month_customer_counts as (
 
     select
         contact_months.contact_month,
-        sum(signup_days.signed_up_customers) as month_customers
+        cast(sum(signup_days.signed_up_customers) as {{ dbt.type_bigint() }}) as month_customers
     from contact_months
     inner join signup_days
         on signup_days.customer_since <= {{ dbt.dateadd('day', 14, 'contact_months.contact_month') }}
