@@ -12,6 +12,10 @@
     'identifier_type', 'identifier_value', 'customer_id', 'evidence_source', 'evidence_rank', 'evidence_count',
     'last_seen_at', 'candidate_count', 'is_shared',
 ] -%}
+{%- set profile_evidence_keys = [
+    ('customers', 1, [('crm_customer_id', 'customer_id'), ('phone_hash', 'phone_hash'), ('email_hash', 'email_hash')]),
+    ('helpdesk_profiles', 2, [('helpdesk_user_id', 'user_id'), ('phone_hash', 'phone_hash'), ('email_hash', 'email_hash')]),
+] -%}
 {%- set candidate_columns = [
     'identifier_type', 'identifier_value', 'customer_id', 'evidence_rank', 'evidence_count', 'last_seen_at',
     'best_evidence_rank', 'candidate_count',
@@ -48,37 +52,6 @@ real_end_users as (
 
 ),
 
-crm_evidence as (
-
-    select
-        'crm_customer_id' as identifier_type,
-        customer_id as identifier_value,
-        customer_id,
-        created_at as seen_at,
-        1 as evidence_rank
-    from customers
-    where customer_id is not null
-    union all
-    select
-        'phone_hash' as identifier_type,
-        phone_hash as identifier_value,
-        customer_id,
-        created_at as seen_at,
-        1 as evidence_rank
-    from customers
-    where phone_hash is not null
-    union all
-    select
-        'email_hash' as identifier_type,
-        email_hash as identifier_value,
-        customer_id,
-        created_at as seen_at,
-        1 as evidence_rank
-    from customers
-    where email_hash is not null
-
-),
-
 helpdesk_profiles as (
 
     select
@@ -93,34 +66,26 @@ helpdesk_profiles as (
 
 ),
 
-helpdesk_evidence as (
+{# The identifiers of the profiles themselves: the CRM record (rank 1) and the help-desk end-user profile that carries
+    a CRM id (rank 2), each of its keys a row. #}
+profile_evidence as (
 
-    select
-        'helpdesk_user_id' as identifier_type,
-        user_id as identifier_value,
-        customer_id,
-        created_at as seen_at,
-        2 as evidence_rank
-    from helpdesk_profiles
-    where user_id is not null
-    union all
-    select
-        'phone_hash' as identifier_type,
-        phone_hash as identifier_value,
-        customer_id,
-        created_at as seen_at,
-        2 as evidence_rank
-    from helpdesk_profiles
-    where phone_hash is not null
-    union all
-    select
-        'email_hash' as identifier_type,
-        email_hash as identifier_value,
-        customer_id,
-        created_at as seen_at,
-        2 as evidence_rank
-    from helpdesk_profiles
-    where email_hash is not null
+    {%- for relation, rank, keys in profile_evidence_keys %}
+        {%- set is_last_relation = loop.last %}
+        {%- for identifier_type, key_column in keys %}
+            select
+                '{{ identifier_type }}' as identifier_type,
+                {{ key_column }} as identifier_value,
+                customer_id,
+                created_at as seen_at,
+                {{ rank }} as evidence_rank
+            from {{ relation }}
+            where {{ key_column }} is not null
+            {%- if not (is_last_relation and loop.last) %}
+                union all
+            {%- endif %}
+        {%- endfor %}
+    {%- endfor %}
 
 ),
 
@@ -167,9 +132,7 @@ call_evidence as (
 
 direct_evidence as (
 
-    select * from crm_evidence
-    union all
-    select * from helpdesk_evidence
+    select * from profile_evidence
     union all
     select * from chat_evidence
     union all
