@@ -21,8 +21,9 @@ order_summary as (
         count(*) as order_count,
         sum(case when is_paid then 1 else 0 end) as paid_order_count,
         sum(case when is_paid then amount end) as paid_amount,
-        count(distinct case when is_paid then currency end) as paid_currency_count,
-        min(case when is_paid then currency end) as paid_currency
+        {#- one currency when the smallest and the largest agree (a distinct count took a second group-by) #}
+        min(case when is_paid then currency end) as paid_currency,
+        max(case when is_paid then currency end) as last_paid_currency
     from orders
     group by customer_id
 
@@ -46,14 +47,14 @@ final as (
         cast(coalesce(order_summary.paid_order_count, 0) as {{ dbt.type_bigint() }}) as paid_order_count,
         cast(
             case
-                when order_summary.paid_currency_count > 1 then null
+                when order_summary.paid_currency <> order_summary.last_paid_currency then null
                 else coalesce(order_summary.paid_amount, 0)
             end as decimal(18, 2)
         ) as lifetime_paid_amount,
         case
-            when order_summary.paid_currency_count = 1 then order_summary.paid_currency
+            when order_summary.paid_currency = order_summary.last_paid_currency then order_summary.paid_currency
         end as lifetime_paid_currency,
-        coalesce(order_summary.paid_currency_count > 1, false) as has_mixed_currencies,
+        coalesce(order_summary.paid_currency <> order_summary.last_paid_currency, false) as has_mixed_currencies,
         order_summary.customer_id is not null as has_orders
     from customers
     left join order_summary
