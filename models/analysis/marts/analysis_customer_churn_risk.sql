@@ -87,11 +87,7 @@ prioritised as (
         scores.driver_3,
         scores.driver_3_contribution,
         scores.customer_id is not null as is_scored,
-        coalesce(
-            scores.churn_risk_decile >= {{ worklist_min_decile }}
-            and features.value_percentile >= {{ worklist_min_value_percentile }},
-            false
-        ) as is_retention_worklist,
+        worklist_ranks.customer_id is not null as is_retention_worklist,
         worklist_ranks.retention_priority_rank
     from features
     left join scores
