@@ -103,7 +103,7 @@ class Verdict:
 _SIGNATURE = ("a digest of the month's inputs by the engine's own row hash (DuckDB hash(), Spark xxhash64), kept for "
               "incremental runs of that engine only")
 TOLERATED: tuple[Tolerance, ...] = (
-    Tolerance("intermediate.int_analysis__churn_features", "input_signature", _SIGNATURE),
+    Tolerance("intermediate.int_analysis__churn_months", "input_signature", _SIGNATURE),
     Tolerance("intermediate.int_analysis__churn_scores", "input_signature", _SIGNATURE),
 )
 

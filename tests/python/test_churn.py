@@ -2,7 +2,8 @@
 int_analysis__churn_backtest on small hand-built frames with hand-computed results, the generator's planted churn,
 and on the shared default build the backtest (the model beats the orders-only RFM baseline on ROC AUC), the
 worklist and the serving file without PII. The SQL features and label have a dbt unit test
-(int_analysis__churn_features_windows_label_and_horizon)."""
+(int_analysis__churn_features_rfm_contacts_surveys_and_label; the months and horizon:
+int_analysis__churn_months_windows_and_horizon)."""
 
 from __future__ import annotations
 

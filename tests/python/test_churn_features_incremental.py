@@ -1,10 +1,11 @@
-"""int_analysis__churn_features is incremental by as-of month (macros/incremental/month_signatures.sql): a run
-computes again only the months whose inputs changed, and the table then equals a full build of the same inputs.
+"""int_analysis__churn_features is incremental by as-of month, merged by row (macros/incremental/month_signatures.sql):
+a run computes again only the months whose inputs changed, writes only the rows that changed, and the table then
+equals a full build of the same inputs.
 
 On a copy of the shared run's build file (default preset: as-of months Aug, Sep and Oct 2026, label horizon 30 days,
 so a month's orders window is (as_of_date - 180, as_of_date + 30]). The marts the model reads are edited in the copy;
-after each incremental run the copy is copied again and built with --full-refresh, and the two tables must hold the
-same rows, signatures included."""
+after each incremental run the copy is copied again and built with --full-refresh, and the two must hold the same
+rows and the same recorded signatures (intermediate._month_signatures)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def _build(data: Path) -> Path:
 
 
 def _run(data: Path, *args: str) -> None:
-    done = run_dbt(data, "run", "--select", MODEL, *args)
+    """The model and its as-of months (which hold the signatures), not the marts the tests edited."""
+    done = run_dbt(data, "run", "--select", "int_analysis__churn_months", MODEL, *args)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
 
@@ -38,7 +40,11 @@ def _rows(build: Path) -> list[tuple]:
             "select column_name, data_type from information_schema.columns "
             "where table_schema = 'intermediate' and table_name = ? order by column_name", [MODEL]).fetchall()
         select = ", ".join(f"round({name}, 9)" if kind == "DOUBLE" else name for name, kind in columns)
-        return con.execute(f"select {select} from {TABLE} order by all").fetchall()
+        rows = con.execute(f"select {select} from {TABLE} order by all").fetchall()
+        recorded = con.execute("select as_of_month, input_signature from intermediate._month_signatures "
+                               "where model_name = ? order by all", [MODEL]).fetchall()
+        assert recorded, "no signature recorded"
+        return rows + recorded
 
 
 def _equals_a_full_build(data: Path, tmp: Path) -> None:
@@ -107,3 +113,52 @@ def test_a_month_whose_contacts_are_gone_leaves_the_table(data: Path, tmp_path: 
     assert months == [SEP, OCT]
     assert _execute(build, f"select count(*) from {TABLE} where customer_id is null") == [(0,)]
     _equals_a_full_build(data, tmp_path)
+
+
+CHURN_MODELS = ("int_analysis__churn_months", MODEL, "int_analysis__churn_scores", "analysis_customer_churn_risk")
+MART = "marts.analysis_customer_churn_risk"
+
+
+def _mart_rows(build: Path) -> list[tuple]:
+    """The risk mart's rows (doubles rounded to 9 decimals) and the signatures recorded for it."""
+    with duckdb.connect(str(build), read_only=True) as con:
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'analysis_customer_churn_risk' order by column_name"
+        ).fetchall()
+        select = ", ".join(f"round({name}, 9)" if kind == "DOUBLE" else name for name, kind in columns)
+        rows = con.execute(f"select {select} from {MART} order by all").fetchall()
+        recorded = con.execute("select as_of_month, input_signature from intermediate._month_signatures "
+                               "where model_name = 'analysis_customer_churn_risk' order by all").fetchall()
+        assert recorded, "no signature recorded"
+        return rows + recorded
+
+
+def test_the_risk_mart_merges_the_changed_rows_and_equals_a_full_build(data: Path, tmp_path: Path) -> None:
+    """analysis_customer_churn_risk merges by row too (its months' signature: the features' and the scores'). A
+    customer's paid order moves to 1 Nov: Oct is computed again; one Sep row of a customer who has no order in
+    Sep's window any more (a probe row) must go; then the mart equals a full build of the same inputs."""
+    build = _build(data)
+    done = run_dbt(data, "run", "--select", *CHURN_MODELS)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    _execute(build, f"insert into {MART} select * replace ('probe-customer' as customer_id) from {MART} "
+             "where as_of_month = ? limit 1", SEP)
+    order_id = _execute(build, """
+        select order_id from marts.fct_orders
+        where ordered_date = '2026-10-30' and is_paid and status <> 'cancelled' and customer_id is not null
+        order by order_id limit 1""")[0][0]
+    _execute(build, "update marts.fct_orders set ordered_date = date '2026-11-01', "
+             "ordered_at = timestamp '2026-11-01 09:00:00' where order_id = ?", order_id)
+    _execute(build, "delete from intermediate._month_signatures where model_name = 'analysis_customer_churn_risk' "
+             "and as_of_month = ?", SEP)
+
+    done = run_dbt(data, "run", "--select", *CHURN_MODELS)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+    assert _execute(build, f"select count(*) from {MART} where customer_id = 'probe-customer'") == [(0,)]
+    full = tmp_path / "full"
+    _build(full).parent.mkdir(parents=True)
+    shutil.copy2(build, _build(full))
+    done = run_dbt(full, "run", "--select", *CHURN_MODELS, "--full-refresh")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert _mart_rows(build) == _mart_rows(_build(full))

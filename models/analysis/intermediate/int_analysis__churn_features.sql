@@ -1,21 +1,21 @@
 {#- Churn features and label: one row per active customer x as-of month (the customer's contacts, surveys and
     complaints of the month, their orders up to the as-of day) and whether they placed no order in the label horizon
-    after it. Rules in _int_analysis__churn_features.yml. -#}
-{%- set horizon_candidates = config.get('label_horizon_candidates', [90, 60, 30]) -%}
-{%- set fixed_horizon = config.get('label_horizon_days') -%}
-{%- set active_days = 180 -%}
-{#- incremental by as-of month (month_signatures.sql; what a month's signature covers: the YAML) -#}
+    after it. The as-of months, their windows and label horizon: int_analysis__churn_months. Rules in
+    _int_analysis__churn_features.yml. -#}
+{#- incremental by as-of month, merged by row (month_signatures.sql; the YAML says how) -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy=partition_incremental_strategy(),
-    unique_key='as_of_month',
-    on_schema_change='append_new_columns',
-    post_hook="{{ delete_placeholder_rows('customer_id') }}",
+    incremental_strategy=partition_incremental_strategy('row_diff'),
+    unique_key=['as_of_month', 'customer_id'],
+    on_schema_change='sync_all_columns',
+    post_hook=[
+        "{{ delete_placeholder_rows('customer_id') }}",
+        "{{ forget_month_signatures() }}",
+        "{{ record_month_signatures(ref('int_analysis__churn_months')) }}",
+    ],
 ) }}
 {#- a unit test has no `this`: a full build -#}
 {%- set incremental_run = this is not none and is_incremental() -%}
-{%- set stored_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list
-    if execute and incremental_run else [] -%}
 
 with contacts as (
 
@@ -32,6 +32,12 @@ surveys as (
 orders as (
 
     select * from {{ ref('fct_orders') }}
+
+),
+
+months as (
+
+    select * from {{ ref('int_analysis__churn_months') }}
 
 ),
 
@@ -60,86 +66,6 @@ customer_contacts as (
 
 ),
 
-last_data_day as (
-
-    select max(data_date) as last_data_date
-    from (
-        select max(arrived_date_local) as data_date from contacts
-        union all
-        select max(ordered_date) as data_date from orders
-    ) as data_dates
-
-),
-
-as_of_months as (
-
-    select
-        months.as_of_month,
-        least(
-            cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'months.as_of_month')) }} as date),
-            last_data_day.last_data_date
-        ) as as_of_date,
-        last_data_day.last_data_date
-    from (select distinct as_of_month from customer_contacts) as months
-    cross join last_data_day
-
-),
-
-horizon_options as (
-
-    {%- if fixed_horizon is not none %}
-    select
-        {{ fixed_horizon }} as horizon_days,
-        1 as is_backtestable
-    {%- else %}
-        {%- for days in horizon_candidates %}
-            select
-                {{ days }} as horizon_days,
-                max(
-                    case
-                        when
-                            {{ dbt.dateadd('day', days, 'training.as_of_date') }} <= tested.as_of_date
-                            and {{ dbt.dateadd('day', days, 'tested.as_of_date') }} <= tested.last_data_date
-                            then 1
-                        else 0
-                    end
-                ) as is_backtestable
-            from as_of_months as training
-            cross join as_of_months as tested
-            {%- if not loop.last %}
-                union all
-            {%- endif %}
-        {%- endfor %}
-    {%- endif %}
-
-),
-
-label_horizon as (
-
-    select
-        coalesce(
-            max(case when is_backtestable = 1 then horizon_days end),
-            min(horizon_days)
-        ) as label_horizon_days
-    from horizon_options
-
-),
-
-month_windows as (
-
-    select
-        as_of_months.as_of_month,
-        as_of_months.as_of_date,
-        as_of_months.last_data_date,
-        label_horizon.label_horizon_days,
-        cast({{ dbt.dateadd('day', -active_days, 'as_of_months.as_of_date') }} as date) as active_from_date,
-        cast({{ dbt.dateadd('day', 'label_horizon.label_horizon_days', 'as_of_months.as_of_date') }} as date)
-            as label_end_date
-    from as_of_months
-    cross join label_horizon
-
-),
-
 responses as (
 
     select
@@ -157,100 +83,12 @@ responses as (
 
 ),
 
-{# A month's signature: its window and horizon, whether its label window has elapsed (not the last day of data itself,
-    which moves every day: a month whose window closed long ago keeps its signature), and order-independent
-    fingerprints of every input row its features and label read (placed orders in (active_from_date,
-    label_end_date], its contacts and survey answers). #}
-order_day_hashes as (
-
-    select
-        ordered_date,
-        count(*) as order_rows,
-        sum({{ row_hash(['customer_id', 'ordered_date', 'amount', 'currency', 'is_paid']) }}) as order_hash
-    from placed_orders
-    group by ordered_date
-
-),
-
-month_order_hashes as (
-
-    select
-        month_windows.as_of_month,
-        sum(order_day_hashes.order_rows) as order_rows,
-        sum(order_day_hashes.order_hash) as order_hash
-    from month_windows
-    inner join order_day_hashes
-        on
-            month_windows.active_from_date < order_day_hashes.ordered_date
-            and month_windows.label_end_date >= order_day_hashes.ordered_date
-    group by month_windows.as_of_month
-
-),
-
-month_contact_hashes as (
-
-    select
-        as_of_month,
-        count(*) as contact_rows,
-        sum({{ row_hash([
-            'customer_id', 'is_repeat_contact', 'is_abandoned', 'is_answered', 'is_resolved', 'is_transferred',
-            'issue_type', 'channel', 'wait_seconds',
-        ]) }}) as contact_hash
-    from customer_contacts
-    group by as_of_month
-
-),
-
-month_survey_hashes as (
-
-    select
-        as_of_month,
-        count(*) as survey_rows,
-        sum({{ row_hash([
-            'customer_id', 'csat', 'nps', 'ces', 'is_negative_feedback', 'comment_sentiment',
-        ]) }}) as survey_hash
-    from responses
-    group by as_of_month
-
-),
-
-month_signatures as (
-
-    select
-        month_windows.as_of_month,
-        {{ dbt.concat([
-            "cast(month_windows.as_of_date as " ~ dbt.type_string() ~ ")", "'|'",
-            "case when month_windows.label_end_date <= month_windows.last_data_date then 'elapsed' else 'open' end",
-            "'|'",
-            "cast(month_windows.label_horizon_days as " ~ dbt.type_string() ~ ")", "'|'",
-            "cast(coalesce(month_order_hashes.order_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
-            "coalesce(cast(month_order_hashes.order_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
-            "cast(coalesce(month_contact_hashes.contact_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
-            "coalesce(cast(month_contact_hashes.contact_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
-            "cast(coalesce(month_survey_hashes.survey_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
-            "coalesce(cast(month_survey_hashes.survey_hash as " ~ dbt.type_string() ~ "), '')",
-        ]) }} as input_signature
-    from month_windows
-    left join month_order_hashes
-        on month_windows.as_of_month = month_order_hashes.as_of_month
-    left join month_contact_hashes
-        on month_windows.as_of_month = month_contact_hashes.as_of_month
-    left join month_survey_hashes
-        on month_windows.as_of_month = month_survey_hashes.as_of_month
-
-),
-
 {# What this run computes: every month on a full build; on an incremental run the months whose signature differs
-    from the one stored with their rows (new, changed, or stored before signatures were kept). #}
+    from the one recorded when the table was last built (new, changed, or never recorded). #}
 stored_signatures as (
 
     {%- if incremental_run %}
-        select
-            as_of_month,
-            {{ 'max(input_signature)' if 'input_signature' in stored_columns
-                else 'cast(null as ' ~ dbt.type_string() ~ ')' }} as input_signature
-        from {{ this }}
-        group by as_of_month
+        {{ recorded_month_signatures() }}
     {%- else %}
         select
             cast(null as date) as as_of_month,
@@ -260,33 +98,28 @@ stored_signatures as (
 
 ),
 
-computed_windows as (
+{# except, then a join (not an anti-join): DuckDB estimated the anti-join's months at 2 rows, planned every later
+    join for it and ran out of 10 GB at 1/5 of the scale preset with 8 months to compute #}
+changed_months as (
 
     select
-        month_windows.*,
-        month_signatures.input_signature
-    from month_windows
-    inner join month_signatures
-        on month_windows.as_of_month = month_signatures.as_of_month
-    left join stored_signatures
-        on
-            month_signatures.as_of_month = stored_signatures.as_of_month
-            and month_signatures.input_signature = stored_signatures.input_signature
-    where stored_signatures.as_of_month is null
+        as_of_month,
+        input_signature
+    from months
+    except
+    select
+        as_of_month,
+        input_signature
+    from stored_signatures
 
 ),
 
-{# Months whose stored rows this run replaces without computing rows for them (changed to no rows, or gone from the
-    inputs): one placeholder row each (null customer), which the merge uses and the post-hook deletes. #}
-placeholder_months as (
+computed_windows as (
 
-    select stored_signatures.as_of_month
-    from stored_signatures
-    left join month_signatures
-        on
-            stored_signatures.as_of_month = month_signatures.as_of_month
-            and stored_signatures.input_signature = month_signatures.input_signature
-    where month_signatures.as_of_month is null
+    select months.*
+    from months
+    inner join changed_months
+        on months.as_of_month = changed_months.as_of_month
 
 ),
 
@@ -315,19 +148,39 @@ customer_order_features as (
 
 ),
 
+{# The months this run replaces: those computed again and, on an incremental run, those that are no longer as-of
+    months. On an incremental run each gets a placeholder row (null customer_id, below), so that the merge (the
+    row_diff strategy, month_signatures.sql) also empties a month computed to no rows or gone; the post-hook
+    deletes it. #}
+replaced_months as (
+
+    select as_of_month from computed_windows
+    {%- if incremental_run %}
+        union all
+        select stored_months.as_of_month
+        from (select distinct as_of_month from {{ this }}) as stored_months
+        left join months
+            on stored_months.as_of_month = months.as_of_month
+        where months.as_of_month is null
+    {%- endif %}
+
+),
+
 order_features as (
 
     select * from customer_order_features
-    union all
-    select
-        as_of_month,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as date) as last_ordered_date,
-        0 as orders_180d,
-        0 as orders_90d,
-        0 as paid_amount_180d,
-        cast(null as {{ dbt.type_string() }}) as currency
-    from placeholder_months
+    {%- if incremental_run %}
+        union all
+        select
+            as_of_month,
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as date) as last_ordered_date,
+            0 as orders_180d,
+            0 as orders_90d,
+            0 as paid_amount_180d,
+            cast(null as {{ dbt.type_string() }}) as currency
+        from replaced_months
+    {%- endif %}
 
 ),
 
@@ -479,9 +332,8 @@ joined as (
         survey_features.ces_avg,
         coalesce(survey_features.high_effort_responses, 0) as high_effort_responses,
         coalesce(survey_features.negative_feedback_responses, 0) as negative_feedback_responses,
-        coalesce(survey_features.negative_comments, 0) as negative_comments,
-        computed_windows.input_signature
-    {# left joins: a placeholder row (null customer) has a window only when its month is still computed #}
+        coalesce(survey_features.negative_comments, 0) as negative_comments
+    {# left joins: a placeholder row (null customer) of a month gone from the inputs has no window #}
     from order_features
     left join computed_windows
         on order_features.as_of_month = computed_windows.as_of_month
@@ -505,12 +357,18 @@ joined as (
 
 ),
 
-final as (
+computed as (
 
     select
         *,
         case when is_label_elapsed then next_ordered_date is null end as is_churned
     from joined
+
+),
+
+final as (
+
+    select * from computed
 
 )
 

@@ -5,15 +5,66 @@
 {%- set worklist_min_decile = config.get('worklist_min_decile', 9) -%}
 {%- set worklist_min_value_percentile = config.get('worklist_min_value_percentile', 0.8) -%}
 
-with features as (
+{#- incremental by as-of month, merged by row (month_signatures.sql; the YAML says how) -#}
+{%- set signatures = churn_risk_month_signatures(
+    ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy=partition_incremental_strategy('row_diff'),
+    unique_key=['as_of_month', 'customer_id'],
+    on_schema_change='append_new_columns',
+    post_hook=[
+        "delete from {{ this }} where as_of_month not in (
+            select as_of_month from {{ ref('int_analysis__churn_features') }})",
+        "{{ forget_month_signatures() }}",
+        "{{ record_month_signatures('(' ~ churn_risk_month_signatures(
+            ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) ~ ') as signatures') }}",
+    ],
+) }}
+{#- a unit test has no `this`: a full build -#}
+{%- set incremental_run = this is not none and is_incremental() -%}
+
+with all_features as (
 
     select * from {{ ref('int_analysis__churn_features') }}
 
 ),
 
-scores as (
+all_scores as (
 
     select * from {{ ref('int_analysis__churn_scores') }}
+
+),
+
+{# A month's rows depend on its features and scores only (churn_risk_month_signatures). What this run computes:
+    every month on a full build; on an incremental run the months whose signature differs from the one recorded
+    when this table was last built. The merge (the row_diff strategy) writes the rows that changed and deletes
+    those gone from a month computed again; the first post-hook deletes the months the features no longer have. #}
+computed_months as (
+
+    select as_of_month
+    from ({{ signatures }}) as signatures
+    {%- if incremental_run %}
+        where as_of_month in ({{ changed_months(signatures) }})
+    {%- endif %}
+
+),
+
+features as (
+
+    select all_features.*
+    from all_features
+    inner join computed_months
+        on all_features.as_of_month = computed_months.as_of_month
+
+),
+
+scores as (
+
+    select all_scores.*
+    from all_scores
+    inner join computed_months
+        on all_scores.as_of_month = computed_months.as_of_month
 
 ),
 
@@ -53,6 +104,8 @@ worklist as (
         on
             worklist_features.customer_id = worklist_scores.customer_id
             and worklist_features.as_of_month = worklist_scores.as_of_month
+    inner join computed_months
+        on worklist_features.as_of_month = computed_months.as_of_month
     where
         worklist_scores.churn_risk_decile >= {{ worklist_min_decile }}
         and worklist_features.value_percentile >= {{ worklist_min_value_percentile }}
