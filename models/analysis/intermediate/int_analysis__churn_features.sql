@@ -17,69 +17,27 @@
 {#- a unit test has no `this`: a full build -#}
 {%- set incremental_run = this is not none and is_incremental() -%}
 
-with contacts as (
+with placed_orders as (
 
-    select * from {{ ref('fct_contacts') }}
-
-),
-
-surveys as (
-
-    select * from {{ ref('fct_survey_responses') }}
+    select * from {{ ref('int_analysis__churn_placed_orders') }}
 
 ),
 
-orders as (
+customer_contacts as (
 
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('int_analysis__churn_contacts') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_analysis__churn_survey_answers') }}
 
 ),
 
 months as (
 
     select * from {{ ref('int_analysis__churn_months') }}
-
-),
-
-placed_orders as (
-
-    select
-        customer_id,
-        ordered_date,
-        amount,
-        currency,
-        is_paid
-    from orders
-    where
-        status <> 'cancelled'
-        and customer_id is not null
-
-),
-
-customer_contacts as (
-
-    select
-        *,
-        cast({{ dbt.date_trunc('month', 'arrived_date_local') }} as date) as as_of_month
-    from contacts
-    where customer_id is not null
-
-),
-
-responses as (
-
-    select
-        customer_id,
-        csat,
-        nps,
-        ces,
-        is_negative_feedback,
-        comment_sentiment,
-        cast({{ dbt.date_trunc('month', 'cast(responded_at as date)') }} as date) as as_of_month
-    from surveys
-    where
-        is_responded
-        and customer_id is not null
 
 ),
 

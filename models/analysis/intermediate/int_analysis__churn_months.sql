@@ -12,12 +12,6 @@ with contacts as (
 
 ),
 
-surveys as (
-
-    select * from {{ ref('fct_survey_responses') }}
-
-),
-
 orders as (
 
     select * from {{ ref('fct_orders') }}
@@ -26,26 +20,19 @@ orders as (
 
 placed_orders as (
 
-    select
-        customer_id,
-        ordered_date,
-        amount,
-        currency,
-        is_paid
-    from orders
-    where
-        status <> 'cancelled'
-        and customer_id is not null
+    select * from {{ ref('int_analysis__churn_placed_orders') }}
 
 ),
 
 customer_contacts as (
 
-    select
-        *,
-        cast({{ dbt.date_trunc('month', 'arrived_date_local') }} as date) as as_of_month
-    from contacts
-    where customer_id is not null
+    select * from {{ ref('int_analysis__churn_contacts') }}
+
+),
+
+responses as (
+
+    select * from {{ ref('int_analysis__churn_survey_answers') }}
 
 ),
 
@@ -126,23 +113,6 @@ month_windows as (
             as label_end_date
     from as_of_months
     cross join label_horizon
-
-),
-
-responses as (
-
-    select
-        customer_id,
-        csat,
-        nps,
-        ces,
-        is_negative_feedback,
-        comment_sentiment,
-        cast({{ dbt.date_trunc('month', 'cast(responded_at as date)') }} as date) as as_of_month
-    from surveys
-    where
-        is_responded
-        and customer_id is not null
 
 ),
 
