@@ -173,10 +173,15 @@ month_survey_hashes as (
 
 ),
 
-month_signatures as (
+final as (
 
     select
         month_windows.as_of_month,
+        month_windows.as_of_date,
+        month_windows.last_data_date,
+        month_windows.label_horizon_days,
+        month_windows.active_from_date,
+        month_windows.label_end_date,
         {{ dbt.concat([
             "cast(month_windows.as_of_date as " ~ dbt.type_string() ~ ")", "'|'",
             "case when month_windows.label_end_date <= month_windows.last_data_date then 'elapsed' else 'open' end",
@@ -196,22 +201,6 @@ month_signatures as (
         on month_windows.as_of_month = month_contact_hashes.as_of_month
     left join month_survey_hashes
         on month_windows.as_of_month = month_survey_hashes.as_of_month
-
-),
-
-final as (
-
-    select
-        month_windows.as_of_month,
-        month_windows.as_of_date,
-        month_windows.last_data_date,
-        month_windows.label_horizon_days,
-        month_windows.active_from_date,
-        month_windows.label_end_date,
-        month_signatures.input_signature
-    from month_windows
-    inner join month_signatures
-        on month_windows.as_of_month = month_signatures.as_of_month
 
 )
 
