@@ -135,6 +135,22 @@
 {%- endmacro %}
 
 
+{#- post-hook of a model merged by row whose rows are those of `relation` (by their as_of_month): delete the months
+    `relation` no longer has (a month gone, or left without rows, opens no partition of the merge). -#}
+{% macro delete_months_not_in(relation) -%}
+    {{ return(adapter.dispatch('delete_months_not_in', 'contact_center')(relation)) }}
+{%- endmacro %}
+
+{% macro default__delete_months_not_in(relation) -%}
+    delete from {{ this }} where as_of_month not in (select as_of_month from {{ relation }})
+{%- endmacro %}
+
+{#- Spark: only full builds (see partition_incremental_strategy), which leave nothing to delete (an empty hook is
+    skipped; plain Parquet has no DELETE). -#}
+{% macro spark__delete_months_not_in(relation) -%}
+{%- endmacro %}
+
+
 {#- Where the recorded signatures are kept: a table of the intermediate schema (not a model: the models write their
     own rows in their post-hooks), created by on-run-start (dbt_project.yml). -#}
 {% macro month_signatures_table() -%}

@@ -14,8 +14,7 @@
     unique_key=['as_of_month', 'customer_id'],
     on_schema_change='append_new_columns',
     post_hook=[
-        "delete from {{ this }} where as_of_month not in (
-            select as_of_month from {{ ref('int_analysis__churn_features') }})",
+        "{{ delete_months_not_in(ref('int_analysis__churn_features')) }}",
         "{{ forget_month_signatures() }}",
         "{{ record_month_signatures('(' ~ churn_risk_month_signatures(
             ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) ~ ') as signatures') }}",
