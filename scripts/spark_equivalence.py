@@ -115,6 +115,10 @@ LANDING_RUN_COLUMNS: frozenset[str] = frozenset({"_landed_at", "_landed_watermar
 
 # Tables in the compared schemas that are not the output of a model, left out with the reason.
 SKIPPED: dict[str, str] = {
+    "intermediate._month_signatures": (
+        "build bookkeeping written by the post-hooks of the models merged by row, not a model; DuckDB only: on Spark "
+        "those models build in full and record nothing"
+    ),
     "intermediate._day_window_watermarks": (
         "build bookkeeping written by the day-window models' hooks, not a model: recorded_at is the build's "
         "wall-clock time, and on Parquet (no DELETE) Spark keeps the rows of earlier builds (forget_day_window "
@@ -344,9 +348,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def tables_to_compare(on_duck: Iterable[str], on_spark: Iterable[str], only: Sequence[str] | None) -> list[str]:
     """The tables built on both engines (optionally only the named ones), saying what is skipped or one-sided."""
     duck, spark = set(on_duck), set(on_spark)
-    for name in sorted(duck & spark & set(SKIPPED)):
+    for name in sorted((duck | spark) & set(SKIPPED)):
         print(f"{'skipped':<9} {name}: {SKIPPED[name]}")
-    for one_sided, engine in ((duck - spark, "duckdb"), (spark - duck, "spark")):
+    for one_sided, engine in ((duck - spark - set(SKIPPED), "duckdb"), (spark - duck - set(SKIPPED), "spark")):
         if one_sided:
             print(f"built on {engine} only (not compared): {', '.join(sorted(one_sided))}")
     names = sorted(duck & spark - set(SKIPPED))
@@ -385,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(line)
     failed = [v.table for v in verdicts if not v.ok]
     if args.require_all:
-        failed += sorted(set(on_duck) ^ set(on_spark))
+        failed += sorted((set(on_duck) ^ set(on_spark)) - set(SKIPPED))
     print(
         f"{len(verdicts)} tables compared in {time.perf_counter() - started:.1f} s: "
         f"{sum(v.ok for v in verdicts)} same, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}"

@@ -115,7 +115,8 @@ def test_a_month_whose_contacts_are_gone_leaves_the_table(data: Path, tmp_path: 
     _equals_a_full_build(data, tmp_path)
 
 
-CHURN_MODELS = ("int_analysis__churn_months", MODEL, "int_analysis__churn_scores", "analysis_customer_churn_risk")
+#: the scores are left as they are: the incremental and the full build read the same ones
+CHURN_MODELS = ("int_analysis__churn_months", MODEL, "analysis_customer_churn_risk")
 MART = "marts.analysis_customer_churn_risk"
 
 
@@ -139,8 +140,6 @@ def test_the_risk_mart_merges_the_changed_rows_and_equals_a_full_build(data: Pat
     customer's paid order moves to 1 Nov: Oct is computed again; one Sep row of a customer who has no order in
     Sep's window any more (a probe row) must go; then the mart equals a full build of the same inputs."""
     build = _build(data)
-    done = run_dbt(data, "run", "--select", *CHURN_MODELS)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     _execute(build, f"insert into {MART} select * replace ('probe-customer' as customer_id) from {MART} "
              "where as_of_month = ? limit 1", SEP)
     order_id = _execute(build, """
