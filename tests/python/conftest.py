@@ -81,10 +81,12 @@ def pipeline_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def run_ccw(data_dir: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def run_ccw(data_dir: Path, *args: str, timeout: float = 1500) -> subprocess.CompletedProcess[str]:
     """`ccw <args>` in a child process against ``data_dir`` (an in-process dbt would keep DuckDB files open). Its
     dbt build leaves out the dbt unit tests (CCW_DBT_SKIP_UNIT_TESTS): they do not read the data, and the shared
-    run builds with all of them; about 20 s less per small run."""
+    run builds with all of them; about 20 s less per small run. The timeout only catches a run that hangs: a small
+    run takes about a minute alone, but the background ones run niced beside the foreground tests, and on a slow
+    hour of this machine (the tests at 1.5 times their usual time, 2026-12-06) ten of them passed 900 s."""
     return subprocess.run(
         [str(CCW), *args], cwd=ROOT, env=pipeline_env(data_dir) | {"CCW_DBT_SKIP_UNIT_TESTS": "1"},
         capture_output=True, text=True, timeout=timeout, check=False,
