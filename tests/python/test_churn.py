@@ -140,7 +140,7 @@ def test_scores_computed_in_chunks_equal_one_pass(scores: ModuleType, monkeypatc
     monkeypatch.setattr(scores, "CHUNK_ROWS", 3)
     relation = duckdb.connect().from_df(features[scores.INPUT_COLUMNS])
     plan = scores.month_plan(relation)
-    candidates = scores.training_candidates(relation, plan, 1000)
+    candidates = scores.training_candidates(relation, 1000)
     signature = scores.signatures(plan, candidates, 1000)
     tables = list(scores.score_months(relation, plan, candidates, list(plan["as_of_month"]), signature, 1000))
     assert [table.num_rows for table in tables] == [3] * 6 + [2] + [3] * 6 + [2]  # Sep, then Oct

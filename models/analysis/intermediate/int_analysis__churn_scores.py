@@ -135,19 +135,28 @@ def known_months(plan: pd.DataFrame, month) -> list:
 SAMPLE_ORDER = ["sample_key", "customer_id", "as_of_month"]
 
 
-def training_candidates(features, plan: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
+def training_candidates(features, max_training_rows: int) -> pd.DataFrame:
     """Each labelled month's first max_training_rows labelled customers in the sample order (sample_key: a hash of
     customer and month; then customer, month), all months together in that order. The training sample of any set
     of months is the first max_training_rows of their candidates: the first N of a union are among the first N of
-    each part. So the history is read once per run, not once per month scored."""
-    parts = [pd.DataFrame(columns=[*INPUT_COLUMNS, "sample_key"])]
-    for month in plan.loc[plan["is_labelled"], "as_of_month"]:
-        labelled = features.filter(f"as_of_month = DATE '{month}' and is_churned is not null")
-        first = labelled.project(f"{', '.join(INPUT_COLUMNS)}, hash(customer_id, as_of_month) as sample_key")
-        parts.append(first.order(", ".join(SAMPLE_ORDER)).limit(max_training_rows).df())
-    candidates = pd.concat([part for part in parts if not part.empty] or parts[:1], ignore_index=True)
+    each part. So the history is read once per run, not once per month scored. The candidates' keys are ranked
+    first, from the keys alone, and only their rows read (at 1/5 of the scale preset, 9 labelled months of 1.9 M
+    customers: 4.9 s against 9.8 s for a top-N of whole rows per month)."""
+    candidates = features.query("features", f"""
+        with keys as (
+            select customer_id, as_of_month, hash(customer_id, as_of_month) as sample_key
+            from features
+            where is_churned is not null
+            qualify row_number() over (partition by as_of_month order by sample_key, customer_id)
+                <= {int(max_training_rows)}
+        )
+        select {", ".join(f"features.{name}" for name in INPUT_COLUMNS)}, keys.sample_key
+        from features
+        inner join keys on features.customer_id = keys.customer_id and features.as_of_month = keys.as_of_month
+        order by {", ".join(f"{name} asc nulls last" for name in SAMPLE_ORDER)}
+    """).df()
     candidates["as_of_month"] = pd.to_datetime(candidates["as_of_month"]).dt.date
-    return candidates.sort_values(SAMPLE_ORDER, kind="mergesort").reset_index(drop=True)
+    return candidates
 
 
 def training_sample(candidates: pd.DataFrame, months: list, max_training_rows: int) -> pd.DataFrame:
@@ -224,10 +233,18 @@ class ChurnModel:
         return self.scaler.transform(x[:, self.columns])
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        return self.logit.predict_proba(self.standardised(x))[:, 1]
+        return self.score_standardised(self.standardised(x))
+
+    def score_standardised(self, z: np.ndarray) -> np.ndarray:
+        """score() of rows already standardised (``z = standardised(x)``)."""
+        return self.logit.predict_proba(z)[:, 1]
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
-        return self.standardised(x) * self.logit.coef_[0]
+        return self.contributions_standardised(self.standardised(x))
+
+    def contributions_standardised(self, z: np.ndarray) -> np.ndarray:
+        """contributions() of rows already standardised."""
+        return z * self.logit.coef_[0]
 
 
 def deciles(score: np.ndarray) -> np.ndarray:
@@ -235,7 +252,8 @@ def deciles(score: np.ndarray) -> np.ndarray:
     n = len(score)
     if not n:
         return np.zeros(0, dtype=np.int64)
-    rank = pd.Series(score).rank(method="first").to_numpy()
+    rank = np.empty(n)
+    rank[np.argsort(score, kind="stable")] = np.arange(1, n + 1)  # ties in row order (pandas' rank "first")
     return np.ceil(rank * 10 / n).astype(np.int64)
 
 
@@ -266,11 +284,12 @@ def score_month(month, ids: np.ndarray, x: np.ndarray, train: pd.DataFrame,
     x_train = design(train, MODEL_FEATURES)
     model = ChurnModel(MODEL_FEATURES).fit(x_train, label)
     baseline = ChurnModel(RFM_FEATURES).fit(x_train, label)
-    risk, base = model.score(x), baseline.score(x)
+    z = model.standardised(x)  # once for the scores and every chunk's contributions
+    risk, base = model.score_standardised(z), baseline.score(x)
     risk_decile, base_decile = deciles(risk), deciles(base)
     for start in range(0, len(x), CHUNK_ROWS):
         rows = slice(start, start + CHUNK_ROWS)
-        out = top_drivers(model.contributions(x[rows]), MODEL_FEATURES)
+        out = top_drivers(model.contributions_standardised(z[rows]), MODEL_FEATURES)
         out.insert(0, "customer_id", ids[rows])
         out.insert(1, "as_of_month", month)
         out.insert(2, "churn_risk_score", risk[rows])
@@ -315,7 +334,7 @@ def score_all(features: pd.DataFrame, max_training_rows: int) -> pd.DataFrame:
     duckdb = library("duckdb")
     relation = duckdb.connect().from_df(features[INPUT_COLUMNS])
     plan = month_plan(relation)
-    candidates = training_candidates(relation, plan, max_training_rows)
+    candidates = training_candidates(relation, max_training_rows)
     signature = signatures(plan, candidates, max_training_rows)
     months = score_months(relation, plan, candidates, list(plan["as_of_month"]), signature, max_training_rows)
     return pa.concat_tables([SCHEMA.empty_table(), *months]).to_pandas(date_as_object=True)
@@ -325,7 +344,7 @@ def model(dbt, session):
     max_training_rows = int(dbt.config.get("max_training_rows") or 100_000)
     features = dbt.ref("int_analysis__churn_features")
     plan = month_plan(features)
-    candidates = training_candidates(features, plan, max_training_rows)
+    candidates = training_candidates(features, max_training_rows)
     signature = signatures(plan, candidates, max_training_rows)
     months = list(plan["as_of_month"])
     if not dbt.is_incremental:
