@@ -3,16 +3,11 @@
     after it. The as-of months, their windows and label horizon: int_analysis__churn_months. Rules in
     _int_analysis__churn_features.yml. -#}
 {#- incremental by as-of month, merged by row (month_signatures.sql; the YAML says how) -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=partition_incremental_strategy('row_diff'),
-    unique_key=['as_of_month', 'customer_id'],
+{{ month_row_diff_config(
+    row_key='customer_id',
+    signatures="ref('int_analysis__churn_months')",
+    emptied_months="delete_placeholder_rows('customer_id')",
     on_schema_change='sync_all_columns',
-    post_hook=[
-        "{{ delete_placeholder_rows('customer_id') }}",
-        "{{ forget_month_signatures() }}",
-        "{{ record_month_signatures(ref('int_analysis__churn_months')) }}",
-    ],
 ) }}
 {#- a unit test has no `this`: a full build -#}
 {%- set incremental_run = this is not none and is_incremental() -%}
@@ -42,33 +37,16 @@ months as (
 ),
 
 {# What this run computes: every month on a full build; on an incremental run the months whose signature differs
-    from the one recorded when the table was last built (new, changed, or never recorded). #}
-stored_signatures as (
-
-    {%- if incremental_run %}
-        {{ recorded_month_signatures() }}
-    {%- else %}
-        select
-            cast(null as date) as as_of_month,
-            cast(null as {{ dbt.type_string() }}) as input_signature
-        where false
-    {%- endif %}
-
-),
-
-{# except, then a join (not an anti-join): DuckDB estimated the anti-join's months at 2 rows, planned every later
-    join for it and ran out of 10 GB at 1/5 of the scale preset with 8 months to compute #}
+    from the one recorded when the table was last built (new, changed, or never recorded): an except, then a join
+    (not an anti-join: DuckDB estimated the anti-join's months at 2 rows, planned every later join for it and ran out
+    of 10 GB at 1/5 of the scale preset with 8 months to compute) #}
 changed_months as (
 
-    select
-        as_of_month,
-        input_signature
-    from months
-    except
-    select
-        as_of_month,
-        input_signature
-    from stored_signatures
+    {%- if incremental_run %}
+        {{ changed_months('select as_of_month, input_signature from months') }}
+    {%- else %}
+        select as_of_month from months
+    {%- endif %}
 
 ),
 

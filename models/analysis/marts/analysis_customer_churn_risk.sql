@@ -8,17 +8,12 @@
 {#- incremental by as-of month, merged by row (month_signatures.sql; the YAML says how) -#}
 {%- set signatures = churn_risk_month_signatures(
     ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) -%}
-{{ config(
-    materialized='incremental',
-    incremental_strategy=partition_incremental_strategy('row_diff'),
-    unique_key=['as_of_month', 'customer_id'],
+{{ month_row_diff_config(
+    row_key='customer_id',
+    signatures="'(' ~ churn_risk_month_signatures(
+        ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) ~ ') as signatures'",
+    emptied_months="delete_months_not_in(ref('int_analysis__churn_features'))",
     on_schema_change='append_new_columns',
-    post_hook=[
-        "{{ delete_months_not_in(ref('int_analysis__churn_features')) }}",
-        "{{ forget_month_signatures() }}",
-        "{{ record_month_signatures('(' ~ churn_risk_month_signatures(
-            ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) ~ ') as signatures') }}",
-    ],
 ) }}
 {#- a unit test has no `this`: a full build -#}
 {%- set incremental_run = this is not none and is_incremental() -%}

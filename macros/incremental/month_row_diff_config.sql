@@ -1,0 +1,18 @@
+{#- The configuration of a model incremental by as-of month and merged by row (macros/incremental/month_signatures.sql),
+    called at the top of the model. `row_key`: the row's key within its month; `signatures`: the Jinja expression,
+    rendered in the post-hook, of the relation (or parenthesised query with an alias) of as_of_month, input_signature
+    the model is built from; `emptied_months`: the Jinja expression of the post-hook that empties what the merge
+    cannot (placeholder rows, or months gone from the inputs). -#}
+{% macro month_row_diff_config(row_key, signatures, emptied_months, on_schema_change='append_new_columns') -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy=partition_incremental_strategy('row_diff'),
+        unique_key=['as_of_month', row_key],
+        on_schema_change=on_schema_change,
+        post_hook=[
+            "{{ " ~ emptied_months ~ " }}",
+            "{{ forget_month_signatures() }}",
+            "{{ record_month_signatures(" ~ signatures ~ ") }}",
+        ]
+    ) }}
+{%- endmacro %}
