@@ -51,3 +51,9 @@
     coalesce({{ relation }}.csat_responses, 0) as csat_responses,
     coalesce({{ relation }}.csat_top2_responses, 0) as csat_top2_responses
 {%- endmacro %}
+
+
+{#- A handled contact (K10-K17, the agent KPIs): offered and answered; false, never null, when either is unknown. -#}
+{% macro is_handled() -%}
+    coalesce(is_offered and is_answered, false)
+{%- endmacro %}

@@ -1,17 +1,8 @@
 {#- The canonical contact columns (shared with int_contacts__calls and int_contacts__chats) for help-desk tickets:
     one contact per ticket, channel email or web_form. -#}
-with all_tickets as (
+with tickets as (
 
-    select * from {{ ref('int_tickets__tickets') }}
-
-),
-
-{# Deleted tickets (status deleted) stay out of every KPI: a deleted ticket is no contact (data_quality_daily
-    counts them per day as deleted_tickets; kpi_ticket_backlog_daily counts the day one was deleted). #}
-tickets as (
-
-    select * from all_tickets
-    where not coalesce(is_deleted, false)
+    select * from {{ ref('int_tickets__kept') }}
 
 ),
 
@@ -27,19 +18,9 @@ assignments as (
 
 ),
 
-agent_identifiers as (
-
-    select * from {{ ref('int_agents__identifiers') }}
-
-),
-
 helpdesk_agents as (
 
-    select
-        identifier_value as helpdesk_user_id,
-        agent_id
-    from agent_identifiers
-    where identifier_type = 'helpdesk_user_id'
+    select * from {{ ref('int_agents__helpdesk_users') }}
 
 ),
 

@@ -13,9 +13,9 @@ tickets as (
 
 ),
 
-agent_identifiers as (
+helpdesk_agents as (
 
-    select * from {{ ref('int_agents__identifiers') }}
+    select * from {{ ref('int_agents__helpdesk_users') }}
 
 ),
 
@@ -170,16 +170,6 @@ group_transfers as (
         assignment_sequence
     from grouped_periods
     where previous_group_id is not null and previous_group_id <> group_id
-
-),
-
-helpdesk_agents as (
-
-    select
-        identifier_value as helpdesk_user_id,
-        agent_id
-    from agent_identifiers
-    where identifier_type = 'helpdesk_user_id'
 
 ),
 

@@ -17,23 +17,15 @@ users as (
 
 ),
 
-agent_identifiers as (
+helpdesk_agents as (
 
-    select * from {{ ref('int_agents__identifiers') }}
+    select * from {{ ref('int_agents__helpdesk_users') }}
 
 ),
 
 status_timeline as (
 
     select * from {{ ref('int_tickets__status_timeline') }}
-
-),
-
-helpdesk_agents as (
-
-    select distinct identifier_value as helpdesk_user_id
-    from agent_identifiers
-    where identifier_type = 'helpdesk_user_id'
 
 ),
 

@@ -1,18 +1,9 @@
 {#- One row per help-desk ticket (email, web_form) with the ticket measures help-desk analysts expect beside
     fct_contacts: resolutions, time in each status, comments, assignment stations, touches and age. Rules in
     _fct_tickets.yml. -#}
-with all_tickets as (
+with tickets as (
 
-    select * from {{ ref('int_tickets__tickets') }}
-
-),
-
-{# Deleted tickets (status deleted) stay out of every KPI: a deleted ticket has no row (data_quality_daily
-    counts them per day as deleted_tickets; kpi_ticket_backlog_daily counts the day one was deleted). #}
-tickets as (
-
-    select * from all_tickets
-    where not coalesce(is_deleted, false)
+    select * from {{ ref('int_tickets__kept') }}
 
 ),
 

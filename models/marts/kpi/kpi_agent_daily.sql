@@ -45,10 +45,7 @@ handled_contacts as (
 
     select *
     from contacts
-    where
-        is_offered
-        and is_answered
-        and agent_id is not null
+    where {{ is_handled() }} and agent_id is not null
 
 ),
 

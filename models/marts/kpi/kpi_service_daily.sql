@@ -25,7 +25,7 @@ classified as (
 
     select
         *,
-        coalesce(is_offered and is_answered, false) as is_handled,
+        {{ is_handled() }} as is_handled,
         channel in ('email', 'web_form') as is_ticket
     from contacts
 

@@ -29,7 +29,7 @@ queued_contacts as (
         agent_id,
         {{ interval_start('arrived_at', 30) }} as interval_start_at,
         coalesce(is_offered, false) as is_offered,
-        coalesce(is_offered and is_answered, false) as is_handled,
+        {{ is_handled() }} as is_handled,
         coalesce(is_offered and is_abandoned, false) as is_abandoned,
         coalesce(is_offered and is_abandoned and is_short_abandon, false) as is_short_abandon,
         coalesce(is_offered and is_within_service_level, false) as is_within_service_level,

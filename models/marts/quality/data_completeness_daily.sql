@@ -8,25 +8,15 @@ with manifest as (
 
 ),
 
-calendar as (
+current_files as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_landing__current_files') }}
 
 ),
 
-current_files as (
+calendar as (
 
-    select
-        file_path,
-        source_system,
-        entity,
-        raw_table,
-        export_date,
-        outcome,
-        reason
-    from manifest
-    {# a file without an export day was refused by its path and never reached a raw table #}
-    where is_latest_attempt and export_date is not null
+    select * from {{ ref('dim_date') }}
 
 ),
 

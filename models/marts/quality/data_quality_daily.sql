@@ -45,9 +45,9 @@
         ~ ' as file_checksum, ' ~ text ~ ' as rule where 1 = 0)' -%}
 {%- endif -%}
 
-with manifest as (
+with current_files as (
 
-    select * from {{ ref('stg_landing__manifest') }}
+    select * from {{ ref('int_landing__current_files') }}
 
 ),
 
@@ -88,27 +88,6 @@ quarantined_rows as (
         file_checksum,
         rule as gate_rule
     from {{ quarantine }}
-
-),
-
-current_files as (
-
-    select
-        file_path,
-        source_system,
-        entity,
-        raw_table,
-        export_date,
-        file_checksum,
-        row_count,
-        outcome,
-        reason,
-        arrival_lag_days,
-        is_late_file
-    from manifest
-    {# a file without an export day is refused by its path at landing and never reaches the manifest; a row an
-        older landing wrote without one is not a day's file either #}
-    where is_latest_attempt and export_date is not null
 
 ),
 
