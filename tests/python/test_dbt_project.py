@@ -152,6 +152,76 @@ def test_layers_read_only_layers_before_them() -> None:
     assert not offending, offending
 
 
+#: a block: this many consecutive lines of a SQL model written the same, to the letter, in another model (issue 15:
+#: "no identical block over 10 lines in SQL models")
+BLOCK_LINES = 11
+#: lines a block needs beyond blank lines, brackets and import CTEs (`x as (` / `select * from {{ ref(...) }}`): two
+#: models importing the same relations in the same order share a block of import CTEs, which is no rule written twice
+BLOCK_MIN_CODE_LINES = 5
+#: the blocks still written twice, by pair of models, with why they stay; a new pair fails the test, and a pair that
+#: no longer repeats a block must leave this list
+KNOWN_REPEATED_BLOCKS = {
+    ("models/intermediate/customers/int_customers__orders.sql", "models/staging/crm/stg_crm__orders.sql"):
+        "the order columns in their final CTE: a column list, not a rule",
+    ("models/intermediate/workforce/int_workforce__schedule_segments.sql",
+     "models/intermediate/workforce/int_workforce__schedules_utc.sql"):
+        "the schedule columns in their final CTE: a column list, not a rule",
+    ("models/marts/quality/data_completeness_daily.sql", "models/marts/quality/data_quality_daily.sql"):
+        "the sources, distinct from the current files (int_landing__current_files), which both quality marts "
+        "cross with the calendar",
+    ("models/staging/crm/stg_crm__customers.sql", "models/staging/helpdesk/stg_helpdesk__users.sql"):
+        "a person's timestamp, phone and PII columns typed and flagged by the same macros in the same order",
+    ("models/staging/helpdesk/stg_helpdesk__organizations.sql",
+     "models/staging/helpdesk/stg_helpdesk__satisfaction_ratings.sql"):
+        "Fivetran's sync columns and timestamps cleaned and parsed by the same macros in the same order",
+}
+
+
+def _is_code_line(line: str) -> bool:
+    text = line.strip()
+    return bool(text) and text not in ("(", ")", "),") and not (
+        text.startswith(("with ", "select * from {{ ref(")) or text.endswith(" as ("))
+
+
+def repeated_blocks(files: dict[str, list[str]]) -> dict[tuple[str, ...], int]:
+    """Pairs (or groups) of files sharing a block of BLOCK_LINES identical lines with at least BLOCK_MIN_CODE_LINES
+    code lines: the files -> the first line of the block in the first file."""
+    places: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    for path, lines in files.items():
+        for start in range(len(lines) - BLOCK_LINES + 1):
+            block = tuple(line.rstrip() for line in lines[start:start + BLOCK_LINES])
+            if sum(map(_is_code_line, block)) >= BLOCK_MIN_CODE_LINES:
+                places.setdefault(block, []).append((path, start + 1))
+    found: dict[tuple[str, ...], int] = {}
+    for where in places.values():
+        group = tuple(sorted({path for path, _ in where}))
+        if len(group) > 1:
+            found.setdefault(group, min(line for path, line in where if path == group[0]))
+    return found
+
+
+def test_repeated_blocks_are_found_and_import_ctes_are_not() -> None:
+    rule = ["final as (", "", "    select", "        a,", "        b,", "        c,", "        d,", "        e",
+            "    from x", "    where a > 1", "", "),"]
+    imports = [line for name in "abcd" for line in (f"{name} as (", "", f"    select * from {{{{ ref('{name}') }}}}",
+                                                      "", "),", "")]
+    assert repeated_blocks({"one.sql": ["-- one", *rule], "two.sql": [*rule, "-- two"]}) == {("one.sql", "two.sql"): 2}
+    assert repeated_blocks({"one.sql": imports, "two.sql": imports}) == {}
+    assert repeated_blocks({"one.sql": rule[:-2], "two.sql": rule[:-2]}) == {}  # 10 lines: not a block
+
+
+def test_no_sql_model_repeats_a_block_of_another() -> None:
+    """Each rule in one place (issue 15): no block of BLOCK_LINES lines stands, to the letter, in two SQL models,
+    but the known ones (KNOWN_REPEATED_BLOCKS, each with its reason)."""
+    files = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8").splitlines()
+             for path in sorted((ROOT / "models").rglob("*.sql"))}
+    found = repeated_blocks(files)
+    new = {group: line for group, line in found.items() if group not in KNOWN_REPEATED_BLOCKS}
+    assert not new, f"blocks written again (files -> first line in the first): {new}"
+    gone = sorted(set(KNOWN_REPEATED_BLOCKS) - set(found))
+    assert not gone, f"no longer repeated, take them out of KNOWN_REPEATED_BLOCKS: {gone}"
+
+
 def _generic_test_sql(name: str, **arguments: object) -> str:
     """A generic test of tests/dbt/generic rendered as plain Jinja (its ``{% test %}`` block as a macro, with the
     project macro it calls)."""
