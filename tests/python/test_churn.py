@@ -323,6 +323,25 @@ def test_backtest_metrics_by_hand(backtest: ModuleType) -> None:
     assert deciles[6]["decile_predicted_churn_rate"] == 0.8 and deciles[6]["decile_observed_churn_rate"] == 0.0
 
 
+def test_ranking_metrics_equal_scikit_learns_with_tied_scores(backtest: ModuleType) -> None:
+    """One sort for both metrics: scikit-learn's roc_auc_score and average_precision_score are the reference, on
+    scores with many ties (a tie is one threshold) and on the hand-computed case of the test above."""
+    from sklearn import metrics as sklearn_metrics
+
+    assert backtest.ranking_metrics(np.array([True, False, True, False]), np.array([0.9, 0.8, 0.4, 0.1])) == (
+        pytest.approx(0.75), pytest.approx(0.5 + 1 / 3))
+    # tied pair: c0 (churned) and c1 (not) both 0.5 count half a pair right; 0.9 > both others
+    label, score = np.array([True, False, True, False]), np.array([0.5, 0.5, 0.9, 0.1])
+    assert backtest.ranking_metrics(label, score)[0] == pytest.approx((1 + 1 + 0.5 + 1) / 4)
+    rng = np.random.default_rng(7)
+    for ties in (3, 50, 10_000):
+        score = rng.integers(0, ties, 20_000) / ties
+        label = rng.random(20_000) < 0.2 + 0.6 * score
+        roc_auc, pr_auc = backtest.ranking_metrics(label, score)
+        assert roc_auc == pytest.approx(sklearn_metrics.roc_auc_score(label, score), abs=1e-12)
+        assert pr_auc == pytest.approx(sklearn_metrics.average_precision_score(label, score), abs=1e-12)
+
+
 def test_generator_plants_churn_after_bad_service() -> None:
     # an unresolved contact or a poor experience (low CSAT) thins the customer's orders for BAD_MEMORY_DAYS
     assert P.ORDER_KEEP["bad"] < P.ORDER_KEEP["none"] <= P.ORDER_KEEP["good"]

@@ -18,10 +18,7 @@ import pyarrow as pa
 
 from ccw.pymodels import arrow_table, emptied_partitions, library, rows_fingerprint, stored_signatures, to_pandas
 
-_metrics = library("sklearn.metrics")
-average_precision_score, brier_score_loss, roc_auc_score = (
-    _metrics.average_precision_score, _metrics.brier_score_loss, _metrics.roc_auc_score
-)
+brier_score_loss = library("sklearn.metrics").brier_score_loss
 
 #: model name -> (score column, decile column) of int_analysis__churn_scores
 MODELS = {
@@ -48,16 +45,34 @@ METHOD_VERSION = 1
 
 
 
+def ranking_metrics(label: np.ndarray, score: np.ndarray) -> tuple[float, float]:
+    """ROC AUC and average precision (scikit-learn's roc_auc_score and average_precision_score: tied scores form
+    one threshold) from one sort of the scores, where the two scikit-learn functions sort them once each (at 1/5 of
+    the scale preset, 1.9 M customers a month: about 1 s less per month and model). ``label`` holds both classes."""
+    order = np.argsort(score, kind="mergesort")[::-1]
+    ranked, positive = score[order], label[order].astype(float)
+    thresholds = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]  # the last row of each distinct score
+    true_positives = np.cumsum(positive)[thresholds]
+    false_positives = 1 + thresholds - true_positives
+    true_rate = np.r_[0, true_positives] / true_positives[-1]
+    false_rate = np.r_[0, false_positives] / false_positives[-1]
+    roc_auc = np.trapezoid(true_rate, false_rate)
+    recall = true_positives / true_positives[-1]
+    precision = true_positives / (true_positives + false_positives)
+    return float(roc_auc), float(np.sum(np.diff(np.r_[0, recall]) * precision))
+
+
 def evaluate(label: np.ndarray, score: np.ndarray, decile: np.ndarray) -> tuple[dict, list[dict]]:
     """Month-level metrics and the calibration of each decile (1..10) of one model's scores.
     calibration_error = sum over deciles of (customers / all) x |mean score - churn rate|."""
     label = label.astype(bool)
     n = len(label)
     both = 0 < label.sum() < n
+    roc_auc, pr_auc = ranking_metrics(label, score) if both else (None, None)
     overall = {
         "customers": n, "churned_customers": int(label.sum()), "churn_rate": float(label.mean()) if n else None,
-        "roc_auc": float(roc_auc_score(label, score)) if both else None,
-        "pr_auc": float(average_precision_score(label, score)) if both else None,
+        "roc_auc": roc_auc,
+        "pr_auc": pr_auc,
         "brier_score": float(brier_score_loss(label, score)) if n else None,
     }
     rows, error = [], 0.0

@@ -2,6 +2,19 @@
     dates the data holds. Rules in _int_calendar__bounds.yml. -#}
 {%- set calendar_start = var('calendar_start', none) -%}
 {%- set calendar_end = var('calendar_end', none) -%}
+{#- Every date a model computes on: export days, the record times of the facts, the schedules and the worked examples
+    of business_seconds (int_business_hours__example_results): (relation, first date, last date) -#}
+{%- set date_sources = [
+    ('manifest', 'export_date', 'export_date'),
+    ('contact_records', 'cast(initiated_at as date)', 'cast(disconnected_at as date)'),
+    ('agent_events', 'cast(event_at as date)', 'cast(event_at as date)'),
+    ('tickets', 'cast(created_at as date)', 'cast(updated_at as date)'),
+    ('field_history', 'cast(changed_at as date)', 'cast(changed_at as date)'),
+    ('chat_sessions', 'cast(requested_at as date)', 'cast(ended_at as date)'),
+    ('survey_responses', 'cast(sent_at as date)', 'cast(responded_at as date)'),
+    ('schedules', 'schedule_date', 'schedule_date'),
+    ('business_hours_examples', 'cast(start_at as date)', 'cast(end_at as date)'),
+] -%}
 
 with manifest as (
 
@@ -57,70 +70,17 @@ business_hours_examples as (
 
 ),
 
-{# Every date a model computes on: export days, the record times of the facts, the schedules and the worked examples
-    of business_seconds (int_business_hours__example_results). #}
 data_dates as (
 
-    select
-        min(export_date) as first_date,
-        max(export_date) as last_date
-    from manifest
-
-    union all
-
-    select
-        min(cast(initiated_at as date)) as first_date,
-        max(cast(disconnected_at as date)) as last_date
-    from contact_records
-
-    union all
-
-    select
-        min(cast(event_at as date)) as first_date,
-        max(cast(event_at as date)) as last_date
-    from agent_events
-
-    union all
-
-    select
-        min(cast(created_at as date)) as first_date,
-        max(cast(updated_at as date)) as last_date
-    from tickets
-
-    union all
-
-    select
-        min(cast(changed_at as date)) as first_date,
-        max(cast(changed_at as date)) as last_date
-    from field_history
-
-    union all
-
-    select
-        min(cast(requested_at as date)) as first_date,
-        max(cast(ended_at as date)) as last_date
-    from chat_sessions
-
-    union all
-
-    select
-        min(cast(sent_at as date)) as first_date,
-        max(cast(responded_at as date)) as last_date
-    from survey_responses
-
-    union all
-
-    select
-        min(schedule_date) as first_date,
-        max(schedule_date) as last_date
-    from schedules
-
-    union all
-
-    select
-        min(cast(start_at as date)) as first_date,
-        max(cast(end_at as date)) as last_date
-    from business_hours_examples
+    {%- for relation, first_date, last_date in date_sources %}
+        select
+            min({{ first_date }}) as first_date,
+            max({{ last_date }}) as last_date
+        from {{ relation }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
