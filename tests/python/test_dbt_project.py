@@ -166,9 +166,6 @@ KNOWN_REPEATED_BLOCKS = {
     ("models/intermediate/workforce/int_workforce__schedule_segments.sql",
      "models/intermediate/workforce/int_workforce__schedules_utc.sql"):
         "the schedule columns in their final CTE: a column list, not a rule",
-    ("models/marts/quality/data_completeness_daily.sql", "models/marts/quality/data_quality_daily.sql"):
-        "the sources, distinct from the current files (int_landing__current_files), which both quality marts "
-        "cross with the calendar",
     ("models/staging/crm/stg_crm__customers.sql", "models/staging/helpdesk/stg_helpdesk__users.sql"):
         "a person's timestamp, phone and PII columns typed and flagged by the same macros in the same order",
     ("models/staging/helpdesk/stg_helpdesk__organizations.sql",

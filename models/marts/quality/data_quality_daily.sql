@@ -51,9 +51,11 @@ with current_files as (
 
 ),
 
-calendar as (
+{# every expected source x export day with its file status (data_completeness_daily: the one place that says which
+    files a day should have and which of them never came) #}
+source_days as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('data_completeness_daily') }}
 
 ),
 
@@ -62,7 +64,7 @@ completeness as (
     select distinct
         date_day,
         is_complete_day
-    from {{ ref('data_completeness_daily') }}
+    from source_days
 
 ),
 
@@ -111,8 +113,8 @@ sources as (
     select distinct
         raw_table,
         source_system,
-        entity
-    from current_files
+        source_entity
+    from source_days
 
 ),
 
@@ -205,43 +207,18 @@ check_late as (
 
 ),
 
-export_range as (
-
-    select
-        min(export_date) as first_export_date,
-        max(export_date) as last_export_date
-    from current_files
-
-),
-
-expected_files as (
-
-    select
-        calendar.date_day,
-        sources.raw_table
-    from calendar
-    cross join export_range
-    cross join sources
-    where calendar.date_day between export_range.first_export_date and export_range.last_export_date
-
-),
-
 check_missing as (
 
     select
-        expected_files.date_day,
-        expected_files.raw_table,
+        date_day,
+        raw_table,
         'missing_file' as check_name,
         'no file for this export day' as reason,
         'warning' as severity,
         cast(null as {{ dbt.type_bigint() }}) as rows_affected,
         0 as files_affected
-    from expected_files
-    left join current_files
-        on
-            expected_files.raw_table = current_files.raw_table
-            and expected_files.date_day = current_files.export_date
-    where current_files.file_path is null
+    from source_days
+    where file_status = 'missing'
 
 ),
 
@@ -454,7 +431,7 @@ final as (
     select
         checks.date_day,
         sources.source_system,
-        sources.entity as source_entity,
+        sources.source_entity,
         checks.raw_table,
         checks.check_name,
         checks.reason,
