@@ -3,8 +3,9 @@
     sums of row hashes); an incremental run computes again only the partitions whose signature differs from the one
     recorded when the model was last built. The Python churn models keep the signature in their rows and replace
     whole months (ccw.pymodels). int_analysis__churn_features (signatures: int_analysis__churn_months, whose YAML
-    says what they cover) records them in a table of their own, intermediate._month_signatures, and merges by row:
-    of a month computed again only the rows that changed are written, so the signature cannot live in the rows. -#}
+    says what they cover) and analysis_customer_churn_risk (churn_risk_month_signatures) record them in a table of
+    their own, intermediate._month_signatures, and merge by row (both configured by month_row_diff_config): of a
+    month computed again only the rows that changed are written, so the signature cannot live in the rows. -#}
 
 
 {#- A number per row from its values: sum(row_hash(...)) over a group changes when any value of any row changes

@@ -36,10 +36,10 @@ all_scores as (
     those gone from a month computed again; the first post-hook deletes the months the features no longer have. #}
 computed_months as (
 
-    select as_of_month
-    from ({{ signatures }}) as signatures
     {%- if incremental_run %}
-        where as_of_month in ({{ changed_months(signatures) }})
+        {{ changed_months(signatures) }}
+    {%- else %}
+        select as_of_month from ({{ signatures }}) as signatures
     {%- endif %}
 
 ),
