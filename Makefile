@@ -40,6 +40,10 @@ $(SPARK_STAMP): $(STAMP)
 	@echo "installing the spark extra (pinned in requirements.lock) into $(VENV)"
 	@$(INSTALL) 'dbt-spark[session]' pyspark sqlglot && touch $(SPARK_STAMP) \
 		|| echo "the spark extra could not be installed: the Spark build of the tests will skip (it says why)"
+	@# pyspark comes as a source distribution only, and uv builds it into a new cache revision on every clean
+	@# install (0.5-1.4 GB each): 34 GB of stale revisions had filled this machine's disk during a CI run (2026-12-07).
+	@# Pruning removes only what no install can use again.
+	@test ! -x $(BIN)/uv || $(BIN)/uv cache prune --quiet || true
 
 spark-setup: setup $(SPARK_STAMP)
 
