@@ -1,7 +1,7 @@
 """Publishing cost: the serving file, Parquet and the daily report from a built warehouse.
 
     .venv/bin/python benchmarks/bench_publish.py [--build data/build/warehouse.duckdb] [--repeat 3]
-                                                 [--out /tmp/ccw-bench-publish]
+                                                 [--out /tmp/ccw-bench-publish] [--previous FOLDER]
 
 Each publish runs in its own child process so its peak memory (max RSS, Python and DuckDB included) and CPU time
 are measured alone. Prints seconds (copy, saved-query exports, Parquet, total, CPU), the serving file and Parquet
@@ -9,6 +9,11 @@ sizes, then the report's render time and size, first with an empty metric-SQL ca
 report's queries) and then cached, and the machine's load average (the figures are wall times). The children use
 their own cache folder under --out, so the first publish compiles the saved queries too. Run it on the default
 sample after `make run` (the build database is only read).
+
+Without --previous the first publish writes every mart and the later ones find every mart unchanged (they start
+from the serving file the one before wrote: ccw.publish.changes). With --previous, a folder holding the serving file
+(``warehouse.duckdb``) and Parquet folder (``parquet`` and its versioned folder) of an earlier publish, e.g. of the
+day before's build, every repeat starts from a fresh copy of that folder: what a daily publish costs.
 """
 
 from __future__ import annotations
@@ -60,6 +65,7 @@ def main() -> None:
     parser.add_argument("--build", type=Path, default=settings().build_warehouse)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=Path("/tmp/ccw-bench-publish"))
+    parser.add_argument("--previous", type=Path, help="an earlier publish's folder every repeat starts from")
     args = parser.parse_args()
     shutil.rmtree(args.out, ignore_errors=True)
     args.out.mkdir(parents=True)
@@ -68,6 +74,15 @@ def main() -> None:
 
     runs = []
     for i in range(args.repeat):
+        if args.previous:
+            for path in args.out.iterdir():
+                if path.name == "cache":
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            shutil.copytree(args.previous, args.out, symlinks=True, dirs_exist_ok=True)
         started = time.perf_counter()
         result = child(CHILD, str(args.build), str(serving), cache=args.out / "cache")
         result["wall"] = time.perf_counter() - started
@@ -76,6 +91,11 @@ def main() -> None:
               f"{result['metric_tables']} saved-query exports {result['metrics_seconds']:.2f} s, Parquet "
               f"{result['parquet_seconds']:.2f} s; {result['wall']:.2f} s with interpreter start-up; CPU "
               f"{result['cpu_seconds']:.2f} s), peak RSS {result['max_rss_kib'] / 1024:.0f} MiB")
+        if result["from_previous"]:
+            written = result["tables"] - result["tables_kept"] - result["tables_merged"]
+            print(f"  from the previous serving file: {result['tables_kept']} marts unchanged, "
+                  f"{result['tables_merged']} merged by row, {written} written; {result['rows_written']:,} rows "
+                  "written")
     last = runs[-1]
     print(f"marts: {last['tables']} tables, {last['rows']:,} rows; build database {build_bytes / 1e6:.0f} MB")
     print(f"publish median {statistics.median(r['seconds'] for r in runs):.2f} s "

@@ -458,3 +458,128 @@ def test_a_kill_between_the_serving_rename_and_the_parquet_swap_heals_at_the_nex
     for table in manifest["tables"]:
         assert (tmp_path / table["versioned_path"]).is_file()
         assert table["versioned_path"].startswith(manifest["version_folder"] + "/")
+
+
+# ------------------------------------------------------------------- publishing from the previous version (issue 16)
+def _versioned_build(folder: Path, version: int) -> Path:
+    """A build database whose marts change between version 1 and 2 in every way a daily build can change them."""
+    build = folder / f"build{version}" / "warehouse.duckdb"
+    build.parent.mkdir(parents=True)
+    with duckdb.connect(str(build)) as con:
+        con.execute("create schema marts")
+        con.execute("create table marts.dim_kept as select range as id, 'agent ' || range as label from range(20)")
+        # ids 0-99 with value id * 10 and the row (5, 50) twice; version 2: id 7's value changed, id 99 gone,
+        # id 100 new, (5, 50) once
+        con.execute("create table marts.fct_merged as select range as id, range * 10 as value from range(100) "
+                    "union all select 5, 50")
+        con.execute("create table marts.kpi_all_changed as select range as id, range + 10 * ? as value from range(10)",
+                    [version])
+        if version == 1:
+            con.execute("create table marts.kpi_columns as select range as a from range(3)")
+            con.execute("create table marts.kpi_gone as select 1 as a")
+        else:
+            con.execute("update marts.fct_merged set value = 71 where id = 7")
+            con.execute("delete from marts.fct_merged where id = 99")
+            con.execute("insert into marts.fct_merged values (100, 1000)")
+            con.execute("delete from marts.fct_merged where id = 5")
+            con.execute("insert into marts.fct_merged values (5, 50)")
+            con.execute("create table marts.kpi_columns as select range as a, range * 2 as b from range(3)")
+            con.execute("create table marts.kpi_new as select range as a from range(4)")
+        con.execute("create view marts.kpi_rows as select count(*) as fct_rows from warehouse.marts.fct_merged")
+    return build
+
+
+def _served_rows(serving: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(serving), read_only=True) as con:
+        tables = [t for (t,) in con.execute("select table_name from information_schema.tables "
+                                            "where table_schema = 'marts' order by 1").fetchall()]
+        return {t: sorted(con.execute(f"select * from marts.{t}").fetchall()) for t in tables}
+
+
+def test_a_publish_writes_only_what_changed_since_the_previous_version(tmp_path: Path) -> None:
+    serving, parquet = tmp_path / "warehouse.duckdb", tmp_path / "parquet"
+    first = publish(_versioned_build(tmp_path, 1), serving, parquet)
+    assert not first.from_previous and first.tables == 6  # no serving file yet: every mart written
+    first_files = {t["table"]: parquet.resolve() / t["file"] for t in read_manifest(parquet)["tables"]}
+
+    build = _versioned_build(tmp_path, 2)
+    second = publish(build, serving, parquet)
+
+    # dim_kept is unchanged; fct_merged changed in 7 rows: (7, 70) and (99, 990) out, (7, 71) and (100, 1000) in,
+    # (5, 50) twice -> once (its 2 + 1 rows); kpi_all_changed: all 10 rows changed (20 > a quarter of 10: written
+    # anew, 10 rows); kpi_columns has a new column (3 rows written); kpi_new is new (4); kpi_rows, a view, 1 row
+    assert second.from_previous
+    assert (second.tables, second.tables_kept, second.tables_merged) == (6, 1, 1)
+    assert second.rows_written == 7 + 10 + 3 + 4 + 1
+    assert second.rows == 20 + 100 + 10 + 3 + 4 + 1
+    assert "1 marts unchanged, 1 merged by row, 4 written; 25 rows written" in second.render()
+
+    # the served marts are the build's, row for row (kpi_gone dropped), as a publish of every mart would write them
+    full = publish(build, tmp_path / "full" / "warehouse.duckdb", from_previous=False)
+    assert not full.from_previous and full.tables_kept == 0
+    served = _served_rows(serving)
+    assert served == _served_rows(tmp_path / "full" / "warehouse.duckdb")
+    assert sorted(served) == ["dim_kept", "fct_merged", "kpi_all_changed", "kpi_columns", "kpi_new", "kpi_rows"]
+    assert [row for row in served["fct_merged"] if row[0] in (5, 7, 99, 100)] == [(5, 50), (7, 71), (100, 1000)]
+    assert served["kpi_columns"] == [(0, 0), (1, 2), (2, 4)] and served["kpi_rows"] == [(100,)]
+    assert {(schema, name): rows for _, schema, name, rows in _publish_table(serving)} == {
+        ("marts", name): len(rows) for name, rows in served.items()}
+
+    # Parquet: the unchanged mart's file is the previous version's, linked; the others written anew; all read back
+    manifest = read_manifest(parquet)
+    assert manifest["version_id"] == second.version_id
+    files = {t["table"]: parquet.resolve() / t["file"] for t in manifest["tables"]}
+    assert files["dim_kept"].stat().st_ino == first_files["dim_kept"].stat().st_ino
+    assert files["fct_merged"].stat().st_ino != first_files["fct_merged"].stat().st_ino
+    with duckdb.connect() as con:
+        for entry in manifest["tables"]:
+            path = files[entry["table"]]
+            assert entry["sha256"] == sha256_file(path) and entry["bytes"] == path.stat().st_size
+            assert sorted(con.execute(f"select * from read_parquet('{path}')").fetchall()) == served[entry["table"]]
+
+    # a third publish of the same build keeps every mart and writes nothing
+    third = publish(build, serving, parquet)
+    assert (third.tables_kept, third.rows_written) == (6, 0)
+    assert _served_rows(serving) == served
+
+
+def test_a_publish_writes_every_mart_when_the_previous_file_cannot_be_its_base(tmp_path: Path) -> None:
+    """Another storage version's serving file (or none, or an unreadable one) is not copied: every mart is written;
+    so is every Parquet file when the Parquet folder is gone."""
+    from ccw.publish.serving import base_file
+
+    serving, parquet = tmp_path / "warehouse.duckdb", tmp_path / "parquet"
+    assert base_file(serving) is None
+    publish(_versioned_build(tmp_path, 1), serving, parquet)
+    assert base_file(serving) == serving
+    with duckdb.connect(str(serving)) as con:
+        con.execute("update main._publish set storage_version = 'v0.10.2'")
+    assert base_file(serving) is None
+    again = publish(_versioned_build(tmp_path, 2), serving, parquet)
+    assert not again.from_previous and again.tables_kept == 0 and again.rows_written == again.rows
+    os.remove(parquet)  # the link: the previous version's Parquet files are not found
+    shutil.rmtree(next(tmp_path.glob(".parquet.v-*")), ignore_errors=True)
+    last = publish(_versioned_build(tmp_path / "same", 2), serving, parquet)
+    assert last.from_previous and last.tables_kept == 6
+    assert sorted(t["table"] for t in read_manifest(parquet)["tables"]) == sorted(_served_rows(serving))
+    (tmp_path / "broken.duckdb").write_bytes(b"not a database")
+    assert base_file(tmp_path / "broken.duckdb") is None
+
+
+def test_a_serving_file_updated_by_row_opens_with_the_oldest_supported_duckdb(
+        old_duckdb: Path, tmp_path: Path) -> None:
+    serving = tmp_path / "warehouse.duckdb"
+    publish(_versioned_build(tmp_path, 1), serving)
+    assert publish(_versioned_build(tmp_path, 2), serving).tables_merged == 1
+    out = tmp_path / "read"
+    out.mkdir()
+    done = subprocess.run([str(old_duckdb), "-c", OLD_READER, str(serving), str(out)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["version"] == OLDEST_DUCKDB and seen["published"] == seen["actual"]
+    served = _served_rows(serving)
+    with duckdb.connect() as con:
+        read = {t: sorted(con.execute(f"select * from read_parquet('{out / ('marts.' + t)}.parquet')").fetchall())
+                for t in served}
+    assert read == served

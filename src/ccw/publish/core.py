@@ -2,11 +2,13 @@
 
 1. take the publish lock and delete what a killed publish left behind;
 2. copy the marts of the build database into a new hidden file next to the serving file (old storage version,
-   ``_publish`` table);
+   ``_publish`` table); when the previous serving file can be the base, the new file is a copy of it in which only
+   the marts that changed are written (``ccw.publish.changes``);
 3. when the build has a semantic manifest (``dbt_target/semantic_manifest.json`` beside the build database): write
    the saved-query exports (``metrics.<saved query>``, computed on the new file) and the manifest
    (``main._semantic_manifest``) into the same file (``ccw.publish.metrics``); fsync it;
-4. export the marts as Parquet into a staging folder with ``manifest.json``, fsync it;
+4. export the marts as Parquet into a staging folder with ``manifest.json`` (a mart kept unchanged: the previous
+   version's file, hard-linked), fsync it;
 5. ``os.replace`` the new file onto the serving path, then swap the Parquet link.
 
 Until step 4 the previous serving file is untouched, so a failed or killed publish changes nothing readers see.
@@ -24,13 +26,15 @@ from pathlib import Path
 import duckdb
 
 from ccw.publish import files
+from ccw.publish.changes import KEPT, MERGED
 from ccw.publish.metrics import export_metrics
-from ccw.publish.parquet import export_parquet, promote, realign, swap_in
+from ccw.publish.parquet import export_parquet, promote, realign, reusable_files, swap_in
 from ccw.publish.serving import (
     MART_SCHEMA,
     PUBLISH_TABLE,
     SERVING_ALIAS,
     STORAGE_VERSION,
+    base_file,
     list_marts,
     write_serving_copy,
 )
@@ -57,14 +61,22 @@ class PublishResult:
     metric_tables: int = 0  # saved-query exports written (0: no semantic manifest beside the build database)
     metric_rows: int = 0
     metrics_seconds: float = 0.0
+    from_previous: bool = False  # the serving file started as a copy of the previous one (ccw.publish.changes)
+    tables_kept: int = 0  # marts equal to the previous version's: not written, their Parquet file linked
+    tables_merged: int = 0  # marts whose changed rows only were written
+    rows_written: int = 0  # rows inserted into (and, for merged marts, deleted from) the serving file
 
     def render(self) -> str:
         metrics = (f"\n  metrics:      {self.metric_tables} saved-query exports ({self.metric_rows:,} rows) in "
                    f"{self.metrics_seconds:.1f} s" if self.metric_tables else "")
+        written = self.tables - self.tables_kept - self.tables_merged
+        changes = (f"\n  changes:      from the previous version: {self.tables_kept} marts unchanged, "
+                   f"{self.tables_merged} merged by row, {written} written; {self.rows_written:,} rows written"
+                   if self.from_previous else "")
         return (
             f"Published {self.tables} marts ({self.rows:,} rows, version {self.version_id}) in {self.seconds:.1f} s\n"
             f"  serving file: {self.serving} ({self.serving_bytes / 1e6:.1f} MB, storage {self.storage_version})\n"
-            f"  parquet:      {self.parquet_dir} ({self.parquet_bytes / 1e6:.1f} MB + manifest.json){metrics}"
+            f"  parquet:      {self.parquet_dir} ({self.parquet_bytes / 1e6:.1f} MB + manifest.json){metrics}{changes}"
         )
 
 
@@ -107,10 +119,12 @@ def heal_versions(serving: Path, parquet_dir: Path | None = None) -> bool:
 
 
 def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = None,
-            semantic_manifest: Path | None = None) -> PublishResult:
+            semantic_manifest: Path | None = None, from_previous: bool = True) -> PublishResult:
     """Publish the marts of ``build_warehouse`` to ``serving`` (and Parquet under ``parquet_dir``, default
     ``<serving parent>/parquet``), atomically, with the saved-query exports of ``semantic_manifest`` (default: the
-    build's, when it has one). Raises (changing nothing readers see) when anything fails."""
+    build's, when it has one). Raises (changing nothing readers see) when anything fails. ``from_previous``: start
+    from a copy of the previous serving file when it can be the base, writing only what changed (False: write
+    every mart)."""
     started = time.perf_counter()
     build_warehouse, serving = Path(build_warehouse), Path(serving)
     parquet_dir = Path(parquet_dir) if parquet_dir else serving.parent / "parquet"
@@ -122,8 +136,10 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
     parquet_dir.parent.mkdir(parents=True, exist_ok=True)
 
     with files.publish_lock(serving):
-        realign(parquet_dir, serving_version(serving))
+        previous_version = serving_version(serving)
+        realign(parquet_dir, previous_version)
         removed = files.remove_leftovers(serving, parquet_dir)
+        base = base_file(serving) if from_previous else None
         now = datetime.now(UTC)
         version_id, published_at = new_version_id(now), now.replace(tzinfo=None).isoformat(sep=" ")
         temp = files.serving_temp_path(serving, version_id)
@@ -138,14 +154,18 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
             marts = list_marts(con, build_catalog)
             if not marts:
                 raise NothingToPublish(f"no tables in schema {MART_SCHEMA} of {build_warehouse}")
-            counts = write_serving_copy(con, build_catalog, temp, marts, version_id, published_at)
+            changes = write_serving_copy(con, build_catalog, temp, marts, version_id, published_at, base)
+            counts = {change.name: change.rows for change in changes}
+            kept = {change.name for change in changes if change.action == KEPT}
             copied = time.perf_counter()
             exported_metrics = None
             if manifest_text is not None:
                 exported_metrics = export_metrics(temp, manifest_text, version_id, published_at, STORAGE_VERSION)
             metrics_done = time.perf_counter()
             con.execute(f"attach {literal(temp)} as {SERVING_ALIAS} (read_only)")
-            staging = export_parquet(con, SERVING_ALIAS, MART_SCHEMA, counts, parquet_dir, version_id, published_at)
+            reuse = reusable_files(parquet_dir, previous_version, kept) if base is not None else {}
+            staging = export_parquet(con, SERVING_ALIAS, MART_SCHEMA, counts, parquet_dir, version_id, published_at,
+                                     reuse)
             con.execute(f"detach {SERVING_ALIAS}")
             exported = time.perf_counter()
         except BaseException:
@@ -177,4 +197,8 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
         metric_tables=len(exported_metrics.tables) if exported_metrics else 0,
         metric_rows=sum(exported_metrics.tables.values()) if exported_metrics else 0,
         metrics_seconds=round(metrics_done - copied, 3),
+        from_previous=base is not None,
+        tables_kept=len(kept),
+        tables_merged=sum(1 for change in changes if change.action == MERGED),
+        rows_written=sum(change.written_rows for change in changes),
     )

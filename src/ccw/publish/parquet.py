@@ -3,7 +3,8 @@
 ``parquet_dir`` (default ``<serving parent>/parquet``) is a symbolic link to a hidden versioned folder
 ``.parquet.v-<version id>``. A publish writes a staging folder, fsyncs it, renames it to its versioned name and
 then replaces the link atomically, so a reader listing ``parquet/`` sees one complete version. The previous
-version is kept (a reader may still be reading its files); older ones are deleted.
+version is kept (a reader may still be reading its files); older ones are deleted. A mart a publish kept unchanged
+(ccw.publish.changes) gets the previous version's file as a hard link, not a new file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from ccw.publish.changes import table_columns
 from ccw.publish.files import (
     PARQUET_LINK_TEMP,
     PARQUET_VERSION,
@@ -47,12 +49,37 @@ def sha256_file(path: Path) -> str:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[dict[str, str]]:
-    rows = con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
-        [catalog, schema, table],
-    ).fetchall()
-    return [{"name": name, "type": data_type} for name, data_type in rows]
+    return [{"name": name, "type": data_type} for name, data_type in table_columns(con, catalog, schema, table)]
+
+
+def reusable_files(parquet_dir: Path, serving_version: str | None, unchanged: set[str]) -> dict[str, dict]:
+    """The manifest entries, with their file's path (``path``), of the current Parquet version's files of the marts
+    in ``unchanged`` (kept as they were by a publish that started from the serving file of ``serving_version``): a
+    file is reusable when the link points at that version (so it was written from those very tables) and the file
+    has the size its manifest says."""
+    folder = _current_target(parquet_dir)
+    if serving_version is None or folder is None or current_version(parquet_dir) != serving_version:
+        return {}
+    try:
+        manifest = read_manifest(folder)
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("version_id") != serving_version:
+        return {}
+    reusable = {}
+    for entry in manifest.get("tables", []):
+        path = folder / entry["file"]
+        if entry["table"] in unchanged and path.is_file() and path.stat().st_size == entry["bytes"]:
+            reusable[entry["table"]] = {**entry, "path": path}
+    return reusable
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link to ``source`` (the previous version's file, never written again), a copy where links fail."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def export_parquet(
@@ -63,18 +90,25 @@ def export_parquet(
     parquet_dir: Path,
     version_id: str,
     published_at: str,
+    reuse: dict[str, dict] | None = None,
 ) -> Path:
     """Write every table of ``catalog.schema`` named in ``row_counts`` to a staging folder with its manifest
-    (written last); returns the staging folder, fsynced."""
+    (written last); returns the staging folder, fsynced. A table in ``reuse`` (:func:`reusable_files`) gets the
+    previous version's file, linked, instead of a new one."""
     staging = parquet_staging_dir(parquet_dir, version_id)
     staging.mkdir(parents=True)
+    reuse = reuse or {}
     tables = []
     for table, rows in row_counts.items():
         target = staging / f"{table}.parquet"
-        con.execute(
-            f'copy (select * from "{catalog}"."{schema}"."{table}") to {literal(target)} '
-            "(format parquet, compression zstd)"
-        )
+        previous = reuse.get(table)
+        if previous is not None:
+            _link_or_copy(previous["path"], target)
+        else:
+            con.execute(
+                f'copy (select * from "{catalog}"."{schema}"."{table}") to {literal(target)} '
+                "(format parquet, compression zstd)"
+            )
         tables.append({
             "table": table,
             "file": target.name,
@@ -83,7 +117,7 @@ def export_parquet(
             "versioned_path": f"{parquet_version_dir(parquet_dir, version_id).name}/{target.name}",
             "rows": rows,
             "bytes": target.stat().st_size,
-            "sha256": sha256_file(target),
+            "sha256": previous["sha256"] if previous is not None else sha256_file(target),
             "columns": _columns(con, catalog, schema, table),
         })
     manifest = {"version_id": version_id, "published_at": published_at, "format": "parquet",

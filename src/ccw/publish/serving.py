@@ -1,4 +1,5 @@
-"""Copy the marts of the build database into a new DuckDB file in an old storage version.
+"""Copy the marts of the build database into a new DuckDB file in an old storage version (or bring a copy of the
+previous one up to date: ccw.publish.changes).
 
 The file gets the same ``marts`` schema as the build database (views materialised as tables) and a ``_publish``
 table in ``main``: one row per published table with the version id, the publish time and its row count, so a reader
@@ -7,11 +8,13 @@ can check that what it sees is one complete version.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from ccw.publish.changes import TableChange, rewrite, table_columns, update_table
 from ccw.sqltext import ident, literal
 
 #: the storage version of the serving file; DuckDB releases since this one read it
@@ -39,6 +42,36 @@ def list_marts(con: duckdb.DuckDBPyConnection, catalog: str) -> list[Relation]:
     return [Relation(name, kind) for name, kind in rows if not name.endswith(("__dbt_tmp", "__dbt_backup"))]
 
 
+def base_file(serving: Path) -> Path | None:
+    """``serving`` when a publish can start from a copy of it (ccw.publish.changes): a readable file whose every
+    ``_publish`` row names this storage version; None otherwise (no file yet, or one another version wrote)."""
+    if not serving.is_file():
+        return None
+    try:
+        with duckdb.connect(str(serving), read_only=True) as con:
+            versions = con.execute(f"select distinct storage_version from main.{PUBLISH_TABLE}").fetchall()
+    except duckdb.Error:
+        return None
+    return serving if versions == [(STORAGE_VERSION,)] else None
+
+
+def _clear_all_but_marts(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Drop from the attached copy what a publish writes anew (``_publish``, the saved-query exports, the semantic
+    manifest: every schema but the marts, every table of ``main``); returns the names of the marts it holds."""
+    for (schema,) in con.execute(
+        "select schema_name from information_schema.schemata where catalog_name = ? and schema_name not in (?, ?)",
+        [SERVING_ALIAS, MART_SCHEMA, "main"],
+    ).fetchall():
+        con.execute(f"drop schema {SERVING_ALIAS}.{ident(schema)} cascade")
+    tables = con.execute(
+        "select table_schema, table_name from information_schema.tables where table_catalog = ?", [SERVING_ALIAS]
+    ).fetchall()
+    for schema, table in tables:
+        if schema == "main":
+            con.execute(f"drop table {SERVING_ALIAS}.main.{ident(table)}")
+    return {table for schema, table in tables if schema == MART_SCHEMA}
+
+
 def write_serving_copy(
     con: duckdb.DuckDBPyConnection,
     build_catalog: str,
@@ -46,22 +79,34 @@ def write_serving_copy(
     marts: list[Relation],
     version_id: str,
     published_at: str,
-) -> dict[str, int]:
-    """Create ``target`` with every mart as a table plus ``_publish``; returns the row count per table.
+    base: Path | None = None,
+) -> list[TableChange]:
+    """Create ``target`` with every mart as a table plus ``_publish``; returns what became of each mart.
 
+    Without ``base`` every mart is written. With ``base`` (the previous serving file, see :func:`base_file`) the
+    file starts as a byte copy of it and only the marts that changed are written (ccw.publish.changes).
     The file is checkpointed and detached (no WAL left) when this returns; the caller fsyncs and renames it."""
-    con.execute(f"attach {literal(target)} as {SERVING_ALIAS} (storage_version '{STORAGE_VERSION}')")
+    if base is not None:
+        shutil.copyfile(base, target)
+        con.execute(f"attach {literal(target)} as {SERVING_ALIAS}")
+    else:
+        con.execute(f"attach {literal(target)} as {SERVING_ALIAS} (storage_version '{STORAGE_VERSION}')")
     try:
-        con.execute(f"create schema {SERVING_ALIAS}.{MART_SCHEMA}")
-        counts: dict[str, int] = {}
+        held = _clear_all_but_marts(con) if base is not None else set()
+        if base is None:
+            con.execute(f"create schema {SERVING_ALIAS}.{MART_SCHEMA}")
+        changes = []
         for rel in marts:
-            con.execute(
-                f'create table {SERVING_ALIAS}.{MART_SCHEMA}."{rel.name}" as '
-                f'select * from {ident(build_catalog)}.{MART_SCHEMA}."{rel.name}"'
-            )
-            counts[rel.name] = con.execute(
-                f'select count(*) from {SERVING_ALIAS}.{MART_SCHEMA}."{rel.name}"'
-            ).fetchone()[0]
+            built = f"{ident(build_catalog)}.{MART_SCHEMA}.{ident(rel.name)}"
+            served = f"{SERVING_ALIAS}.{MART_SCHEMA}.{ident(rel.name)}"
+            if rel.name in held:
+                same_columns = (table_columns(con, build_catalog, MART_SCHEMA, rel.name)
+                                == table_columns(con, SERVING_ALIAS, MART_SCHEMA, rel.name))
+                changes.append(update_table(con, rel.name, built, served, same_columns))
+            else:
+                changes.append(rewrite(con, rel.name, built, served))
+        for name in sorted(held - {rel.name for rel in marts}):
+            con.execute(f"drop table {SERVING_ALIAS}.{MART_SCHEMA}.{ident(name)}")
         con.execute(
             f"create table {SERVING_ALIAS}.main.{PUBLISH_TABLE} (version_id varchar not null, "
             "published_at timestamp not null, table_schema varchar not null, table_name varchar not null, "
@@ -71,11 +116,11 @@ def write_serving_copy(
         con.executemany(
             f"insert into {SERVING_ALIAS}.main.{PUBLISH_TABLE} values (?, ?::timestamp, ?, ?, ?, ?, ?)",
             [
-                [version_id, published_at, MART_SCHEMA, name, kinds[name], rows, STORAGE_VERSION]
-                for name, rows in counts.items()
+                [version_id, published_at, MART_SCHEMA, change.name, kinds[change.name], change.rows, STORAGE_VERSION]
+                for change in changes
             ],
         )
         con.execute(f"checkpoint {SERVING_ALIAS}")
     finally:
         con.execute(f"detach {SERVING_ALIAS}")
-    return counts
+    return changes
