@@ -474,6 +474,9 @@ def _versioned_build(folder: Path, version: int) -> Path:
                     "union all select 5, 50")
         con.execute("create table marts.kpi_all_changed as select range as id, range + 10 * ? as value from range(10)",
                     [version])
+        # ids 0-49; version 2: id 3's label changed (no duplicates: merged by the rows each side lacks)
+        con.execute("create table marts.fct_plain as select range as id, case when range = 3 then ? end as label "
+                    "from range(50)", [f"v{version}"])
         if version == 1:
             con.execute("create table marts.kpi_columns as select range as a from range(3)")
             con.execute("create table marts.kpi_gone as select 1 as a")
@@ -499,28 +502,31 @@ def _served_rows(serving: Path) -> dict[str, list[tuple]]:
 def test_a_publish_writes_only_what_changed_since_the_previous_version(tmp_path: Path) -> None:
     serving, parquet = tmp_path / "warehouse.duckdb", tmp_path / "parquet"
     first = publish(_versioned_build(tmp_path, 1), serving, parquet)
-    assert not first.from_previous and first.tables == 6  # no serving file yet: every mart written
+    assert not first.from_previous and first.tables == 7  # no serving file yet: every mart written
     first_files = {t["table"]: parquet.resolve() / t["file"] for t in read_manifest(parquet)["tables"]}
 
     build = _versioned_build(tmp_path, 2)
     second = publish(build, serving, parquet)
 
     # dim_kept is unchanged; fct_merged changed in 7 rows: (7, 70) and (99, 990) out, (7, 71) and (100, 1000) in,
-    # (5, 50) twice -> once (its 2 + 1 rows); kpi_all_changed: all 10 rows changed (20 > a quarter of 10: written
-    # anew, 10 rows); kpi_columns has a new column (3 rows written); kpi_new is new (4); kpi_rows, a view, 1 row
+    # (5, 50) twice -> once (its 2 + 1 rows); fct_plain in 2: (3, 'v1') out, (3, 'v2') in; kpi_all_changed: all 10
+    # rows changed (20 > a quarter of 10: written anew, 10 rows); kpi_columns has a new column (3 rows written);
+    # kpi_new is new (4); kpi_rows, a view, 1 row
     assert second.from_previous
-    assert (second.tables, second.tables_kept, second.tables_merged) == (6, 1, 1)
-    assert second.rows_written == 7 + 10 + 3 + 4 + 1
-    assert second.rows == 20 + 100 + 10 + 3 + 4 + 1
-    assert "1 marts unchanged, 1 merged by row, 4 written; 25 rows written" in second.render()
+    assert (second.tables, second.tables_kept, second.tables_merged) == (7, 1, 2)
+    assert second.rows_written == 7 + 2 + 10 + 3 + 4 + 1
+    assert second.rows == 20 + 100 + 50 + 10 + 3 + 4 + 1
+    assert "1 marts unchanged, 2 merged by row, 4 written; 27 rows written" in second.render()
 
     # the served marts are the build's, row for row (kpi_gone dropped), as a publish of every mart would write them
     full = publish(build, tmp_path / "full" / "warehouse.duckdb", from_previous=False)
     assert not full.from_previous and full.tables_kept == 0
     served = _served_rows(serving)
     assert served == _served_rows(tmp_path / "full" / "warehouse.duckdb")
-    assert sorted(served) == ["dim_kept", "fct_merged", "kpi_all_changed", "kpi_columns", "kpi_new", "kpi_rows"]
+    assert sorted(served) == ["dim_kept", "fct_merged", "fct_plain", "kpi_all_changed", "kpi_columns", "kpi_new",
+                              "kpi_rows"]
     assert [row for row in served["fct_merged"] if row[0] in (5, 7, 99, 100)] == [(5, 50), (7, 71), (100, 1000)]
+    assert [row for row in served["fct_plain"] if row[1] is not None] == [(3, "v2")]
     assert served["kpi_columns"] == [(0, 0), (1, 2), (2, 4)] and served["kpi_rows"] == [(100,)]
     assert {(schema, name): rows for _, schema, name, rows in _publish_table(serving)} == {
         ("marts", name): len(rows) for name, rows in served.items()}
@@ -539,7 +545,7 @@ def test_a_publish_writes_only_what_changed_since_the_previous_version(tmp_path:
 
     # a third publish of the same build keeps every mart and writes nothing
     third = publish(build, serving, parquet)
-    assert (third.tables_kept, third.rows_written) == (6, 0)
+    assert (third.tables_kept, third.rows_written) == (7, 0)
     assert _served_rows(serving) == served
 
 
@@ -560,7 +566,7 @@ def test_a_publish_writes_every_mart_when_the_previous_file_cannot_be_its_base(t
     os.remove(parquet)  # the link: the previous version's Parquet files are not found
     shutil.rmtree(next(tmp_path.glob(".parquet.v-*")), ignore_errors=True)
     last = publish(_versioned_build(tmp_path / "same", 2), serving, parquet)
-    assert last.from_previous and last.tables_kept == 6
+    assert last.from_previous and last.tables_kept == 7
     assert sorted(t["table"] for t in read_manifest(parquet)["tables"]) == sorted(_served_rows(serving))
     (tmp_path / "broken.duckdb").write_bytes(b"not a database")
     assert base_file(tmp_path / "broken.duckdb") is None
@@ -570,7 +576,7 @@ def test_a_serving_file_updated_by_row_opens_with_the_oldest_supported_duckdb(
         old_duckdb: Path, tmp_path: Path) -> None:
     serving = tmp_path / "warehouse.duckdb"
     publish(_versioned_build(tmp_path, 1), serving)
-    assert publish(_versioned_build(tmp_path, 2), serving).tables_merged == 1
+    assert publish(_versioned_build(tmp_path, 2), serving).tables_merged == 2
     out = tmp_path / "read"
     out.mkdir()
     done = subprocess.run([str(old_duckdb), "-c", OLD_READER, str(serving), str(out)],

@@ -7,12 +7,15 @@ byte copy of it and each mart is compared with the build's:
 
 - same columns, same fingerprint (row count and the sum of the rows' hashes: order-independent): **kept** as it is,
   and its Parquet file is linked from the previous version instead of written again;
-- same columns, other rows: **merged** by row. The row hashes whose number of rows differs between the two sides
-  are the change; the copy's rows with those hashes are deleted and the build's inserted, so the copy holds the
-  build's rows exactly, duplicates included. When those rows are more than ``MERGE_MAX_SHARE`` of the table, it is
-  **rewritten** instead (a delete of most rows costs more than a copy);
-- other columns (a changed model), or not in the copy: **rewritten** (create table as select); a table the build no
-  longer has is dropped by the caller.
+- same columns, other rows: **merged** by row. Each side's rows are hashed once (row id and hash); the copy's rows
+  whose hash the build lacks are deleted, and the build's rows whose hash the copy lacks inserted. When that would
+  not give the build's row count and hash sum (a duplicate row held a different number of times), every row whose
+  hash the two sides count differently is deleted and inserted instead, so the copy holds the build's rows
+  exactly. When those rows are more than ``MERGE_MAX_SHARE`` of the table, it is **rewritten** instead (at 1/5 of
+  the scale preset a merge of the churn risk mart's newest month, 3.7 M of 22 M rows deleted and inserted, took
+  about as long as a copy of the whole table);
+- other columns (a changed model), a view with other rows (its rows have no ids to merge by), or not in the copy:
+  **rewritten** (create table as select); a table the build no longer has is dropped by the caller.
 
 Equal content means equal values: rows are compared by DuckDB's 64-bit hash of the whole row (a changed row whose
 hash collides with its old one would be missed: as likely as a collision of two 64-bit hashes).
@@ -26,8 +29,10 @@ import duckdb
 
 #: a mart whose changed rows (deleted + inserted) exceed this share of its rows is rewritten, not merged
 MERGE_MAX_SHARE = 0.25
-#: the temporary table of a merge's changed row hashes (in the connection's in-memory catalog)
-CHANGED = "_publish_changed_rows"
+#: the temporary tables of a merge (in the connection's in-memory catalog): each side's row ids and hashes, the ids
+#: of the rows to delete from the copy and to insert from the build, the hashes counted differently on the two sides
+BUILT_HASHES, SERVED_HASHES = "_publish_built_hashes", "_publish_served_hashes"
+DELETED, INSERTED, CHANGED = "_publish_deleted_rows", "_publish_inserted_rows", "_publish_changed_hashes"
 
 KEPT, MERGED, REWRITTEN = "kept", "merged", "rewritten"
 
@@ -56,37 +61,80 @@ def fingerprint(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, int
     return int(rows), int(total)
 
 
-def rewrite(con: duckdb.DuckDBPyConnection, name: str, built: str, served: str) -> TableChange:
-    """Write the copy's table ``served`` anew from ``built`` (replacing what it held)."""
-    con.execute(f"create or replace table {served} as select * from {built}")
+def rewrite(con: duckdb.DuckDBPyConnection, name: str, built: str, served: str,
+            catalog: str | None = None) -> TableChange:
+    """Write the copy's table ``served`` anew from ``built``. When it replaces a table of the copy (``catalog``: the
+    copy's catalog), the old table is dropped and the copy checkpointed first, so that the new table reuses the
+    blocks the old one freed: replaced in one statement, the file kept both (a 2 M-row mart written anew on each of
+    12 publishes: 99-105 MB against 53 MB for a file written fresh)."""
+    if catalog is not None:
+        con.execute(f"drop table {served}")
+        con.execute(f"checkpoint {catalog}")
+    con.execute(f"create table {served} as select * from {built}")
     (rows,) = con.execute(f"select count(*) from {served}").fetchone()
     return TableChange(name, REWRITTEN, int(rows), int(rows))
 
 
-def update_table(con: duckdb.DuckDBPyConnection, name: str, built: str, served: str, same_columns: bool) -> TableChange:
-    """Make the copy's table ``served`` hold the rows of the build's relation ``built`` (both qualified names)."""
-    if not same_columns:
-        return rewrite(con, name, built, served)
-    rows, built_print = fingerprint(con, built)
-    served_rows, served_print = fingerprint(con, served)
-    if (rows, built_print) == (served_rows, served_print):
-        return TableChange(name, KEPT, rows, 0)
+def _hash_rows(con: duckdb.DuckDBPyConnection, table: str, relation: str) -> tuple[int, int]:
+    """Each row's id and hash of ``relation`` (a table) into the temporary ``table``; returns (rows, hash sum)."""
+    con.execute(f"create or replace temp table {table} as select rowid as row_id, hash(t) as row_hash "
+                f"from {relation} as t")
+    rows, total = con.execute(f"select count(*), coalesce(sum(row_hash::hugeint), 0) from {table}").fetchone()
+    return int(rows), int(total)
+
+
+def _one_sided_rows(con: duckdb.DuckDBPyConnection, rows: str, others: str, into: str) -> tuple[int, int]:
+    """The ids of the rows of ``rows`` whose hash ``others`` does not have, into ``into``; returns (rows, hash sum)."""
+    con.execute(f"create or replace temp table {into} as select row_id, row_hash from {rows} "
+                f"anti join {others} using (row_hash)")
+    count, total = con.execute(f"select count(*), coalesce(sum(row_hash::hugeint), 0) from {into}").fetchone()
+    return int(count), int(total)
+
+
+def _counted_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Where the two sides hold a row a different number of times (a duplicate row more or less): the ids of every
+    row whose hash is counted differently, replacing the one-sided rows."""
     con.execute(
         f"create or replace temp table {CHANGED} as "
-        f"with built as (select hash(t) as row_hash, count(*) as copies from {built} as t group by all), "
-        f"served as (select hash(t) as row_hash, count(*) as copies from {served} as t group by all) "
-        "select coalesce(built.row_hash, served.row_hash) as row_hash, "
-        "coalesce(built.copies, 0) + coalesce(served.copies, 0) as written_rows "
+        f"with built as (select row_hash, count(*) as copies from {BUILT_HASHES} group by all), "
+        f"served as (select row_hash, count(*) as copies from {SERVED_HASHES} group by all) "
+        "select coalesce(built.row_hash, served.row_hash) as row_hash "
         "from built full outer join served on built.row_hash = served.row_hash "
         "where built.copies is distinct from served.copies"
     )
+    for hashes, into in ((SERVED_HASHES, DELETED), (BUILT_HASHES, INSERTED)):
+        con.execute(f"create or replace temp table {into} as select row_id, row_hash from {hashes} "
+                    f"semi join {CHANGED} using (row_hash)")
+
+
+def update_table(con: duckdb.DuckDBPyConnection, name: str, built: str, served: str, catalog: str,
+                 same_columns: bool, is_table: bool = True) -> TableChange:
+    """Make the copy's table ``served`` hold the rows of the build's relation ``built`` (both qualified names;
+    ``catalog``: the copy's; ``is_table``: ``built`` is a table, not a view, so its rows have ids)."""
+    if not same_columns:
+        return rewrite(con, name, built, served, catalog)
+    if not is_table:
+        rows, built_sum = fingerprint(con, built)
+        if (rows, built_sum) == fingerprint(con, served):
+            return TableChange(name, KEPT, rows, 0)
+        return rewrite(con, name, built, served, catalog)
     try:
-        (written,) = con.execute(f"select coalesce(sum(written_rows), 0) from {CHANGED}").fetchone()
+        rows, built_sum = _hash_rows(con, BUILT_HASHES, built)
+        served_rows, served_sum = _hash_rows(con, SERVED_HASHES, served)
+        if (rows, built_sum) == (served_rows, served_sum):
+            return TableChange(name, KEPT, rows, 0)
+        deleted, deleted_sum = _one_sided_rows(con, SERVED_HASHES, BUILT_HASHES, DELETED)
+        inserted, inserted_sum = _one_sided_rows(con, BUILT_HASHES, SERVED_HASHES, INSERTED)
+        if (served_rows - deleted + inserted, served_sum - deleted_sum + inserted_sum) != (rows, built_sum):
+            _counted_rows(con)
+            ((deleted,),) = con.execute(f"select count(*) from {DELETED}").fetchall()
+            ((inserted,),) = con.execute(f"select count(*) from {INSERTED}").fetchall()
+        written = int(deleted + inserted)
         if written > MERGE_MAX_SHARE * max(rows, served_rows):
-            return rewrite(con, name, built, served)
-        changed = f"hash(t) in (select row_hash from {CHANGED})"
-        con.execute(f"delete from {served} as t where {changed}")
-        con.execute(f"insert into {served} select * from {built} as t where {changed}")
+            return rewrite(con, name, built, served, catalog)
+        con.execute(f"delete from {served} where rowid in (select row_id from {DELETED})")
+        con.execute(f"insert into {served} select * from {built} where rowid in (select row_id from {INSERTED})")
     finally:
-        con.execute(f"drop table if exists {CHANGED}")
-    return TableChange(name, MERGED, rows, int(written))
+        for table in (BUILT_HASHES, SERVED_HASHES, DELETED, INSERTED, CHANGED):
+            con.execute(f"drop table if exists {table}")
+    return TableChange(name, MERGED, rows, written)

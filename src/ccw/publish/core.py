@@ -163,6 +163,10 @@ def publish(build_warehouse: Path, serving: Path, parquet_dir: Path | None = Non
                 exported_metrics = export_metrics(temp, manifest_text, version_id, published_at, STORAGE_VERSION)
             metrics_done = time.perf_counter()
             con.execute(f"attach {literal(temp)} as {SERVING_ALIAS} (read_only)")
+            # a Parquet file's row order is no contract, and DuckDB writes it in parallel when it need not keep the
+            # order (1/5 of the scale preset: the churn risk mart's 22 M rows 13.9 -> 10.9 s); the serving copy above
+            # keeps the build's order (zone maps by date)
+            con.execute("set preserve_insertion_order = false")
             reuse = reusable_files(parquet_dir, previous_version, kept) if base is not None else {}
             staging = export_parquet(con, SERVING_ALIAS, MART_SCHEMA, counts, parquet_dir, version_id, published_at,
                                      reuse)

@@ -102,7 +102,8 @@ def write_serving_copy(
             if rel.name in held:
                 same_columns = (table_columns(con, build_catalog, MART_SCHEMA, rel.name)
                                 == table_columns(con, SERVING_ALIAS, MART_SCHEMA, rel.name))
-                changes.append(update_table(con, rel.name, built, served, same_columns))
+                changes.append(update_table(con, rel.name, built, served, SERVING_ALIAS, same_columns,
+                                            rel.kind == "BASE TABLE"))
             else:
                 changes.append(rewrite(con, rel.name, built, served))
         for name in sorted(held - {rel.name for rel in marts}):
