@@ -7,7 +7,8 @@ events removed and a state changed; a day's schedule re-planned), a new hire (an
 roster first names them), a ticket reopened 10 days after it was solved and a survey answered 3 days after it was
 sent. Then the same build file is rebuilt with --full-refresh from the same raw rows, and every
 day-window model and everything they read must hold the same rows: order-independent fingerprints, doubles rounded
-to 6 significant digits.
+to 6 significant digits. Each build is also published onto the serving file of the build before (only what changed
+is written), which must then serve the build's marts row for row.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pytest
 from ccw.build import dbt_target_path
 from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
+from ccw.publish import publish
 from conftest import ROOT, background_result, built_in_background, in_own_process
 
 #: the day-window incremental models (config materialized incremental with delete_day_window) and all they read;
@@ -70,6 +72,11 @@ class Histories:
     #: (responded_at, csat, contact_id)
     reopened: tuple
     late_answer: tuple
+    #: each build published onto the serving file of the build before (ccw.publish.changes): per publish
+    #: (started from the previous file, marts kept, marts merged by row); then the marts the last served file holds
+    #: otherwise than the build (table -> (served, built) rows and exact hash sum)
+    publishes: list[tuple[bool, int, int]]
+    served_differences: dict[str, tuple]
 
 
 def export_day(path: Path) -> date:
@@ -223,6 +230,28 @@ def run_dbt(base: Path, warehouse: Path, *args: str) -> None:
     assert child.returncode == 0, child.stdout[-5000:] + child.stderr[-5000:]
 
 
+def publish_build(warehouse: Path, serving: Path) -> tuple[bool, int, int]:
+    """Publish the build's marts onto ``serving`` (without the semantic layer's exports: the selection builds only
+    some marts); returns (started from the previous file, marts kept, marts merged)."""
+    result = publish(warehouse, serving, semantic_manifest=serving.parent / "no_semantic_manifest.json")
+    return result.from_previous, result.tables_kept, result.tables_merged
+
+
+def served_differences(warehouse: Path, serving: Path) -> dict[str, tuple]:
+    """The marts whose rows differ, exactly (row count and hash sum), between the build and the serving file."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse}' as built (read_only)")
+        con.execute(f"attach '{serving}' as served (read_only)")
+        sides = {}
+        for catalog in ("built", "served"):
+            tables = con.execute("select table_name from information_schema.tables where table_catalog = ? "
+                                 "and table_schema = 'marts'", [catalog]).fetchall()
+            sides[catalog] = {t: con.execute(f"select count(*), sum(hash(t)::hugeint) from {catalog}.marts.{t} as t")
+                              .fetchone() for (t,) in tables}
+    return {t: (sides["served"].get(t), sides["built"].get(t)) for t in set(sides["built"]) | set(sides["served"])
+            if sides["served"].get(t) != sides["built"].get(t)}
+
+
 def built_models(warehouse: Path) -> list[tuple[str, str]]:
     """(schema, table) of every model the selection built (from the run's manifest)."""
     manifest = json.loads((dbt_target_path(warehouse) / "manifest.json").read_text(encoding="utf-8"))
@@ -279,6 +308,7 @@ def build_incremental_history(base: Path) -> Histories:
     # every build runs on the same file path, so that dbt parses the project once (partial parsing)
     before_last = base / "before_last.duckdb"
     ticket_id, response_id = keep_solved(sample), ""
+    serving, publishes = base / "serving" / "warehouse.duckdb", []
     for day in [CUT, *DAILY]:
         deliver(sample, raw, day)
         if day == CORRECTED:
@@ -298,6 +328,7 @@ def build_incremental_history(base: Path) -> Histories:
             shutil.copy2(before_last, warehouse)
         land_all(raw, warehouse, data / "quarantine")
         run_dbt(data, warehouse, "build", *select)
+        publishes.append(publish_build(warehouse, serving))
     tables = built_models(warehouse)
     incremental = fingerprints(warehouse, tables)
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -305,9 +336,10 @@ def build_incremental_history(base: Path) -> Histories:
                                [ticket_id]).fetchone()
         late_answer = con.execute("select responded_at, csat, contact_id from marts.fct_survey_responses "
                                   "where response_id = ?", [response_id]).fetchone()
+    served = served_differences(warehouse, serving)
     run_dbt(data, warehouse, "build", "--full-refresh", *select)
     return Histories(incremental=incremental, full=fingerprints(warehouse, tables), probe=probe, reopened=reopened,
-                     late_answer=late_answer)
+                     late_answer=late_answer, publishes=publishes, served_differences=served)
 
 
 @pytest.fixture(scope="module")
@@ -358,3 +390,15 @@ def test_a_daily_run_recomputes_its_window_not_the_history(histories: Histories)
     assert rows == histories.full["marts.fct_agent_states"][0]
     assert 0 < untouched < rows, histories.probe
     assert untouched > rows / 3, histories.probe
+
+
+@pytest.mark.slow
+def test_the_daily_publishes_serve_the_build_row_for_row(histories: Histories) -> None:
+    """Each daily build is published onto the file the day before's publish wrote, writing only the marts and rows
+    that changed (ccw.publish.changes); after the late file, the corrected re-sent files, the reopened ticket and
+    the late answer, the served marts hold exactly the build's rows."""
+    first, *daily = histories.publishes
+    assert first == (False, 0, 0), histories.publishes  # the first publish: no serving file yet
+    assert all(from_previous for from_previous, _, _ in daily), histories.publishes
+    assert sum(merged for _, _, merged in daily) > 0, histories.publishes  # some mart was merged by row
+    assert histories.served_differences == {}
