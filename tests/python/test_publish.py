@@ -400,7 +400,8 @@ def test_views_are_published_as_tables(tmp_path: Path) -> None:
         kinds = con.execute("select table_schema, table_name, table_type from information_schema.tables "
                             "order by all").fetchall()
         calls = con.execute("select queue, calls from marts.kpi_queue order by queue").fetchall()
-    assert kinds == [("main", "_publish", "BASE TABLE"), ("marts", "fct_calls", "BASE TABLE"),
+    assert kinds == [("main", "_publish", "BASE TABLE"), ("main", "_publish_lineage", "BASE TABLE"),
+                     ("marts", "fct_calls", "BASE TABLE"),
                      ("marts", "kpi_queue", "BASE TABLE")]
     assert calls == [(0, 17), (1, 17), (2, 16)]
     assert (tmp_path / "parquet" / "kpi_queue.parquet").is_file()
@@ -570,6 +571,21 @@ def test_a_publish_writes_every_mart_when_the_previous_file_cannot_be_its_base(t
     assert sorted(t["table"] for t in read_manifest(parquet)["tables"]) == sorted(_served_rows(serving))
     (tmp_path / "broken.duckdb").write_bytes(b"not a database")
     assert base_file(tmp_path / "broken.duckdb") is None
+
+
+def test_every_so_many_publishes_one_writes_the_file_compact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge leaves deleted rows in their row groups: after MAX_PUBLISHES_FROM_PREVIOUS publishes that started
+    from the previous file, the next one writes every mart (and counts from 0 again)."""
+    from ccw.publish import serving as serving_module
+
+    monkeypatch.setattr(serving_module, "MAX_PUBLISHES_FROM_PREVIOUS", 2)
+    serving = tmp_path / "warehouse.duckdb"
+    builds = [_versioned_build(tmp_path / f"day{day}", 1 + day % 2) for day in range(5)]
+    started = [publish(build, serving).from_previous for build in builds]
+    with duckdb.connect(str(serving), read_only=True) as con:
+        since = con.execute("select publishes_since_full from main._publish_lineage").fetchall()
+    assert started == [False, True, True, False, True]
+    assert since == [(1,)]
 
 
 def test_a_serving_file_updated_by_row_opens_with_the_oldest_supported_duckdb(
