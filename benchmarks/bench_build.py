@@ -19,6 +19,11 @@ one export file of 20 days earlier is re-sent corrected (its last record left ou
 another incremental `dbt build` runs. Incremental staging reads what landed; the day-window models
 (macros/incremental/day_window.sql) recompute the days from the earliest re-landed export day minus
 late_record_days; every other model is rebuilt.
+
+--end-to-end times each run as the daily Dagster run does it, not dbt alone: land, the raw gates (only new or
+changed files), dbt, the mart gates, the publish (from the previous serving file: ccw.publish.changes) and the
+report; it prints one row per run (full, a new export day, a re-sent file) with each step and the share of the full
+run.
 """
 
 from __future__ import annotations
@@ -124,7 +129,8 @@ def _resend_corrected(raw_root: Path, days_back: int = 20) -> Path:
 
     files = [p for p in raw_root.rglob("*.*") if p.is_file() and p.suffix in (".jsonl", ".csv")]
     latest = date.fromisoformat(max(_export_day(p) for p in files))
-    day = (latest - timedelta(days=days_back)).isoformat()
+    # a sample shorter than that (the tiny preset's 20 days): its first export day
+    day = max((latest - timedelta(days=days_back)).isoformat(), min(_export_day(p) for p in files))
     path = max((p for p in files if _export_day(p) == day), key=lambda p: p.stat().st_size)
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join(lines[:-1]))
@@ -138,6 +144,8 @@ def main() -> None:
     parser.add_argument("--memory-limit", default="10GB")
     parser.add_argument("--threads", type=int, default=None, help="dbt threads (default: the profile's)")
     parser.add_argument("--incremental", action="store_true", help="also time a daily incremental build")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="time the gates, the publish and the report of each run too")
     args = parser.parse_args()
 
     os.environ["CCW_DATA_DIR"] = str(Path(args.dir).resolve())
@@ -153,6 +161,7 @@ def main() -> None:
 
     s = settings()
     timings: list[tuple[str, float, bool]] = []
+    runs: dict[str, dict[str, float]] = {}
 
     def step(name: str, fn) -> bool:
         started = time.perf_counter()
@@ -166,6 +175,34 @@ def main() -> None:
         )
         return ok
 
+    def run(title: str, land_name: str, dbt_name: str, dbt_args: list[str]) -> None:
+        """One run: land and dbt, and with --end-to-end the gates, the publish and the report around them."""
+        parts = runs.setdefault(title, {})
+        step(land_name, lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
+        parts["land"] = timings[-1][1]
+        if args.end_to_end:
+            from ccw.quality.gates import run_raw_gates
+
+            step(f"raw gates ({title})", lambda: run_raw_gates(s.build_warehouse, s.data_dir))
+            parts["raw gates"] = timings[-1][1]
+        step(dbt_name, lambda: run_dbt(dbt_args))
+        parts["dbt"] = timings[-1][1]
+        reports.append((title, layer_report(dbt_target_path())))
+        if args.end_to_end:
+            from ccw.publish import publish
+            from ccw.quality.gates import run_mart_gates
+            from ccw.report import write_report
+
+            step(f"mart gates ({title})", lambda: run_mart_gates(s.build_warehouse, s.data_dir))
+            parts["mart gates"] = timings[-1][1]
+            published: list = []
+            step(f"publish ({title})", lambda: published.append(publish(s.build_warehouse, s.warehouse)) or True)
+            parts["publish"] = timings[-1][1]
+            print(f"[bench] {published[0].render()}", flush=True)
+            step(f"report ({title})", lambda: write_report(s.warehouse, s.data_dir / "report"))
+            parts["report"] = timings[-1][1]
+
+    reports: list[tuple[str, list[str]]] = []
     if not has_exports(s.raw_root):
         from ccw.generate import GeneratorConfig, generate
 
@@ -174,19 +211,15 @@ def main() -> None:
     if args.incremental:
         held = _hold_back_latest_day(s.raw_root, holdback)
         print(f"[bench] held back export day {held}", flush=True)
-    step("land", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
-    step("dbt build --full-refresh", lambda: run_dbt(["build", "--full-refresh"]))
-    reports = [("full rebuild", layer_report(dbt_target_path()))]
+    run("full rebuild", "land", "dbt build --full-refresh", ["build", "--full-refresh"])
     if args.incremental:
         _bring_back(s.raw_root, holdback)
-        step("land the held-back day", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
-        step("dbt build (daily)", lambda: run_dbt(["build", *DAILY_ARGS]))
-        reports.append(("daily build (one new export day)", layer_report(dbt_target_path())))
+        run("daily build (one new export day)", "land the held-back day", "dbt build (daily)",
+            ["build", *DAILY_ARGS])
         resent = _resend_corrected(s.raw_root)
         print(f"[bench] re-sent corrected {resent.relative_to(s.raw_root)}", flush=True)
-        step("land the re-sent file", lambda: land_all(s.raw_root, s.build_warehouse).ok or True)
-        step("dbt build (re-sent file)", lambda: run_dbt(["build", *DAILY_ARGS]))
-        reports.append(("daily build with a file of 20 days earlier re-sent", layer_report(dbt_target_path())))
+        run("daily build with a file of 20 days earlier re-sent", "land the re-sent file", "dbt build (re-sent file)",
+            ["build", *DAILY_ARGS])
 
     import duckdb
 
@@ -203,6 +236,15 @@ def main() -> None:
     for title, lines in reports:
         print(f"  -- {title}")
         print("\n".join(lines))
+    if args.end_to_end:
+        steps = ["land", "raw gates", "dbt", "mart gates", "publish", "report"]
+        full = sum(next(iter(runs.values())).values())
+        print("  -- end to end (seconds)")
+        print(f"  {'run':<52} " + " ".join(f"{name:>10}" for name in steps) + f" {'total':>8} {'share':>6}")
+        for title, parts in runs.items():
+            total = sum(parts.values())
+            print(f"  {title:<52} " + " ".join(f"{parts.get(name, 0.0):10.1f}" for name in steps)
+                  + f" {total:8.1f} {total / full:6.0%}")
     for schema, (n, rows) in layers.items():
         print(f"  {schema:<13} {n:>3} relations {rows:>14,} rows")
     print(f"  peak RSS                    {_peak_mb():8,.0f} MB")
