@@ -81,7 +81,7 @@ def layer_report(target: Path) -> list[str]:
         for timing in result.get("timing", []):
             if timing.get("started_at") and timing.get("completed_at"):
                 spans[layer] += [_stamp(timing["started_at"]), _stamp(timing["completed_at"])]
-        if result["status"] not in ("success", "pass"):
+        if result["status"] not in ("success", "pass", "no-op"):  # a saved query is a no-op node
             failed.append(f"{result['unique_id']}: {result['status']}")
     lines = [f"  {'layer':<13} {'wall span':>10} {'node time':>10} {'nodes':>6}"]
     for layer in LAYERS:
