@@ -115,8 +115,7 @@ def write_serving_copy(
     try:
         publishes = _publishes_since_full(con, SERVING_ALIAS) + 1 if base is not None else 0
         held = _clear_all_but_marts(con) if base is not None else set()
-        if base is None:
-            con.execute(f"create schema {SERVING_ALIAS}.{MART_SCHEMA}")
+        con.execute(f"create schema if not exists {SERVING_ALIAS}.{MART_SCHEMA}")
         changes = []
         for rel in marts:
             built = f"{ident(build_catalog)}.{MART_SCHEMA}.{ident(rel.name)}"
