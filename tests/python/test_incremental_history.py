@@ -34,7 +34,9 @@ from conftest import ROOT, background_result, built_in_background, in_own_proces
 
 #: the day-window incremental models (config materialized incremental with delete_day_window) and all they read;
 #: the ticket and survey facts (full rebuilds over incremental staging: the reopened ticket, the late answer)
-SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily", "+fct_tickets", "+fct_survey_responses"]
+#: and the changed-key models (macros/incremental/changed_keys.sql: int_customers__customers, fct_orders, dim_customers)
+SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily", "+fct_tickets", "+fct_survey_responses",
+             "+dim_customers"]
 #: the last export day built in full before the daily runs; the tiny sample's exports run 2026-10-07 .. 2026-10-26
 CUT = date(2026, 10, 22)
 DAILY = [CUT + timedelta(days=n) for n in range(1, 4)]
@@ -50,6 +52,13 @@ NEW_HIRE = ("A0004", DAILY[2])
 REOPENED = (DAILY[1] - timedelta(days=10), DAILY[1])
 #: a survey sent on the first day is answered on the second, 3 days later (in that day's survey export)
 LATE_ANSWER = (CUT, DAILY[2])
+
+#: CRM changes: an orders file of an earlier day re-sent without one of its orders (a replaced file) with the first
+#: daily run; with the second, an order re-sent under another customer, an order refunded and a customer re-sent as
+#: a test account (an @example.test e-mail); with the third, the record of a customer whose orders came days before
+ORDERS_CORRECTED = (CUT - timedelta(days=4), DAILY[0])
+CRM_CHANGES = DAILY[1]
+LATE_CUSTOMER = DAILY[2]
 
 #: columns that say when a row was built, not what it holds (staging's watermark of the build that read it)
 BOOKKEEPING = {"_landed_watermark"}
@@ -72,6 +81,13 @@ class Histories:
     #: (responded_at, csat, contact_id)
     reopened: tuple
     late_answer: tuple
+    #: the last daily run's probe of the changed-key marts: (rows, rows it left as they were) of fct_orders and of
+    #: dim_customers
+    crm_probe: tuple[tuple[int, int], tuple[int, int]]
+    #: after the incremental runs, by CrmChanges field: the removed order's rows; the moved order's customer; the
+    #: refunded order's (status, is_paid); the test account's rows in dim_customers and fct_orders; the late
+    #: customer's dim_customers (order_count, has_orders) and its orders' is_known_customer values
+    crm: dict[str, object]
     #: each build published onto the serving file of the build before (ccw.publish.changes): per publish
     #: (started from the previous file, marts kept, marts merged by row); then the marts the last served file holds
     #: otherwise than the build (table -> (served, built) rows and exact hash sum)
@@ -124,6 +140,121 @@ def correct(raw: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)
+
+
+@dataclass(frozen=True)
+class CrmChanges:
+    removed_order: str
+    moved_order: str
+    moved_to: str
+    refunded_order: str
+    test_customer: str
+    late_customer: str
+
+
+def query_orders(folder: Path, sql: str) -> list[tuple]:
+    """``sql`` over the Parquet order exports of ``folder`` as `orders` (with each row's `filename`)."""
+    with duckdb.connect() as con:
+        return con.execute(f"with orders as (select * from read_parquet('{folder}/*.parquet', filename = true)) "
+                           + sql).fetchall()
+
+
+def paid_order_exported_once(folder: Path, day: date) -> str:
+    """A paid order that only the ``day`` file of ``folder`` exports."""
+    return query_orders(folder, f"""
+        select order_id from orders group by order_id
+        having count(*) = 1 and bool_and(filename like '%{day.isoformat()}.parquet') and bool_and(status = 'paid')
+        order by order_id limit 1""")[0][0]
+
+
+def append_orders(path: Path, rows: list[tuple]) -> None:
+    """``rows`` (order_id, customer_id, ordered_at, amount, currency, status) added to a Parquet orders export."""
+    with duckdb.connect() as con:
+        con.execute(f"create table orders as select * from read_parquet('{path}')")
+        con.executemany("insert into orders values (?, ?, ?, ?, ?, ?)", rows)
+        con.execute(f"copy orders to '{path}' (format parquet)")
+
+
+def customers_exported_once(sample: Path) -> dict[str, tuple[Path, dict[str, str]]]:
+    """Real customers (no @example.test e-mail) whose record the sample exports once: id -> (file, record)."""
+    exported: dict[str, list[tuple[Path, dict[str, str]]]] = {}
+    for path in sorted((sample / "crm" / "customers").glob("*.csv")):
+        for row in read_csv(path)[1]:
+            exported.setdefault(row["customer_id"], []).append((path, row))
+    return {customer_id: records[0] for customer_id, records in exported.items()
+            if len(records) == 1 and not records[0][1]["email"].endswith("@example.test")}
+
+
+def hold_back_customer(sample: Path) -> str:
+    """A customer with orders up to CUT whose record is exported only once: the record leaves its file and is
+    exported with LATE_CUSTOMER instead. Returns the customer id."""
+    ordered = {row[0] for row in query_orders(
+        sample / "crm" / "orders",
+        f"select customer_id from orders where filename <= '{sample}/crm/orders/{CUT.isoformat()}.parquet'")}
+    once = customers_exported_once(sample)
+    customer_id = min(c for c, (path, _) in once.items() if c in ordered and export_day(path) < CUT)
+    path, record = once[customer_id]
+    fields, rows = read_csv(path)
+    write_csv(path, fields, [row for row in rows if row["customer_id"] != customer_id], encoding_of(path))
+    append_csv(sample / "crm" / "customers" / f"{LATE_CUSTOMER.isoformat()}.csv", record)
+    return customer_id
+
+
+def correct_orders(raw: Path) -> str:
+    """ORDERS_CORRECTED[0]'s orders file re-sent without one paid order it alone exported; returns the order id."""
+    path = raw / "crm" / "orders" / f"{ORDERS_CORRECTED[0].isoformat()}.parquet"
+    order_id = paid_order_exported_once(raw / "crm" / "orders", ORDERS_CORRECTED[0])
+    with duckdb.connect() as con:
+        con.execute(f"create table orders as select * from read_parquet('{path}') where order_id <> ?", [order_id])
+        con.execute(f"copy orders to '{path}' (format parquet)")
+    return order_id
+
+
+def change_crm(sample: Path, raw: Path, removed_order: str, late_customer: str) -> CrmChanges:
+    """With CRM_CHANGES' exports: a paid order re-sent under another customer, a paid order re-sent refunded, and a
+    customer with orders re-sent with an @example.test e-mail (customers whose record is exported once)."""
+    orders = raw / "crm" / "orders"
+    once = customers_exported_once(sample)
+    # customers with one order, paid, exported once up to CUT (no later export changes it back)
+    candidates = query_orders(sample / "crm" / "orders", f"""
+        select customer_id, min(order_id) from orders
+        where customer_id <> '{late_customer}' group by customer_id
+        having count(*) = 1 and bool_and(status = 'paid') and min(order_id) <> '{removed_order}'
+           and max(filename) <= '{sample}/crm/orders/{CUT.isoformat()}.parquet'
+        order by customer_id""")
+    (moved_from, moved), (moved_to, _), (test_customer, _), (_, refunded) = [
+        (customer_id, order_id) for customer_id, order_id in candidates if customer_id in once][:4]
+    assert len({moved_from, moved_to, test_customer, late_customer}) == 4
+    rows = query_orders(orders, f"""
+        select order_id, case when order_id = '{moved}' then '{moved_to}' else customer_id end, ordered_at,
+               amount, currency, case when order_id = '{refunded}' then 'refunded' else status end
+        from orders where order_id in ('{moved}', '{refunded}') and status = 'paid'""")
+    assert len(rows) == 2, rows
+    append_orders(orders / f"{CRM_CHANGES.isoformat()}.parquet", rows)
+    record = once[test_customer][1]
+    append_csv(raw / "crm" / "customers" / f"{CRM_CHANGES.isoformat()}.csv",
+               {**record, "email": "qa.team@example.test"})
+    return CrmChanges(removed_order=removed_order, moved_order=moved, moved_to=moved_to, refunded_order=refunded,
+                      test_customer=test_customer, late_customer=late_customer)
+
+
+def crm_outcome(warehouse: Path, changes: CrmChanges) -> dict[str, object]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        def one(sql: str, *params: object) -> object:
+            return con.execute(sql, list(params)).fetchall()
+        return {
+            "removed_order": one("select * from marts.fct_orders where order_id = ?", changes.removed_order),
+            "moved_order": one("select customer_id from marts.fct_orders where order_id = ?", changes.moved_order),
+            "refunded_order": one("select status, is_paid from marts.fct_orders where order_id = ?",
+                                  changes.refunded_order),
+            "test_customer": one("select (select count(*) from marts.dim_customers where customer_id = $1), "
+                                 "(select count(*) from marts.fct_orders where customer_id = $1)",
+                                 changes.test_customer),
+            "late_customer": one("select order_count, has_orders from marts.dim_customers where customer_id = ?",
+                                 changes.late_customer),
+            "late_customer_orders": one("select distinct is_known_customer from marts.fct_orders where customer_id = ?",
+                                        changes.late_customer),
+        }
 
 
 def encoding_of(path: Path) -> str:
@@ -261,9 +392,20 @@ def built_models(warehouse: Path) -> list[tuple[str, str]]:
 
 
 def mark_rows(warehouse: Path) -> int:
-    """Mark every row of fct_agent_states (state 'UNTOUCHED'): a row a build recomputes loses the mark."""
+    """Mark every row of fct_agent_states (state 'UNTOUCHED'), fct_orders (status) and dim_customers (segment): a row
+    a build recomputes loses the mark."""
     with duckdb.connect(str(warehouse)) as con:
+        con.execute("update marts.fct_orders set status = 'UNTOUCHED'")
+        con.execute("update marts.dim_customers set segment = 'UNTOUCHED'")
         return con.execute("update marts.fct_agent_states set state = 'UNTOUCHED'").fetchone()[0]
+
+
+def untouched_crm_rows(warehouse: Path) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(rows, rows still marked) of fct_orders and of dim_customers."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return tuple(con.execute(  # type: ignore[return-value]
+            f"select count(*), count(*) filter (where {column} = 'UNTOUCHED') from marts.{table}").fetchone()
+            for table, column in (("fct_orders", "status"), ("dim_customers", "segment")))
 
 
 def untouched_rows(warehouse: Path) -> tuple[int, int]:
@@ -304,6 +446,7 @@ def build_incremental_history(base: Path) -> Histories:
     raw, warehouse = data / "raw", data / "build" / "warehouse.duckdb"
     generate(GeneratorConfig.preset("tiny"), sample)
     hide_new_hire(sample)
+    late_customer, removed_order, crm_changes = hold_back_customer(sample), "", None
     select = ["--select", *SELECTION, "--resource-type", "model", "seed"]
     # every build runs on the same file path, so that dbt parses the project once (partial parsing)
     before_last = base / "before_last.duckdb"
@@ -313,6 +456,10 @@ def build_incremental_history(base: Path) -> Histories:
         deliver(sample, raw, day)
         if day == CORRECTED:
             correct(raw)
+        if day == ORDERS_CORRECTED[1]:
+            removed_order = correct_orders(raw)
+        if day == CRM_CHANGES:
+            crm_changes = change_crm(sample, raw, removed_order, late_customer)
         if day == REOPENED[1]:
             reopen_ticket(raw, ticket_id)
         if day == LATE_ANSWER[1]:
@@ -324,7 +471,7 @@ def build_incremental_history(base: Path) -> Histories:
             mark_rows(warehouse)
             land_all(raw, warehouse, data / "quarantine")
             run_dbt(data, warehouse, "build", *select)
-            probe = untouched_rows(warehouse)
+            probe, crm_probe = untouched_rows(warehouse), untouched_crm_rows(warehouse)
             shutil.copy2(before_last, warehouse)
         land_all(raw, warehouse, data / "quarantine")
         run_dbt(data, warehouse, "build", *select)
@@ -337,9 +484,12 @@ def build_incremental_history(base: Path) -> Histories:
         late_answer = con.execute("select responded_at, csat, contact_id from marts.fct_survey_responses "
                                   "where response_id = ?", [response_id]).fetchone()
     served = served_differences(warehouse, serving)
+    assert crm_changes is not None
+    crm = {**crm_outcome(warehouse, crm_changes), "changes": crm_changes}
     run_dbt(data, warehouse, "build", "--full-refresh", *select)
     return Histories(incremental=incremental, full=fingerprints(warehouse, tables), probe=probe, reopened=reopened,
-                     late_answer=late_answer, publishes=publishes, served_differences=served)
+                     late_answer=late_answer, crm_probe=crm_probe, crm=crm, publishes=publishes,
+                     served_differences=served)
 
 
 @pytest.fixture(scope="module")
@@ -390,6 +540,31 @@ def test_a_daily_run_recomputes_its_window_not_the_history(histories: Histories)
     assert rows == histories.full["marts.fct_agent_states"][0]
     assert 0 < untouched < rows, histories.probe
     assert untouched > rows / 3, histories.probe
+
+
+@pytest.mark.slow
+def test_crm_changes_reach_the_changed_key_marts(histories: Histories) -> None:
+    """fct_orders and dim_customers recompute the orders and customers a landing changed (changed_keys.sql): each
+    change of the CRM scenario has its documented outcome after the daily runs (and the fingerprints above equal a
+    full rebuild's)."""
+    crm, changes = histories.crm, histories.crm["changes"]
+    assert crm["removed_order"] == []  # the re-sent file no longer has it: gone
+    assert crm["moved_order"] == [(changes.moved_to,)]
+    assert crm["refunded_order"] == [("refunded", False)]
+    assert crm["test_customer"] == [(0, 0)]  # a test account now: no customer row, no orders
+    # the customer whose record came after their orders: known now, with their orders counted
+    (order_count, has_orders), = crm["late_customer"]
+    assert has_orders and order_count >= 1
+    assert crm["late_customer_orders"] == [(True,)]
+
+
+@pytest.mark.slow
+def test_a_daily_run_recomputes_the_changed_customers_not_all(histories: Histories) -> None:
+    # the last daily run lands one day's orders and customers (and the late customer's record): it recomputes their
+    # orders and customers and keeps the rest of fct_orders and dim_customers as they were
+    for rows, untouched in histories.crm_probe:
+        assert 0 < untouched < rows, histories.crm_probe
+        assert untouched > rows / 2, histories.crm_probe
 
 
 @pytest.mark.slow

@@ -1,14 +1,39 @@
 {#- One row per CRM customer (test accounts excluded upstream) with segment, region, signup and order history.
-    No PII: no names, phones or e-mails, not even hashed (identity resolution lives in int_customers__identifiers). -#}
-with customers as (
+    No PII: no names, phones or e-mails, not even hashed (identity resolution lives in int_customers__identifiers).
+    Incremental by changed key (macros/incremental/changed_keys.sql): a daily build recomputes the customers whose
+    CRM record changed or who have a new or changed order; the kept customers' order counts must still add up to
+    their orders in fct_orders (an order moved to another customer leaves no trace in staging), else all are. -#}
+{%- set changes = [
+    ['customer_id', 'stg_crm__customers', 'customer_id'],
+    ['customer_id', 'stg_crm__orders', 'customer_id'],
+] -%}
+{%- set raw_tables = ['crm__customers', 'crm__orders'] -%}
+{%- set count_check = {'column': 'order_count', 'counted': 'fct_orders', 'where': 'is_known_customer'} -%}
+{{ changed_keys_config(changes, raw_tables, count_check) }}
+
+with all_customers as (
 
     select * from {{ ref('int_customers__customers') }}
 
 ),
 
+all_orders as (
+
+    select * from {{ ref('fct_orders') }}
+
+),
+
+customers as (
+
+    select * from all_customers
+    where {{ in_changed_keys(changes, raw_tables, count_check) }}
+
+),
+
 orders as (
 
-    select * from {{ ref('int_customers__orders') }}
+    select * from all_orders
+    where {{ in_changed_keys(changes, raw_tables, count_check) }}
 
 ),
 
