@@ -53,10 +53,23 @@
 {%- endmacro %}
 
 
-{#- True when the run computes everything again (see above). -#}
+{#- When the model's last build recorded its watermark (a scalar subquery; 1900-01-01 when it has none): what an
+    intermediate model's own bookkeeping time (a change entry's fourth element) is compared with. -#}
+{% macro changed_keys_recorded_since() -%}
+    (
+        select coalesce(max(recorded_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        from {{ day_window_watermarks() }}
+        where model_name = '{{ this.identifier if this is not none }}'
+    )
+{%- endmacro %}
+
+
+{#- True when the run computes everything again (see above; also when the table is empty, so that a pre-hook that
+    deleted everything is followed by a body that computes everything). -#}
 {% macro changed_keys_recompute_all(raw_tables, touched, count_check=none) -%}
     (
-        not exists (
+        not exists (select 1 from {{ this }})
+        or not exists (
             select 1 from {{ day_window_watermarks() }}
             where model_name = '{{ this.identifier if this is not none }}'
         )
@@ -79,14 +92,21 @@
 {%- endmacro %}
 
 
-{#- True for a row whose key a staging model says changed since the watermark. -#}
+{#- True for a row whose key a staging model says changed since the watermark. A change entry's optional fourth
+    element names a column of an incremental intermediate model that says when it computed the row (e.g. the call
+    legs' _chain_built_at), compared with the time this model's last build recorded its watermark. -#}
 {% macro changed_keys_touched(changes) -%}
-    {%- set since = changed_keys_since() -%}
     {%- set touched = [] -%}
-    {%- for column, staging_model, key_column in changes -%}
+    {%- for change in changes -%}
+        {%- set column, upstream_model, key_column = change[0], change[1], change[2] -%}
+        {%- if change | length > 3 -%}
+            {%- set changed_since = change[3] ~ ' > ' ~ changed_keys_recorded_since() -%}
+        {%- else -%}
+            {%- set changed_since = '_landed_at > ' ~ changed_keys_since() -%}
+        {%- endif -%}
         {%- do touched.append(
-            column ~ ' in (select ' ~ key_column ~ ' from ' ~ ref(staging_model) ~ ' where ' ~ key_column
-            ~ ' is not null and _landed_at > ' ~ since ~ ')'
+            column ~ ' in (select ' ~ key_column ~ ' from ' ~ ref(upstream_model) ~ ' where ' ~ key_column
+            ~ ' is not null and ' ~ changed_since ~ ')'
         ) -%}
     {%- endfor -%}
     ({{ touched | join('\n        or ') }})

@@ -35,8 +35,9 @@ from conftest import ROOT, background_result, built_in_background, in_own_proces
 #: the day-window incremental models (config materialized incremental with delete_day_window) and all they read;
 #: the ticket and survey facts (full rebuilds over incremental staging: the reopened ticket, the late answer)
 #: and the changed-key models (macros/incremental/changed_keys.sql: int_customers__customers, fct_orders, dim_customers)
+#: and the call legs and phone contacts (incremental by call chain: macros/incremental/changed_call_chains.sql)
 SELECTION = ["+fct_agent_states", "+fct_schedules", "+int_agents__daily", "+fct_tickets", "+fct_survey_responses",
-             "+dim_customers"]
+             "+dim_customers", "+int_contacts__calls"]
 #: the last export day built in full before the daily runs; the tiny sample's exports run 2026-10-07 .. 2026-10-26
 CUT = date(2026, 10, 22)
 DAILY = [CUT + timedelta(days=n) for n in range(1, 4)]
@@ -59,9 +60,12 @@ LATE_ANSWER = (CUT, DAILY[2])
 ORDERS_CORRECTED = (CUT - timedelta(days=4), DAILY[0])
 CRM_CHANGES = DAILY[1]
 LATE_CUSTOMER = DAILY[2]
+#: the middle leg of a three-leg call (a transfer) of an already built day arrives with this held-back day's contact
+#: records: until then its next leg starts a contact of its own
+LATE_LEG = DAILY[1]
 
 #: columns that say when a row was built, not what it holds (staging's watermark of the build that read it)
-BOOKKEEPING = {"_landed_watermark"}
+BOOKKEEPING = {"_landed_watermark", "_chain_built_at"}
 
 RUN_SCRIPT = """
 import sys
@@ -88,6 +92,10 @@ class Histories:
     #: refunded order's (status, is_paid); the test account's rows in dim_customers and fct_orders; the late
     #: customer's dim_customers (order_count, has_orders) and its orders' is_known_customer values
     crm: dict[str, object]
+    #: int_contacts__call_legs after the LATE_LEG run: (rows, rows that run computed), and the late middle leg's (legs
+    #: of its contact, whether its next leg is in that contact, phone contacts named after the next leg)
+    legs_probe: tuple[int, int]
+    late_leg: tuple
     #: each build published onto the serving file of the build before (ccw.publish.changes): per publish
     #: (started from the previous file, marts kept, marts merged by row); then the marts the last served file holds
     #: otherwise than the build (table -> (served, built) rows and exact hash sum)
@@ -173,6 +181,49 @@ def append_orders(path: Path, rows: list[tuple]) -> None:
         con.execute(f"create table orders as select * from read_parquet('{path}')")
         con.executemany("insert into orders values (?, ?, ?, ?, ?, ?)", rows)
         con.execute(f"copy orders to '{path}' (format parquet)")
+
+
+def hold_back_middle_leg(sample: Path) -> tuple[str, str]:
+    """The middle leg of a chain of exactly three legs (the first, it, the last) of a day CUT - 4 .. CUT, exported
+    once: its record leaves its file and comes with LATE_LEG's contact records. Returns (its id, its next leg's)."""
+    records: dict[str, list[tuple[Path, dict]]] = {}
+    for path in sorted((sample / "telephony" / "contact_records").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                records.setdefault(record["ContactId"], []).append((path, record))
+    previous = {leg: versions[-1][1].get("PreviousContactId") for leg, versions in records.items()}
+    has_next = {leg for leg in previous.values() if leg}
+    middle, path, after = min(
+        (leg, versions[0][0], next_leg) for leg, versions in records.items() for next_leg in records
+        if previous[next_leg] == leg and previous[leg] in records and previous[previous[leg]] not in records
+        and next_leg not in has_next and len(versions) == 1
+        and CUT - timedelta(days=4) <= export_day(versions[0][0]) <= CUT)
+    kept = [line for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and json.loads(line)["ContactId"] != middle]
+    path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+    late = sample / "telephony" / "contact_records" / f"{LATE_LEG.isoformat()}.jsonl"
+    with late.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(records[middle][0][1]) + "\n")
+    return middle, after
+
+
+def legs_computed(warehouse: Path) -> tuple[int, int]:
+    """(rows of int_contacts__call_legs, rows the latest build computed)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select count(*), count(*) filter (where _chain_built_at = (select max(_chain_built_at) "
+            "from intermediate.int_contacts__call_legs)) from intermediate.int_contacts__call_legs").fetchone()
+
+
+def late_leg_outcome(warehouse: Path, middle: str, after: str) -> tuple:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select count(*), bool_or(leg_id = $2), "
+            "(select count(*) from intermediate.int_contacts__calls where contact_id = 'telephony:' || $2) "
+            "from intermediate.int_contacts__call_legs where contact_id = "
+            "(select contact_id from intermediate.int_contacts__call_legs where leg_id = $1)", [middle, after]
+        ).fetchone()
 
 
 def customers_exported_once(sample: Path) -> dict[str, tuple[Path, dict[str, str]]]:
@@ -447,6 +498,7 @@ def build_incremental_history(base: Path) -> Histories:
     generate(GeneratorConfig.preset("tiny"), sample)
     hide_new_hire(sample)
     late_customer, removed_order, crm_changes = hold_back_customer(sample), "", None
+    middle_leg, next_leg = hold_back_middle_leg(sample)
     select = ["--select", *SELECTION, "--resource-type", "model", "seed"]
     # every build runs on the same file path, so that dbt parses the project once (partial parsing)
     before_last = base / "before_last.duckdb"
@@ -475,6 +527,8 @@ def build_incremental_history(base: Path) -> Histories:
             shutil.copy2(before_last, warehouse)
         land_all(raw, warehouse, data / "quarantine")
         run_dbt(data, warehouse, "build", *select)
+        if day == LATE_LEG:
+            legs_probe, late_leg = legs_computed(warehouse), late_leg_outcome(warehouse, middle_leg, next_leg)
         publishes.append(publish_build(warehouse, serving))
     tables = built_models(warehouse)
     incremental = fingerprints(warehouse, tables)
@@ -488,7 +542,8 @@ def build_incremental_history(base: Path) -> Histories:
     crm = {**crm_outcome(warehouse, crm_changes), "changes": crm_changes}
     run_dbt(data, warehouse, "build", "--full-refresh", *select)
     return Histories(incremental=incremental, full=fingerprints(warehouse, tables), probe=probe, reopened=reopened,
-                     late_answer=late_answer, crm_probe=crm_probe, crm=crm, publishes=publishes,
+                     late_answer=late_answer, crm_probe=crm_probe, crm=crm, legs_probe=legs_probe,
+                     late_leg=late_leg, publishes=publishes,
                      served_differences=served)
 
 
@@ -565,6 +620,15 @@ def test_a_daily_run_recomputes_the_changed_customers_not_all(histories: Histori
     for rows, untouched in histories.crm_probe:
         assert 0 < untouched < rows, histories.crm_probe
         assert untouched > rows / 2, histories.crm_probe
+
+
+@pytest.mark.slow
+def test_a_late_middle_leg_joins_its_chain_and_the_run_computes_the_touched_chains_only(histories: Histories) -> None:
+    # the late middle leg joins the chain before it and the one after it: one contact of three legs, and the contact
+    # its next leg started alone until then is gone
+    assert histories.late_leg == (3, True, 0), histories.late_leg
+    rows, computed = histories.legs_probe
+    assert 0 < computed < rows / 2, histories.legs_probe
 
 
 @pytest.mark.slow

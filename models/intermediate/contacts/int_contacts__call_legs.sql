@@ -1,7 +1,16 @@
 {#- One row per call leg of a customer contact, stitched to the contact it belongs to (rules in
     _int_contacts__call_legs.yml). The transfer/callback chain is walked with a bounded chain of self-joins
-    (no recursive CTE): var call_chain_max_depth hops, default 6. -#}
+    (no recursive CTE): var call_chain_max_depth hops, default 6. Incremental by call chain: a daily build computes
+    again the chains its new contact records touch (macros/incremental/changed_call_chains.sql). -#}
 {%- set max_depth = var('call_chain_max_depth', 6) | int -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    post_hook=["{{ delete_rebuilt_call_chains() }}", "{{ forget_day_window() }}", "{{ record_day_window() }}"]
+) }}
+{#- a unit test has no `this`: a full build -#}
+{%- set incremental_run = this is not none and is_incremental() -%}
 
 with contact_records as (
 
@@ -71,6 +80,16 @@ legs_in_chains as (
 
 ),
 
+{# What this build computes: every chain on a full build; on an incremental run the chains the changed records
+    touch, found in the table (their legs' chains now: the same, or the one a changed record on their way back
+    joins) and the chains of the changed records themselves (macros/incremental/changed_call_chains.sql). #}
+computed_legs as (
+
+    select * from legs_in_chains
+    where {{ in_call_chains_to_compute('legs_in_chains', incremental_run) }}
+
+),
+
 chain_flags as (
 
     select
@@ -79,7 +98,7 @@ chain_flags as (
         max(case when contact_id = first_leg_id and initiation_method = 'OUTBOUND' then 1 else 0 end) over (
             partition by first_leg_id
         ) as outbound_first_legs_in_chain
-    from legs_in_chains
+    from computed_legs
 
 ),
 
@@ -185,7 +204,9 @@ final as (
         (previous_contact_id is not null and chain_depth = 0) as has_missing_previous_leg,
         is_chain_truncated,
         has_invalid_timestamp,
-        has_invalid_duration
+        has_invalid_duration,
+        {#- bookkeeping: when this build computed the leg's chain (int_contacts__calls reads it) #}
+        {{ call_chains_build_stamp(incremental_run) }} as _chain_built_at
     from classified
 
 )

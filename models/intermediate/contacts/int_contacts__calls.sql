@@ -1,8 +1,23 @@
 {#- One row per phone contact (a chain of call legs), in the canonical per-channel contact columns. Rules in
-    _int_contacts__calls.yml. -#}
-with call_legs as (
+    _int_contacts__calls.yml. Incremental by changed key (macros/incremental/changed_keys.sql): a daily build
+    computes again the contacts whose chain int_contacts__call_legs computed since this model's last build (by the
+    legs' _chain_built_at: a chain that another joined is gone, and its first leg names its old contact). -#}
+{%- set changes = [[
+    'contact_id', 'int_contacts__call_legs', '(' ~ dbt.concat(["'telephony:'", 'leg_id']) ~ ')', '_chain_built_at',
+]] -%}
+{%- set raw_tables = ['telephony__contact_records'] -%}
+{{ changed_keys_config(changes, raw_tables) }}
+
+with all_call_legs as (
 
     select * from {{ ref('int_contacts__call_legs') }}
+
+),
+
+call_legs as (
+
+    select * from all_call_legs
+    where {{ in_changed_keys(changes, raw_tables) }}
 
 ),
 
