@@ -110,8 +110,10 @@ TOLERATED: tuple[Tolerance, ...] = (
 # Columns that record when and in which run the files were landed, left out of every table's fingerprint: each
 # engine lands the export files in a landing run of its own (`ccw land --engine duckdb|spark`), so these differ by
 # nature, not by engine: the raw tables' `_landed_at` (and the staging tables' `_landed_at` / `_landed_watermark`
-# taken from it), the landing manifest's `attempted_at` and `run_id`. The rows must still agree on everything else.
-LANDING_RUN_COLUMNS: frozenset[str] = frozenset({"_landed_at", "_landed_watermark", "attempted_at", "run_id"})
+# taken from it), the landing manifest's `attempted_at` and `run_id`; likewise the call legs' `_chain_built_at`, the
+# wall-clock time of the build that computed the leg's chain. The rows must still agree on everything else.
+LANDING_RUN_COLUMNS: frozenset[str] = frozenset(
+    {"_landed_at", "_landed_watermark", "attempted_at", "run_id", "_chain_built_at"})
 
 # Tables in the compared schemas that are not the output of a model, left out with the reason.
 SKIPPED: dict[str, str] = {
