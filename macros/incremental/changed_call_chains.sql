@@ -2,7 +2,8 @@
     new contact records touch, keyed by the chain's first leg (source_contact_id), on the changed-key rules of
     changed_keys.sql (the watermark, what counts as a changed record, when everything is computed again).
 
-    A chain is touched when one of its legs is a changed record, the previous leg of a changed record (a transfer or
+    A chain is touched when one of its legs is a changed record or comes from a re-sent file (a record the new
+    version lacks leaves its chain; one an older file also exported falls back to that version), the previous leg of a changed record (a transfer or
     callback leg that arrives later joins its chain), the next leg of a changed record (a leg that arrives late in
     the middle of a chain joins the chain after it to the chain before it), or a leg whose agent_id is not what the
     roster's usernames say now (an agent the roster names later: their earlier legs get their agent_id). The build appends the touched chains'
@@ -11,18 +12,41 @@
     stamp), so they agree. A leg can only change its chain through a changed record on its way back to its first
     leg, so every leg of a touched chain lands in a chain the build computes.
 
-    Everything is computed again as for every changed-key model (no watermark, a re-sent contact-records file). A
+    After a re-sent file the call records the table lacks count as changed too (a chain the table left out for a
+    test-account leg the new file no longer has). Everything is computed again when the model has no watermark. A
     changed seed (queues) needs --full-refresh, as everywhere. -#}
 
 
-{#- The records landed since the model's last build: (contact_id, previous_contact_id), any channel (a record that is
-    no longer a call leaves its chain). -#}
-{% macro call_chains_touched_records() -%}
+{#- The contact-record files re-sent (landing REPLACED them) since the model's last build. -#}
+{% macro call_chains_replaced_files() -%}
+    select file_path
+    from {{ ref('stg_landing__manifest') }}
+    where
+        outcome = 'replaced'
+        and raw_table = 'telephony__contact_records'
+        and attempt_id > coalesce((
+            select max(manifest_attempt_id)
+            from {{ day_window_watermarks() }}
+            where model_name = '{{ this.identifier if this is not none }}'
+        ), -1)
+{%- endmacro %}
+
+
+{#- The changed records (contact_id, previous_contact_id), any channel (a record that is no longer a call leaves its
+    chain): landed since the model's last build; and, after a re-sent file, every call record `rows` (the rows
+    found in the table) lacks (a chain the table left out, e.g. for a test-account leg the new file no longer has). -#}
+{% macro call_chains_touched_records(rows) -%}
     select
         contact_id,
         previous_contact_id
     from {{ ref('stg_telephony__contact_records') }}
-    where _landed_at > {{ changed_keys_since() }}
+    where
+        _landed_at > {{ changed_keys_since() }}
+        or (
+            exists ({{ call_chains_replaced_files() }})
+            and coalesce(channel, 'VOICE') = 'VOICE'
+            and contact_id not in (select found.leg_id from {{ rows }} as found)
+        )
 {%- endmacro %}
 
 
@@ -31,13 +55,14 @@
     select found.source_contact_id
     from {{ rows }} as found
     where
-        found.leg_id in (select contact_id from ({{ call_chains_touched_records() }}) as touched)
+        found.leg_id in (select contact_id from ({{ call_chains_touched_records(rows) }}) as touched)
         or found.leg_id in (
-            select previous_contact_id from ({{ call_chains_touched_records() }}) as touched
+            select previous_contact_id from ({{ call_chains_touched_records(rows) }}) as touched
             where previous_contact_id is not null
         )
-        or found.previous_leg_id in (select contact_id from ({{ call_chains_touched_records() }}) as touched)
+        or found.previous_leg_id in (select contact_id from ({{ call_chains_touched_records(rows) }}) as touched)
         or found.source_contact_id in ({{ call_chains_of_other_agents(rows) }})
+        or found._source_file in ({{ call_chains_replaced_files() }})
 {%- endmacro %}
 
 
@@ -54,12 +79,16 @@
 {%- endmacro %}
 
 
-{#- True when the build computes every chain again: as changed_keys_recompute_all (`rows` found empty, no watermark,
-    a re-sent contact-records file). -#}
+{#- True when the build computes every chain again: `rows` (the rows found in the table) are none, or the model has no
+    watermark (built by an earlier version of the project). A re-sent file does not: its legs' chains are touched
+    (`_source_file`), and so are the records it brings and the chains the table left out. -#}
 {% macro call_chains_recompute_all(rows) -%}
     (
         not exists (select 1 from {{ rows }} as found)
-        or {{ changed_keys_recompute_all(['telephony__contact_records'], none) }}
+        or not exists (
+            select 1 from {{ day_window_watermarks() }}
+            where model_name = '{{ this.identifier if this is not none }}'
+        )
     )
 {%- endmacro %}
 
@@ -73,7 +102,7 @@
             or first_leg_id in (
                 select chain_legs.first_leg_id
                 from {{ legs }} as chain_legs
-                inner join ({{ call_chains_touched_records() }}) as touched
+                inner join ({{ call_chains_touched_records(this) }}) as touched
                     on chain_legs.contact_id = touched.contact_id
             )
             or {{ call_chains_recompute_all(this) }}

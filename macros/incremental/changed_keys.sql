@@ -21,14 +21,16 @@
     an earlier version of the project), or when the kept rows no longer agree with their inputs by `count_check`
     (optional: {'column': a count column of the model, 'counted': the model it counts rows of, 'where': which of them}
     compares the kept rows' sum of the column with the rows of `counted` they count; dim_customers' order_count
-    against fct_orders finds an order that moved to another customer, whose old customer no landing names). A first build and --full-refresh compute everything as
+    against fct_orders finds an order that moved to another customer, whose old customer no landing names). `gone`
+    (optional: [the model's column, an upstream model, its column]) also deletes the rows whose key the upstream
+    model no longer has (int_contacts__calls: a contact whose call legs are all gone). A first build and --full-refresh compute everything as
     usual; a changed rule, seed, var or CCW_PII_SALT needs --full-refresh (README "Operate"), as for the day windows.
 -#}
 
 
 {#- The configuration: incremental, appended after the pre-hook's delete, the watermark recorded after. -#}
-{% macro changed_keys_config(changes, raw_tables, count_check=none) -%}
-    {%- set arguments = [changes, raw_tables, count_check] | map('tojson') | join(', ') -%}
+{% macro changed_keys_config(changes, raw_tables, count_check=none, gone=none) -%}
+    {%- set arguments = [changes, raw_tables, count_check, gone] | map('tojson') | join(', ') -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
@@ -123,8 +125,12 @@
 
 {#- True for the rows the build computes: every row on a full build. (The refs are rendered on every call: dbt records
     them when it parses the model. A unit test has no `this`: a full build.) -#}
-{% macro in_changed_keys(changes, raw_tables, count_check=none) -%}
+{% macro in_changed_keys(changes, raw_tables, count_check=none, gone=none) -%}
     {%- set touched = changed_keys_touched(changes) -%}
+    {%- if gone -%}
+        {%- set touched = '(' ~ touched ~ ' or ' ~ gone[0] ~ ' not in (select ' ~ gone[2] ~ ' from '
+            ~ ref(gone[1]) ~ '))' -%}
+    {%- endif -%}
     {%- set recompute_all = changed_keys_recompute_all(raw_tables, touched, count_check) -%}
     {%- if this is not none and is_incremental() -%}
         ({{ touched }}
@@ -136,22 +142,22 @@
 
 
 {#- pre-hook: delete the rows the build computes again (nothing on a full build). -#}
-{% macro delete_changed_keys(changes, raw_tables, count_check=none) -%}
-    {{ return(adapter.dispatch('delete_changed_keys', 'contact_center')(changes, raw_tables, count_check)) }}
+{% macro delete_changed_keys(changes, raw_tables, count_check=none, gone=none) -%}
+    {{ return(adapter.dispatch('delete_changed_keys', 'contact_center')(changes, raw_tables, count_check, gone)) }}
 {%- endmacro %}
 
-{% macro default__delete_changed_keys(changes, raw_tables, count_check=none) -%}
+{% macro default__delete_changed_keys(changes, raw_tables, count_check=none, gone=none) -%}
     {%- if this is not none and is_incremental() -%}
         delete from {{ this }}
-        where {{ in_changed_keys(changes, raw_tables, count_check) }}
+        where {{ in_changed_keys(changes, raw_tables, count_check, gone) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- Spark: a delete needs a table format with row-level writes (delta, iceberg, hudi); on plain Parquet only a full
     build is possible (spark_require_full_refresh). -#}
-{% macro spark__delete_changed_keys(changes, raw_tables, count_check=none) -%}
+{% macro spark__delete_changed_keys(changes, raw_tables, count_check=none, gone=none) -%}
     {%- if not spark_supports_row_level_writes() -%}
         {%- do spark_require_full_refresh() -%}
     {%- endif -%}
-    {{ default__delete_changed_keys(changes, raw_tables, count_check) }}
+    {{ default__delete_changed_keys(changes, raw_tables, count_check, gone) }}
 {%- endmacro %}

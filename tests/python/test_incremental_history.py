@@ -63,6 +63,9 @@ LATE_CUSTOMER = DAILY[2]
 #: the middle leg of a three-leg call (a transfer) of an already built day arrives with this held-back day's contact
 #: records: until then its next leg starts a contact of its own
 LATE_LEG = DAILY[1]
+#: with the same run, an earlier day's contact records re-sent corrected: the first leg of a transfer left out (its
+#: next leg then starts a contact of its own), a single-leg call left out and one call's issue type changed
+RECORDS_CORRECTED = CUT - timedelta(days=5)
 
 #: columns that say when a row was built, not what it holds (staging's watermark of the build that read it)
 BOOKKEEPING = {"_landed_watermark", "_chain_built_at"}
@@ -206,6 +209,21 @@ def hold_back_middle_leg(sample: Path) -> tuple[str, str]:
     with late.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(records[middle][0][1]) + "\n")
     return middle, after
+
+
+def correct_records(raw: Path, keep: set[str]) -> None:
+    """RECORDS_CORRECTED's contact records re-sent: the first leg of a transfer (not in ``keep``) and the second
+    single-leg call left out, the issue type of the first single-leg call changed."""
+    path = raw / "telephony" / "contact_records" / f"{RECORDS_CORRECTED.isoformat()}.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    previous = {record.get("PreviousContactId") for record in records}
+    first_leg = next(r["ContactId"] for r in records if r["ContactId"] in previous and not r.get("PreviousContactId")
+                     and r["ContactId"] not in keep)
+    singles = [r for r in records if r["ContactId"] not in previous and not r.get("PreviousContactId")]
+    singles[0]["Attributes"] = {**(singles[0].get("Attributes") or {}), "issue_type": "billing_dispute"}
+    left_out = {first_leg, singles[1]["ContactId"]}
+    path.write_text("".join(json.dumps(r) + "\n" for r in records if r["ContactId"] not in left_out),
+                    encoding="utf-8")
 
 
 def legs_computed(warehouse: Path) -> tuple[int, int]:
@@ -512,6 +530,8 @@ def build_incremental_history(base: Path) -> Histories:
             removed_order = correct_orders(raw)
         if day == CRM_CHANGES:
             crm_changes = change_crm(sample, raw, removed_order, late_customer)
+        if day == LATE_LEG:
+            correct_records(raw, {middle_leg, next_leg})
         if day == REOPENED[1]:
             reopen_ticket(raw, ticket_id)
         if day == LATE_ANSWER[1]:

@@ -205,6 +205,8 @@ final as (
         is_chain_truncated,
         has_invalid_timestamp,
         has_invalid_duration,
+        {#- lineage: the export file of the leg's record (a re-sent file touches its legs' chains) #}
+        _source_file,
         {#- bookkeeping: when this build computed the leg's chain (int_contacts__calls reads it) #}
         {{ call_chains_build_stamp(incremental_run) }} as _chain_built_at
     from classified

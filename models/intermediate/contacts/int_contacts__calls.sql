@@ -5,8 +5,10 @@
 {%- set changes = [[
     'contact_id', 'int_contacts__call_legs', '(' ~ dbt.concat(["'telephony:'", 'leg_id']) ~ ')', '_chain_built_at',
 ]] -%}
-{%- set raw_tables = ['telephony__contact_records'] -%}
-{{ changed_keys_config(changes, raw_tables) }}
+{#- a re-sent contact-records file: the legs compute its chains again; a contact whose legs are all gone is deleted -#}
+{%- set raw_tables = [] -%}
+{%- set gone = ['contact_id', 'int_contacts__call_legs', 'contact_id'] -%}
+{{ changed_keys_config(changes, raw_tables, gone=gone) }}
 
 with all_call_legs as (
 
@@ -17,7 +19,7 @@ with all_call_legs as (
 call_legs as (
 
     select * from all_call_legs
-    where {{ in_changed_keys(changes, raw_tables) }}
+    where {{ in_changed_keys(changes, raw_tables, gone=gone) }}
 
 ),
 
