@@ -24,11 +24,7 @@
     where
         outcome = 'replaced'
         and raw_table = 'telephony__contact_records'
-        and attempt_id > coalesce((
-            select max(manifest_attempt_id)
-            from {{ day_window_watermarks() }}
-            where model_name = '{{ this.identifier if this is not none }}'
-        ), -1)
+        and attempt_id > {{ watermark_attempt_id() }}
 {%- endmacro %}
 
 

@@ -46,11 +46,7 @@
     (
         select coalesce(max(attempted_at), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
         from {{ ref('stg_landing__manifest') }}
-        where attempt_id <= coalesce((
-            select max(manifest_attempt_id)
-            from {{ day_window_watermarks() }}
-            where model_name = '{{ this.identifier if this is not none }}'
-        ), -1)
+        where attempt_id <= {{ watermark_attempt_id() }}
     )
 {%- endmacro %}
 
@@ -81,11 +77,7 @@
             where
                 outcome = 'replaced'
                 and raw_table in ('{{ raw_tables | join("', '") }}')
-                and attempt_id > (
-                    select max(manifest_attempt_id)
-                    from {{ day_window_watermarks() }}
-                    where model_name = '{{ this.identifier if this is not none }}'
-                )
+                and attempt_id > {{ watermark_attempt_id() }}
         )
         {%- if count_check %}
         or not ({{ kept_counts_agree(count_check, touched) }})

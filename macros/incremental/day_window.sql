@@ -56,6 +56,16 @@
 {%- endmacro %}
 
 
+{#- The newest landing attempt the model's last successful build read (-1 when it has none): a scalar subquery. -#}
+{% macro watermark_attempt_id() -%}
+    coalesce((
+        select max(manifest_attempt_id)
+        from {{ day_window_watermarks() }}
+        where model_name = '{{ this.identifier if this is not none }}'
+    ), -1)
+{%- endmacro %}
+
+
 {#- The first day the model recomputes (a scalar subquery; see above). -#}
 {% macro day_window_start(lookback_days=0) -%}
     {%- set days_back = (var('late_record_days', 7) | int) + lookback_days -%}
@@ -73,11 +83,7 @@
         from {{ ref('stg_landing__manifest') }}
         where
             outcome in ('landed', 'replaced', 'quarantined')
-            and attempt_id > coalesce((
-                select max(manifest_attempt_id)
-                from {{ day_window_watermarks() }}
-                where model_name = '{{ this.identifier if this is not none }}'
-            ), -1)
+            and attempt_id > {{ watermark_attempt_id() }}
     )
 {%- endmacro %}
 
