@@ -2,15 +2,19 @@
     new contact records touch, keyed by the chain's first leg (source_contact_id), on the changed-key rules of
     changed_keys.sql (the watermark, what counts as a changed record, when everything is computed again).
 
-    A chain is touched when one of its legs is a changed record or comes from a re-sent file (a record the new
-    version lacks leaves its chain; one an older file also exported falls back to that version), the previous leg of a changed record (a transfer or
-    callback leg that arrives later joins its chain), the next leg of a changed record (a leg that arrives late in
-    the middle of a chain joins the chain after it to the chain before it), or a leg whose agent_id is not what the
-    roster's usernames say now (an agent the roster names later: their earlier legs get their agent_id). The build appends the touched chains'
-    legs computed anew, stamped with the time of the build (`_chain_built_at`); a post-hook then deletes the older
-    rows of those chains. Both find the touched chains in the rows the build found in the table (older than its
-    stamp), so they agree. A leg can only change its chain through a changed record on its way back to its first
-    leg, so every leg of a touched chain lands in a chain the build computes.
+    A chain is touched when one of its legs
+      - is a changed record, or comes from a re-sent file (a record the new version lacks leaves its chain; one an
+        older file also exported falls back to that version);
+      - is the previous leg of a changed record (a transfer or callback leg that arrives later joins its chain);
+      - is the next leg of a changed record (a leg that arrives late in the middle of a chain joins the chain after
+        it to the chain before it);
+      - has an agent_id other than what the roster's usernames say now (an agent the roster names later: their
+        earlier legs get their agent_id).
+    The build appends the touched chains' legs computed anew, stamped with the time of the build
+    (`_chain_built_at`); a post-hook then deletes the older rows of those chains. Both find the touched chains in the
+    rows the build found in the table (older than its stamp), so they agree. A leg can only change its chain through
+    a changed record on its way back to its first leg, so every leg of a touched chain lands in a chain the build
+    computes.
 
     After a re-sent file the call records the table lacks count as changed too (a chain the table left out for a
     test-account leg the new file no longer has). Everything is computed again when the model has no watermark. A

@@ -23,8 +23,10 @@
     compares the kept rows' sum of the column with the rows of `counted` they count; dim_customers' order_count
     against fct_orders finds an order that moved to another customer, whose old customer no landing names). `gone`
     (optional: [the model's column, an upstream model, its column]) also deletes the rows whose key the upstream
-    model no longer has (int_contacts__calls: a contact whose call legs are all gone). A first build and --full-refresh compute everything as
-    usual; a changed rule, seed, var or CCW_PII_SALT needs --full-refresh (README "Operate"), as for the day windows.
+    model no longer has (int_contacts__calls: a contact whose call legs are all gone). A first build and
+    --full-refresh compute everything as usual; a changed rule, seed, var or CCW_PII_SALT needs --full-refresh
+    (README "Operate"), as for the day windows. The table being empty also computes everything (a pre-hook that
+    deleted everything is followed by a body that computes everything).
 -#}
 
 
