@@ -21,17 +21,6 @@
     changed seed (queues) needs --full-refresh, as everywhere. -#}
 
 
-{#- The contact-record files re-sent (landing REPLACED them) since the model's last build. -#}
-{% macro call_chains_replaced_files() -%}
-    select file_path
-    from {{ ref('stg_landing__manifest') }}
-    where
-        outcome = 'replaced'
-        and raw_table = 'telephony__contact_records'
-        and attempt_id > {{ watermark_attempt_id() }}
-{%- endmacro %}
-
-
 {#- The changed records (contact_id, previous_contact_id), any channel (a record that is no longer a call leaves its
     chain): landed since the model's last build; and, after a re-sent file, every call record `rows` (the rows
     found in the table) lacks (a chain the table left out, e.g. for a test-account leg the new file no longer has). -#}
@@ -43,7 +32,7 @@
     where
         _landed_at > {{ changed_keys_since() }}
         or (
-            exists ({{ call_chains_replaced_files() }})
+            exists ({{ changed_keys_replaced_files(['telephony__contact_records']) }})
             and coalesce(channel, 'VOICE') = 'VOICE'
             and contact_id not in (select found.leg_id from {{ rows }} as found)
         )
@@ -52,17 +41,21 @@
 
 {#- The chains (source_contact_id) of `rows` (the rows found in the table) that the changed records touch. -#}
 {% macro call_chains_touched(rows) -%}
+    with touched as (
+        {{ call_chains_touched_records(rows) }}
+    )
+
     select found.source_contact_id
     from {{ rows }} as found
     where
-        found.leg_id in (select contact_id from ({{ call_chains_touched_records(rows) }}) as touched)
+        found.leg_id in (select touched.contact_id from touched)
         or found.leg_id in (
-            select previous_contact_id from ({{ call_chains_touched_records(rows) }}) as touched
-            where previous_contact_id is not null
+            select touched.previous_contact_id from touched
+            where touched.previous_contact_id is not null
         )
-        or found.previous_leg_id in (select contact_id from ({{ call_chains_touched_records(rows) }}) as touched)
+        or found.previous_leg_id in (select touched.contact_id from touched)
         or found.source_contact_id in ({{ call_chains_of_other_agents(rows) }})
-        or found._source_file in ({{ call_chains_replaced_files() }})
+        or found._source_file in ({{ changed_keys_replaced_files(['telephony__contact_records']) }})
 {%- endmacro %}
 
 
@@ -85,10 +78,7 @@
 {% macro call_chains_recompute_all(rows) -%}
     (
         not exists (select 1 from {{ rows }} as found)
-        or not exists (
-            select 1 from {{ day_window_watermarks() }}
-            where model_name = '{{ this.identifier if this is not none }}'
-        )
+        or {{ changed_keys_unwatermarked() }}
     )
 {%- endmacro %}
 

@@ -64,23 +64,33 @@
 {%- endmacro %}
 
 
+{#- True when the model has recorded no watermark (built by an earlier version of the project, or never). -#}
+{% macro changed_keys_unwatermarked() -%}
+    not exists (
+        select 1 from {{ day_window_watermarks() }}
+        where model_name = '{{ this.identifier if this is not none }}'
+    )
+{%- endmacro %}
+
+
+{#- The files of `raw_tables` re-sent (landing REPLACED them) since the model's last build: their paths. -#}
+{% macro changed_keys_replaced_files(raw_tables) -%}
+    select file_path
+    from {{ ref('stg_landing__manifest') }}
+    where
+        outcome = 'replaced'
+        and raw_table in ('{{ raw_tables | join("', '") }}')
+        and attempt_id > {{ watermark_attempt_id() }}
+{%- endmacro %}
+
+
 {#- True when the run computes everything again (see above; also when the table is empty, so that a pre-hook that
     deleted everything is followed by a body that computes everything). -#}
 {% macro changed_keys_recompute_all(raw_tables, touched, count_check=none) -%}
     (
         not exists (select 1 from {{ this }})
-        or not exists (
-            select 1 from {{ day_window_watermarks() }}
-            where model_name = '{{ this.identifier if this is not none }}'
-        )
-        or exists (
-            select 1
-            from {{ ref('stg_landing__manifest') }}
-            where
-                outcome = 'replaced'
-                and raw_table in ('{{ raw_tables | join("', '") }}')
-                and attempt_id > {{ watermark_attempt_id() }}
-        )
+        or {{ changed_keys_unwatermarked() }}
+        or exists ({{ changed_keys_replaced_files(raw_tables) }})
         {%- if count_check %}
         or not ({{ kept_counts_agree(count_check, touched) }})
         {%- endif %}

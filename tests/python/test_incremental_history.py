@@ -4,11 +4,14 @@ The tiny sample lands in daily steps as a centre receives it: every export day u
 then each held-back day in its own landing and incremental dbt build, with what real deliveries bring: a late
 file (one day's agent events arrive a day late), corrected re-sent files of earlier, already built days (agent
 events removed and a state changed; a day's schedule re-planned), a new hire (an agent who works before the
-roster first names them), a ticket reopened 10 days after it was solved and a survey answered 3 days after it was
-sent. Then the same build file is rebuilt with --full-refresh from the same raw rows, and every
-day-window model and everything they read must hold the same rows: order-independent fingerprints, doubles rounded
-to 6 significant digits. Each build is also published onto the serving file of the build before (only what changed
-is written), which must then serve the build's marts row for row.
+roster first names them), a ticket reopened 10 days after it was solved, a survey answered 3 days after it was
+sent; CRM changes (a re-sent orders file, a moved order, a refund, a customer turned test account, a customer
+exported after their orders) and call changes (a late middle leg of a transfer, re-sent contact records, a chain
+left out for a test-account leg that a re-sent file drops). Then the same build file is rebuilt with --full-refresh
+from the same raw rows, and every incremental model and everything they read must hold the same rows:
+order-independent fingerprints, doubles rounded to 6 significant digits. Each build is also published onto the
+serving file of the build before (only what changed is written), which must then serve the build's marts row for
+row.
 """
 
 from __future__ import annotations
@@ -136,15 +139,23 @@ def deliver(sample: Path, raw: Path, day: date) -> None:
             shutil.copy2(path, target)
 
 
+def records_of(path: Path) -> list[dict]:
+    """The records of a JSON-lines export."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def write_records(path: Path, records: list[dict]) -> None:
+    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+
+
 def correct(raw: Path) -> None:
     """Re-send the corrected files: of EVENTS_CORRECTED every seventh event left out and the first AVAILABLE made a
     BREAK; of PLAN_CORRECTED the first shift an hour longer and the first break dropped."""
     path = raw / "telephony" / "agent_events" / f"{EVENTS_CORRECTED.isoformat()}.jsonl"
-    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    kept = [event for n, event in enumerate(events) if n % 7 != 3]
+    kept = [event for n, event in enumerate(records_of(path)) if n % 7 != 3]
     first_available = next(event for event in kept if event["State"] == "AVAILABLE")
     first_available["State"] = "BREAK"
-    path.write_text("".join(json.dumps(event) + "\n" for event in kept), encoding="utf-8")
+    write_records(path, kept)
     path = raw / "workforce" / "schedules" / f"{PLAN_CORRECTED.isoformat()}.csv"
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -198,10 +209,8 @@ def hold_back_middle_leg(sample: Path) -> tuple[str, str]:
     once: its record leaves its file and comes with LATE_LEG's contact records. Returns (its id, its next leg's)."""
     records: dict[str, list[tuple[Path, dict]]] = {}
     for path in sorted((sample / "telephony" / "contact_records").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                record = json.loads(line)
-                records.setdefault(record["ContactId"], []).append((path, record))
+        for record in records_of(path):
+            records.setdefault(record["ContactId"], []).append((path, record))
     previous = {leg: versions[-1][1].get("PreviousContactId") for leg, versions in records.items()}
     has_next = {leg for leg in previous.values() if leg}
     middle, path, after = min(
@@ -209,21 +218,10 @@ def hold_back_middle_leg(sample: Path) -> tuple[str, str]:
         if previous[next_leg] == leg and previous[leg] in records and previous[previous[leg]] not in records
         and next_leg not in has_next and len(versions) == 1
         and CUT - timedelta(days=4) <= export_day(versions[0][0]) <= CUT)
-    kept = [line for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and json.loads(line)["ContactId"] != middle]
-    path.write_text("".join(line + "\n" for line in kept), encoding="utf-8")
+    write_records(path, [record for record in records_of(path) if record["ContactId"] != middle])
     late = sample / "telephony" / "contact_records" / f"{LATE_LEG.isoformat()}.jsonl"
-    with late.open("a", encoding="utf-8") as handle:
-        handle.write(json.dumps(records[middle][0][1]) + "\n")
+    write_records(late, [*records_of(late), records[middle][0][1]])
     return middle, after
-
-
-def records_of(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def write_records(path: Path, records: list[dict]) -> None:
-    path.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
 
 
 def split_test_chain(sample: Path) -> tuple[str, str]:
@@ -274,15 +272,14 @@ def correct_records(raw: Path, keep: set[str]) -> None:
     """RECORDS_CORRECTED's contact records re-sent: the first leg of a transfer (not in ``keep``) and the second
     single-leg call left out, the issue type of the first single-leg call changed."""
     path = raw / "telephony" / "contact_records" / f"{RECORDS_CORRECTED.isoformat()}.jsonl"
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    records = records_of(path)
     previous = {record.get("PreviousContactId") for record in records}
     first_leg = next(r["ContactId"] for r in records if r["ContactId"] in previous and not r.get("PreviousContactId")
                      and r["ContactId"] not in keep)
     singles = [r for r in records if r["ContactId"] not in previous and not r.get("PreviousContactId")]
     singles[0]["Attributes"] = {**(singles[0].get("Attributes") or {}), "issue_type": "billing_dispute"}
     left_out = {first_leg, singles[1]["ContactId"]}
-    path.write_text("".join(json.dumps(r) + "\n" for r in records if r["ContactId"] not in left_out),
-                    encoding="utf-8")
+    write_records(path, [r for r in records if r["ContactId"] not in left_out])
 
 
 def legs_computed(warehouse: Path) -> tuple[int, int]:
