@@ -13,7 +13,7 @@
         {%- for column in agent_kpi_seconds_columns() + [
             'sum_wait_seconds_answered', 'sum_live_handle_seconds', 'sum_first_response_seconds'
         ] %}
-        sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+        {{ sum_exact(column) }} as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
 {%- endmacro %}
 

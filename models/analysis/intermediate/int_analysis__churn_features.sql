@@ -186,7 +186,7 @@ contact_features as (
         {{ count_where("channel = 'phone'") }} as phone_contacts,
         {{ count_where("channel = 'chat'") }} as chat_contacts,
         {{ count_where("channel in ('email', 'web_form')") }} as ticket_contacts,
-        avg(case when channel in ('phone', 'chat') then wait_seconds end) as live_wait_seconds_avg
+        {{ avg_exact("case when channel in ('phone', 'chat') then wait_seconds end") }} as live_wait_seconds_avg
     from customer_contacts
     group by
         as_of_month,

@@ -69,7 +69,7 @@ scope_types as (
             cast({{ unit_column }} as {{ dbt.type_string() }}) as unit_id,
             date_day,
             {%- for kpi, parts in kpis.items() %}
-                sum({{ parts[0] }}) as {{ kpi }}__numerator,
+                {{ sum_exact(parts[0]) }} as {{ kpi }}__numerator,
                 sum({{ parts[1] }}) as {{ kpi }}__denominator{% if not loop.last %},{% endif %}
             {%- endfor %}
         from {{ source }}

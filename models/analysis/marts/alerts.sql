@@ -72,7 +72,7 @@ prior_stats as (
         kpi,
         period_start_at_local,
         count(*) as prior_weeks,
-        avg(prior_value) as expected_value,
+        {{ avg_exact('prior_value') }} as expected_value,
         stddev_samp(prior_value) as prior_sd
     from prior_values
     group by

@@ -36,7 +36,7 @@ monthly_sums as (
             cast(sum({{ column }}) as {{ dbt.type_bigint() }}) as {{ column }},
         {%- endfor %}
         {%- for column in agent_kpi_seconds_columns() %}
-            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
+            {{ sum_exact(column) }} as {{ column }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from dated
     group by

@@ -74,7 +74,7 @@ aht_by_time_of_day as (
         queue_id,
         forecast_origin_date,
         minute_of_day,
-        {{ ratio('sum(sum_handle_seconds)', 'sum(handled_with_handle_time)') }} as aht_seconds
+        {{ ratio(sum_exact('sum_handle_seconds'), 'sum(handled_with_handle_time)') }} as aht_seconds
     from aht_history
     group by
         queue_id,
@@ -88,7 +88,7 @@ aht_by_queue as (
     select
         queue_id,
         forecast_origin_date,
-        {{ ratio('sum(sum_handle_seconds)', 'sum(handled_with_handle_time)') }} as aht_seconds
+        {{ ratio(sum_exact('sum_handle_seconds'), 'sum(handled_with_handle_time)') }} as aht_seconds
     from aht_history
     group by
         queue_id,

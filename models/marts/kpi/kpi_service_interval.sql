@@ -189,8 +189,8 @@ queue_interval_agents as (
     select
         queue_id,
         interval_start_at,
-        sum(logged_in_seconds * queue_share) as logged_in_agent_seconds,
-        sum(scheduled_productive_seconds * queue_share) as scheduled_agent_seconds
+        {{ sum_exact('logged_in_seconds * queue_share') }} as logged_in_agent_seconds,
+        {{ sum_exact('scheduled_productive_seconds * queue_share') }} as scheduled_agent_seconds
     from agent_interval_shares
     group by
         queue_id,
