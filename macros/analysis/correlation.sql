@@ -1,17 +1,14 @@
-{#- Pearson correlation of two numeric expressions as an aggregate over the rows where both are not null (SQL
-    standard corr; dispatched so an engine without it can compute it from sums). -#}
-{% macro correlation(x, y) -%}
-    {{ return(adapter.dispatch('correlation', 'contact_center')(x, y)) }}
-{%- endmacro %}
-
-{#- Null, not NaN, when either side of the pairs has no variance (one pair, or a constant): DuckDB's corr of one pair
-    is NaN, which no range test or reader expects. -#}
-{% macro default__correlation(x, y) -%}
+{#- Pearson correlation, as an aggregate, of pairs already centred on their group's means (`dx`, `dy`: each value
+    minus the mean of its side, avg_exact), from sums added up exactly (sum_exact, 12 places): the SQL standard corr
+    adds doubles in the order the engine's threads meet the rows, so two builds of the same pairs differed in the
+    last bits. Null, not NaN, when either side has no variance (one pair, or a constant: a deviation below 10^-6
+    squares to 0 at 12 places). -#}
+{% macro centred_correlation(dx, dy) -%}
+    {%- set sum_xx = sum_exact(dx ~ ' * ' ~ dx, places=12) -%}
+    {%- set sum_yy = sum_exact(dy ~ ' * ' ~ dy, places=12) -%}
     case
-        when
-            var_samp(case when {{ y }} is not null then {{ x }} end) > 0
-            and var_samp(case when {{ x }} is not null then {{ y }} end) > 0
-            then corr({{ x }}, {{ y }})
+        when {{ sum_xx }} > 0 and {{ sum_yy }} > 0
+            then {{ sum_exact(dx ~ ' * ' ~ dy, places=12) }} / sqrt({{ sum_xx }} * {{ sum_yy }})
     end
 {%- endmacro %}
 

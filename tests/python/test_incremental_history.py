@@ -550,11 +550,7 @@ def fingerprints(warehouse: Path, tables: list[tuple[str, str]]) -> dict[str, tu
                 "select column_name, data_type from information_schema.columns "
                 "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table],
             ).fetchall()
-            values = ", ".join(
-                f"case when \"{c}\" = 0 or \"{c}\" is null then \"{c}\" else round(\"{c}\", 5 - cast(floor(log10("
-                f"abs(\"{c}\"))) as integer)) end" if t in ("DOUBLE", "FLOAT") else f'"{c}"'
-                for c, t in columns if c not in BOOKKEEPING
-            )
+            values = ", ".join(f'"{c}"' for c, _ in columns if c not in BOOKKEEPING)
             out[f"{schema}.{table}"] = con.execute(
                 f"select count(*), sum(hash({values})::hugeint) from {schema}.{table}"
             ).fetchone()

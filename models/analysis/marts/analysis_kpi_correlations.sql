@@ -51,6 +51,41 @@ pairs as (
 
 ),
 
+pair_means as (
+
+    select
+        month,
+        kpi_a,
+        kpi_b,
+        {{ avg_exact('value_a') }} as mean_a,
+        {{ avg_exact('value_b') }} as mean_b
+    from pairs
+    group by
+        month,
+        kpi_a,
+        kpi_b
+
+),
+
+centred_pairs as (
+
+    select
+        pairs.month,
+        pairs.kpi_a,
+        pairs.kpi_a_id,
+        pairs.kpi_b,
+        pairs.kpi_b_id,
+        pairs.value_a - pair_means.mean_a as deviation_a,
+        pairs.value_b - pair_means.mean_b as deviation_b
+    from pairs
+    inner join pair_means
+        on
+            pairs.month = pair_means.month
+            and pairs.kpi_a = pair_means.kpi_a
+            and pairs.kpi_b = pair_means.kpi_b
+
+),
+
 correlations as (
 
     select
@@ -60,8 +95,8 @@ correlations as (
         kpi_b,
         kpi_b_id,
         count(*) as agent_days,
-        cast({{ correlation('value_a', 'value_b') }} as {{ type_double() }}) as pearson_r
-    from pairs
+        cast({{ centred_correlation('deviation_a', 'deviation_b') }} as {{ type_double() }}) as pearson_r
+    from centred_pairs
     group by
         month,
         kpi_a,

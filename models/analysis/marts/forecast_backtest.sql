@@ -57,9 +57,9 @@ aggregated as (
         max(date_day) as last_date,
         count(*) as intervals,
         sum(actual_contacts) as actual_contacts,
-        sum(forecast_contacts) as forecast_contacts,
-        sum(abs(actual_contacts - forecast_contacts)) as absolute_error,
-        sum(abs(actual_contacts - coalesce(baseline_contacts, 0))) as baseline_absolute_error,
+        {{ sum_exact('forecast_contacts') }} as forecast_contacts,
+        {{ sum_exact('abs(actual_contacts - forecast_contacts)') }} as absolute_error,
+        {{ sum_exact('abs(actual_contacts - coalesce(baseline_contacts, 0))') }} as baseline_absolute_error,
         {{ sum_where('abs(actual_contacts - forecast_contacts) / actual_contacts', 'actual_contacts > 0') }}
             as sum_ape,
         {{ sum_where(
