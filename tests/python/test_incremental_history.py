@@ -9,7 +9,8 @@ sent; CRM changes (a re-sent orders file, a moved order, a refund, a customer tu
 exported after their orders) and call changes (a late middle leg of a transfer, re-sent contact records, a chain
 left out for a test-account leg that a re-sent file drops). Then the same build file is rebuilt with --full-refresh
 from the same raw rows, and every incremental model and everything they read must hold the same rows:
-order-independent fingerprints, doubles rounded to 6 significant digits. Each build is also published onto the
+order-independent fingerprints of the exact values, doubles too (the KPI sums are exact: sum_exact in
+macros/kpi/ratio.sql; they used to be compared to 6 significant digits). Each build is also published onto the
 serving file of the build before (only what changed is written), which must then serve the build's marts row for
 row.
 """
@@ -542,7 +543,7 @@ def untouched_rows(warehouse: Path) -> tuple[int, int]:
 
 
 def fingerprints(warehouse: Path, tables: list[tuple[str, str]]) -> dict[str, tuple]:
-    """Row count and order-independent hash of every table; doubles rounded to 6 significant digits."""
+    """Row count and order-independent hash of every table's exact values (bookkeeping columns left out)."""
     out = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for schema, table in tables:
