@@ -265,38 +265,55 @@ def test_a_correction_outside_the_training_sample_re_scores_only_its_own_month(s
     assert set(scores_table(con)["training_customer_months"]) == {8}
 
 
-def test_incremental_backtest_computes_only_months_whose_scores_or_labels_changed(backtest: ModuleType) -> None:
-    """Aug and Sep scored and labelled (c0..c3; two churned). A run after a changed label of Aug computes Aug
-    only; after Sep was scored again (a new score signature), Sep only; after Sep's scores are gone, Sep's rows go.
-    Each time the table equals a full build of the same inputs."""
+def test_incremental_backtest_computes_only_months_whose_scores_or_features_changed(backtest: ModuleType) -> None:
+    """Aug and Sep scored and labelled (c0..c3; two churned); Oct scored, its label window still open (no backtest).
+    A run after Aug's features changed (a new signature of int_analysis__churn_months, with a label changed)
+    computes Aug only; after Sep was scored again (a new score signature), Sep only; after Sep's scores are gone,
+    Sep's rows go. Each time the table equals a full build of the same inputs."""
     def scores(sep_signature: str | None) -> pd.DataFrame:
         rows = [{"customer_id": f"c{i}", "as_of_month": month, "training_months": 1, "training_customer_months": 4,
                  "churn_risk_score": 0.2 + 0.2 * i, "churn_risk_decile": 1 + 3 * i, "rfm_baseline_score": 0.5,
                  "rfm_baseline_decile": 1 + i, "input_signature": signature}
-                for month, signature in [(date(2026, 8, 1), "aug"), (date(2026, 9, 1), sep_signature)]
+                for month, signature in [(date(2026, 8, 1), "aug"), (date(2026, 9, 1), sep_signature),
+                                         (date(2026, 10, 1), "oct")]
                 for i in range(4) if signature is not None]
         return pd.DataFrame(rows)
 
     def labels(aug_churned: list[bool]) -> pd.DataFrame:
-        churned = {date(2026, 8, 1): aug_churned, date(2026, 9, 1): [False, True, False, True]}
+        churned = {date(2026, 8, 1): aug_churned, date(2026, 9, 1): [False, True, False, True],
+                   date(2026, 10, 1): [None] * 4}
         return pd.DataFrame([{"customer_id": f"c{i}", "as_of_month": month, "label_horizon_days": 30,
                               "is_churned": flag} for month, flags in churned.items() for i, flag in enumerate(flags)])
 
-    aug = [False, False, True, True]
+    def months(aug_signature: str) -> pd.DataFrame:
+        last_data = date(2026, 11, 15)
+        return pd.DataFrame([
+            {"as_of_month": date(2026, 8, 1), "input_signature": aug_signature, "label_end_date": date(2026, 9, 30),
+             "last_data_date": last_data},
+            {"as_of_month": date(2026, 9, 1), "input_signature": "sep features", "label_end_date": date(2026, 10, 30),
+             "last_data_date": last_data},
+            {"as_of_month": date(2026, 10, 1), "input_signature": "oct features",
+             "label_end_date": date(2026, 11, 30), "last_data_date": last_data},
+        ])
+
+    aug, aug_changed = [False, False, True, True], [False, True, False, True]
     steps = [
-        (scores("sep"), labels(aug), {date(2026, 8, 1), date(2026, 9, 1)}),  # the full build
-        (scores("sep"), labels(aug), set()),
-        (scores("sep"), labels([False, True, False, True]), {date(2026, 8, 1)}),
-        (scores("sep again"), labels([False, True, False, True]), {date(2026, 9, 1)}),
-        (scores(None), labels([False, True, False, True]), {date(2026, 9, 1)}),  # Sep not scored any more
+        (scores("sep"), labels(aug), months("aug features"), {date(2026, 8, 1), date(2026, 9, 1)}),  # the full build
+        (scores("sep"), labels(aug), months("aug features"), set()),
+        (scores("sep"), labels(aug_changed), months("aug features changed"), {date(2026, 8, 1)}),
+        (scores("sep again"), labels(aug_changed), months("aug features changed"), {date(2026, 9, 1)}),
+        # Sep not scored any more
+        (scores(None), labels(aug_changed), months("aug features changed"), {date(2026, 9, 1)}),
     ]
-    refs = {"int_analysis__churn_scores": "scores_frame", "int_analysis__churn_features": "features_frame"}
+    refs = {"int_analysis__churn_scores": "scores_frame", "int_analysis__churn_features": "features_frame",
+            "int_analysis__churn_months": "months_frame"}
     con = duckdb.connect()
-    for score_rows, label_rows, expected_months in steps:
+    for score_rows, label_rows, month_rows, expected_months in steps:
         full = duckdb.connect()
         for run in (con, full):  # the incremental history; a full build of the same inputs
             run.register("scores_frame", score_rows)
             run.register("features_frame", label_rows)
+            run.register("months_frame", month_rows)
         assert build_model(backtest, con, refs, "churn_backtest", "model") == expected_months
         build_model(backtest, full, refs, "churn_backtest", "model")
         pd.testing.assert_frame_equal(scores_table(con, "churn_backtest"), scores_table(full, "churn_backtest"))
