@@ -30,3 +30,12 @@
 {% macro avg_exact(expression, places=9) -%}
     {{ ratio(sum_exact(expression, places), 'count(' ~ expression ~ ')') }}
 {%- endmacro %}
+
+{#- Window: the mean of `expression` over the rows of its partition (`partition_by`: the columns, comma-separated),
+    added up exactly (sum_exact); null without values. -#}
+{% macro avg_exact_over(expression, partition_by, places=9) -%}
+    cast(
+        sum(cast({{ expression }} as decimal(38, {{ places }}))) over (partition by {{ partition_by }})
+        as {{ type_double() }}
+    ) / nullif(count({{ expression }}) over (partition by {{ partition_by }}), 0)
+{%- endmacro %}

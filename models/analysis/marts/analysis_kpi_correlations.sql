@@ -32,7 +32,8 @@ kpi_values as (
 
 ),
 
-pairs as (
+{# a pair is one agent's two KPIs on one day, each centred on its mean over the month's pairs of the two KPIs #}
+centred_pairs as (
 
     select
         kpi_a.month,
@@ -40,49 +41,16 @@ pairs as (
         kpi_a.kpi_id as kpi_a_id,
         kpi_b.kpi as kpi_b,
         kpi_b.kpi_id as kpi_b_id,
-        kpi_a.kpi_value as value_a,
-        kpi_b.kpi_value as value_b
+        kpi_a.kpi_value - {{ avg_exact_over('kpi_a.kpi_value', 'kpi_a.month, kpi_a.kpi, kpi_b.kpi') }}
+            as deviation_a,
+        kpi_b.kpi_value - {{ avg_exact_over('kpi_b.kpi_value', 'kpi_a.month, kpi_a.kpi, kpi_b.kpi') }}
+            as deviation_b
     from kpi_values as kpi_a
     inner join kpi_values as kpi_b
         on
             kpi_a.agent_id = kpi_b.agent_id
             and kpi_a.date_day = kpi_b.date_day
             and kpi_a.kpi < kpi_b.kpi
-
-),
-
-pair_means as (
-
-    select
-        month,
-        kpi_a,
-        kpi_b,
-        {{ avg_exact('value_a') }} as mean_a,
-        {{ avg_exact('value_b') }} as mean_b
-    from pairs
-    group by
-        month,
-        kpi_a,
-        kpi_b
-
-),
-
-centred_pairs as (
-
-    select
-        pairs.month,
-        pairs.kpi_a,
-        pairs.kpi_a_id,
-        pairs.kpi_b,
-        pairs.kpi_b_id,
-        pairs.value_a - pair_means.mean_a as deviation_a,
-        pairs.value_b - pair_means.mean_b as deviation_b
-    from pairs
-    inner join pair_means
-        on
-            pairs.month = pair_means.month
-            and pairs.kpi_a = pair_means.kpi_a
-            and pairs.kpi_b = pair_means.kpi_b
 
 ),
 
