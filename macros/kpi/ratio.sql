@@ -21,7 +21,9 @@
     decimals (9: a nanosecond of seconds) as a 128-bit decimal, whose sum is an integer sum. A sum of doubles
     depends on the order the engine's threads add the rows in: two builds of the same rows differed in the last bits
     (at 1/5 of the scale preset 18 of 93 tables: the seconds sums, the means, rates and alert bands built on them,
-    the churn drivers' order), so a KPI mart was not the same twice. Values must stay under 10^(38 - places). -#}
+    the churn drivers' order), so a KPI mart was not the same twice. Values must be finite and under 10^(38 - places):
+    DuckDB refuses to cast NaN or infinity to a decimal, and the build stops with the model's name (the summed inputs
+    are durations, whole seconds within their ceilings in staging, and differences of timestamps). -#}
 {% macro sum_exact(expression, places=9) -%}
     cast(sum(cast({{ expression }} as decimal(38, {{ places }}))) as {{ type_double() }})
 {%- endmacro %}
