@@ -1,8 +1,8 @@
 {#- Pearson correlation, as an aggregate, of pairs already centred on their group's means (`dx`, `dy`: each value
-    minus the mean of its side, avg_exact), from sums added up exactly (sum_exact, 12 places): the SQL standard corr
-    adds doubles in the order the engine's threads meet the rows, so two builds of the same pairs differed in the
-    last bits. Null, not NaN, when either side has no variance (one pair, or a constant: a deviation below 10^-6
-    squares to 0 at 12 places). -#}
+    minus the mean of its side, avg_exact_over), from sums added up exactly (sum_exact, 12 places): the SQL standard
+    corr adds doubles in the order the engine's threads meet the rows, so two builds of the same pairs differed in the
+    last bits. Null, not NaN, when either side has no variance (one pair, or a constant: its deviations from a mean
+    taken at 9 places are under 10^-9 and square to 0 at 12 places). -#}
 {% macro centred_correlation(dx, dy) -%}
     {%- set sum_xx = sum_exact(dx ~ ' * ' ~ dx, places=12) -%}
     {%- set sum_yy = sum_exact(dy ~ ' * ' ~ dy, places=12) -%}
