@@ -53,7 +53,11 @@ prior_values as (
         prior_periods.queue_id,
         prior_periods.kpi,
         prior_periods.period_start_at_local,
-        usable_priors.kpi_value as prior_value
+        usable_priors.kpi_value as prior_value,
+        usable_priors.kpi_value - {{ avg_exact_over(
+            'usable_priors.kpi_value',
+            'prior_periods.grain, prior_periods.queue_id, prior_periods.kpi, prior_periods.period_start_at_local'
+        ) }} as prior_deviation
     from prior_periods
     inner join usable_priors
         on
@@ -73,7 +77,11 @@ prior_stats as (
         period_start_at_local,
         count(*) as prior_weeks,
         {{ avg_exact('prior_value') }} as expected_value,
-        stddev_samp(prior_value) as prior_sd
+        {#- the sample standard deviation from exact sums of the centred squares (stddev_samp adds doubles in the
+            threads' order) -#}
+        sqrt(
+            {{ sum_exact('prior_deviation * prior_deviation', places=12) }} / nullif(count(*) - 1, 0)
+        ) as prior_sd
     from prior_values
     group by
         grain,
