@@ -110,7 +110,7 @@ def month_signatures(scores, months) -> dict:
     (int_analysis__churn_months: of every input row its features and label read, so the same signature, the same
     labels). Only the months scored whose label window has elapsed (their labels are known). It reads a column of the
     scores and a row per month, where a fingerprint of the labels read every labelled row (at 1/5 of the scale preset
-    16.6 M, on every run)."""
+    16.6 M on every run, about 0.4 s)."""
     scored = dict(scores.aggregate("as_of_month, max(input_signature)", "as_of_month").fetchall())
     labelled = dict(months.filter("label_end_date <= last_data_date").select("as_of_month", "input_signature")
                     .fetchall())

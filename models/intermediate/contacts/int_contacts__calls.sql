@@ -100,9 +100,9 @@ contacts as (
             when leg_number = last_queued_leg_number then coalesce(dequeued_at, disconnected_at)
         end) as left_queue_at,
         max(disconnected_at) as ended_at,
-        {{ sum_exact('case when is_answered then talk_seconds end') }} as answered_talk_seconds,
-        {{ sum_exact('case when is_answered then hold_seconds end') }} as answered_hold_seconds,
-        {{ sum_exact('case when is_answered then acw_seconds end') }} as answered_acw_seconds,
+        {{ sum_where('talk_seconds', 'is_answered') }} as answered_talk_seconds,
+        {{ sum_where('hold_seconds', 'is_answered') }} as answered_hold_seconds,
+        {{ sum_where('acw_seconds', 'is_answered') }} as answered_acw_seconds,
         max(case when is_answered and talk_seconds is null then 1 else 0 end) as has_missing_talk,
         max(case when is_answered and hold_seconds is null then 1 else 0 end) as has_missing_hold,
         max(case when is_answered and acw_seconds is null then 1 else 0 end) as has_missing_acw,
