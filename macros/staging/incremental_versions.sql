@@ -6,8 +6,9 @@
     dbt_project.yml sets the staging folder's default, table, and the forget_replaced_files pre-hook). Each model:
       - filters its source CTE with new_landings_only(): on an incremental run, only raw rows whose _landed_at is
         after the table's _landed_watermark (the latest _landed_at the previous build had read);
-      - builds its candidates with with_current_versions(): the new rows, plus, on an incremental run, the current
-        row in the table of every key the new rows touch, carrying its versions_merged. The newest version among
+      - ends with newest_versions(), which lists the entity's columns once: its candidates are
+        with_current_versions()'s, the new rows plus, on an incremental run, the current row in the table of every
+        key the new rows touch, carrying its versions_merged; rank_versions() keeps the newest of each key. The newest version among
         (new rows + current winner) is the newest among all versions ever landed, so the result equals a full
         rebuild's, and versions_merged = sum(version_count) adds the new versions to those already merged.
     A full rebuild (first build, or dbt build --full-refresh) reads everything. (`this is not none`: unit tests of a
@@ -97,6 +98,21 @@
     {%- endif -%}
     {%- do spark_require_full_refresh() -%}
     {{ return('append') }}
+{%- endmacro %}
+
+
+{#- The last step of every deduping staging model: the newest version of each key of `new_rows` (its keyed step),
+    as `entity_columns` (listed once, here) then version_columns(). The candidates are with_current_versions()'s,
+    ranked by rank_versions() with the entity's `record_order`; `read_rows` is the model's source CTE. -#}
+{% macro newest_versions(new_rows, key_columns, entity_columns, record_order=[], read_rows='source') -%}
+    {%- set candidates = with_current_versions(new_rows, key_columns, entity_columns, read_rows) -%}
+    select
+        {{ entity_columns | join(',\n        ') }},
+        {{ version_columns() }}
+    from (
+        {{ rank_versions('(' ~ candidates ~ ') as candidates', key_columns, record_order) }}
+    ) as ranked
+    where version_rank = 1
 {%- endmacro %}
 
 

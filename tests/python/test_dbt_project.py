@@ -161,8 +161,6 @@ BLOCK_MIN_CODE_LINES = 5
 #: the blocks still written twice, by pair of models, with why they stay; a new pair fails the test, and a pair that
 #: no longer repeats a block must leave this list
 KNOWN_REPEATED_BLOCKS = {
-    ("models/intermediate/customers/int_customers__orders.sql", "models/staging/crm/stg_crm__orders.sql"):
-        "the order columns in their final CTE: a column list, not a rule",
     ("models/intermediate/workforce/int_workforce__schedule_segments.sql",
      "models/intermediate/workforce/int_workforce__schedules_utc.sql"):
         "the schedule columns in their final CTE: a column list, not a rule",

@@ -85,9 +85,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['session_id'], [
+    {{ newest_versions('keyed', ['session_id'], [
             'session_id',
             'visitor_id',
             'customer_id',
@@ -110,44 +110,7 @@ candidates as (
             'has_invalid_timestamp',
             'has_invalid_value',
             'is_test_account'
-        ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['session_id'], ['ended_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        session_id,
-        visitor_id,
-        customer_id,
-        email_hash,
-        email_domain,
-        requested_at,
-        first_agent_message_at,
-        ended_at,
-        chat_agent_id,
-        department,
-        issue_type,
-        entry_page_url,
-        referrer,
-        utm_source,
-        device,
-        agent_messages,
-        visitor_messages,
-        is_missed,
-        is_transferred,
-        has_invalid_timestamp,
-        has_invalid_value,
-        is_test_account,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['ended_at desc nulls last']) }}
 
 )
 

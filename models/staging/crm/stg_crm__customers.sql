@@ -61,9 +61,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['customer_id'], [
+    {{ newest_versions('keyed', ['customer_id'], [
             'customer_id',
             'created_at',
             'segment',
@@ -77,23 +77,6 @@ candidates as (
             'has_invalid_timestamp',
             'is_test_account'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['customer_id']) }}
-
-),
-
-final as (
-
-    select
-        {{ crm_customer_columns() }},
-        is_test_account,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

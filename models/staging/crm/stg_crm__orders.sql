@@ -48,9 +48,10 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['order_id'], [
+    {#- A refund or cancellation is final: a stale re-export of the paid version never undoes it. -#}
+    {{ newest_versions('keyed', ['order_id'], [
             'order_id',
             'customer_id',
             'ordered_at',
@@ -59,33 +60,9 @@ candidates as (
             'status',
             'has_invalid_amount',
             'is_test_account'
+        ], record_order=[
+            "case when status in ('refunded', 'cancelled') then 1 else 0 end desc"
         ]) }}
-
-),
-
-ranked as (
-
-    {#- A refund or cancellation is final: a stale re-export of the paid version never undoes it. -#}
-    {{ rank_versions('candidates', ['order_id'], [
-        "case when status in ('refunded', 'cancelled') then 1 else 0 end desc"
-    ]) }}
-
-),
-
-final as (
-
-    select
-        order_id,
-        customer_id,
-        ordered_at,
-        amount,
-        currency,
-        status,
-        has_invalid_amount,
-        is_test_account,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

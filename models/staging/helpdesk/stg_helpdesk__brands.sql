@@ -41,9 +41,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['brand_id'], [
+    {{ newest_versions('keyed', ['brand_id'], [
             'brand_id',
             'brand_name',
             'brand_url',
@@ -52,28 +52,6 @@ candidates as (
             'is_default',
             'is_deleted'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['brand_id']) }}
-
-),
-
-final as (
-
-    select
-        brand_id,
-        brand_name,
-        brand_url,
-        subdomain,
-        is_active,
-        is_default,
-        is_deleted,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

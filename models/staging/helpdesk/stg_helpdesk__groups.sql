@@ -34,31 +34,13 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['group_id'], [
+    {{ newest_versions('keyed', ['group_id'], [
             'group_id',
             'group_name',
             'is_deleted'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['group_id']) }}
-
-),
-
-final as (
-
-    select
-        group_id,
-        group_name,
-        is_deleted,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

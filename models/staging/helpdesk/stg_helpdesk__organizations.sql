@@ -52,9 +52,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['organization_id'], [
+    {{ newest_versions('keyed', ['organization_id'], [
             'organization_id',
             'organization_name',
             'created_at',
@@ -62,29 +62,7 @@ candidates as (
             'synced_at',
             'is_deleted',
             'has_invalid_timestamp'
-        ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['organization_id'], ['updated_at desc nulls last', 'synced_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        organization_id,
-        organization_name,
-        created_at,
-        updated_at,
-        synced_at,
-        is_deleted,
-        has_invalid_timestamp,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['updated_at desc nulls last', 'synced_at desc nulls last']) }}
 
 )
 

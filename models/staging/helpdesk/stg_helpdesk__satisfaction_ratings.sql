@@ -60,9 +60,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['rating_id'], [
+    {{ newest_versions('keyed', ['rating_id'], [
             'rating_id',
             'ticket_id',
             'score',
@@ -77,36 +77,7 @@ candidates as (
             'synced_at',
             'is_deleted',
             'has_invalid_timestamp'
-        ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['rating_id'], ['updated_at desc nulls last', 'synced_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        rating_id,
-        ticket_id,
-        score,
-        is_good,
-        assignee_id,
-        group_id,
-        requester_id,
-        comment_redacted,
-        reason,
-        created_at,
-        updated_at,
-        synced_at,
-        is_deleted,
-        has_invalid_timestamp,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['updated_at desc nulls last', 'synced_at desc nulls last']) }}
 
 )
 

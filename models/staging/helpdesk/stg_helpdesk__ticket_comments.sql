@@ -60,9 +60,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['comment_id'], [
+    {{ newest_versions('keyed', ['comment_id'], [
             'comment_id',
             'ticket_id',
             'author_user_id',
@@ -74,31 +74,6 @@ candidates as (
             'has_invalid_value',
             'is_deleted'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['comment_id']) }}
-
-),
-
-final as (
-
-    select
-        comment_id,
-        ticket_id,
-        author_user_id,
-        created_at,
-        is_public,
-        body_redacted,
-        body_length,
-        has_invalid_timestamp,
-        has_invalid_value,
-        is_deleted,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

@@ -70,9 +70,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['field_change_id'], [
+    {{ newest_versions('keyed', ['field_change_id'], [
             'field_change_id',
             'ticket_id',
             'field_name',
@@ -81,28 +81,6 @@ candidates as (
             'changed_by_user_id',
             'has_invalid_timestamp'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['field_change_id']) }}
-
-),
-
-final as (
-
-    select
-        field_change_id,
-        ticket_id,
-        field_name,
-        new_value,
-        changed_at,
-        changed_by_user_id,
-        has_invalid_timestamp,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

@@ -41,35 +41,15 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['ticket_tag_id'], [
+    {{ newest_versions('keyed', ['ticket_tag_id'], [
             'ticket_tag_id',
             'ticket_id',
             'tag',
             'synced_at',
             'is_deleted'
-        ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['ticket_tag_id'], ['synced_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        ticket_tag_id,
-        ticket_id,
-        tag,
-        synced_at,
-        is_deleted,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['synced_at desc nulls last']) }}
 
 )
 

@@ -69,9 +69,10 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['ticket_id'], [
+    {#- the record's own time; Fivetran's sync time breaks a tie of updated_at -#}
+    {{ newest_versions('keyed', ['ticket_id'], [
             'ticket_id',
             'created_at',
             'updated_at',
@@ -89,40 +90,7 @@ candidates as (
             'synced_at',
             'is_deleted',
             'has_invalid_timestamp'
-        ]) }}
-
-),
-
-ranked as (
-
-    {#- the record's own time; Fivetran's sync time breaks a tie of updated_at -#}
-    {{ rank_versions('candidates', ['ticket_id'], ['updated_at desc nulls last', 'synced_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        ticket_id,
-        created_at,
-        updated_at,
-        subject_redacted,
-        status,
-        priority,
-        ticket_type,
-        via_channel,
-        requester_id,
-        assignee_id,
-        group_id,
-        issue_type,
-        brand_id,
-        organization_id,
-        synced_at,
-        is_deleted,
-        has_invalid_timestamp,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['updated_at desc nulls last', 'synced_at desc nulls last']) }}
 
 )
 

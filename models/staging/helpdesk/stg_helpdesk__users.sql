@@ -64,9 +64,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['user_id'], [
+    {{ newest_versions('keyed', ['user_id'], [
             'user_id',
             'user_role',
             'customer_id',
@@ -82,35 +82,6 @@ candidates as (
             'organization_id',
             'is_deleted'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['user_id']) }}
-
-),
-
-final as (
-
-    select
-        user_id,
-        user_role,
-        customer_id,
-        full_name_hash,
-        email_hash,
-        email_domain,
-        phone_hash,
-        created_at,
-        time_zone,
-        has_invalid_phone,
-        has_invalid_timestamp,
-        is_test_account,
-        organization_id,
-        is_deleted,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

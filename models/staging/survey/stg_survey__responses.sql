@@ -73,9 +73,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['response_id'], [
+    {{ newest_versions('keyed', ['response_id'], [
             'response_id',
             'contact_channel',
             'contact_ref',
@@ -90,36 +90,7 @@ candidates as (
             'has_invalid_timestamp',
             'has_invalid_score',
             'is_test_account'
-        ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['response_id'], ['is_responded desc', 'responded_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        response_id,
-        contact_channel,
-        contact_ref,
-        customer_id,
-        sent_at,
-        responded_at,
-        is_responded,
-        csat,
-        nps,
-        ces,
-        comment_text,
-        has_invalid_timestamp,
-        has_invalid_score,
-        is_test_account,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['is_responded desc', 'responded_at desc nulls last']) }}
 
 )
 

@@ -96,9 +96,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['event_id'], [
+    {{ newest_versions('keyed', ['event_id'], [
             'event_id',
             'agent_username',
             'event_at',
@@ -108,29 +108,6 @@ candidates as (
             'is_on_hold',
             'has_invalid_timestamp'
         ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['event_id']) }}
-
-),
-
-final as (
-
-    select
-        event_id,
-        agent_username,
-        event_at,
-        state,
-        event_type,
-        agent_status_name,
-        is_on_hold,
-        has_invalid_timestamp,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
 
 )
 

@@ -122,9 +122,9 @@ keyed as (
 
 ),
 
-candidates as (
+final as (
 
-    {{ with_current_versions('keyed', ['contact_id'], [
+    {{ newest_versions('keyed', ['contact_id'], [
             'contact_id',
             'previous_contact_id',
             'next_contact_id',
@@ -157,54 +157,7 @@ candidates as (
             'has_invalid_duration',
             'has_invalid_phone',
             'is_test_account'
-        ]) }}
-
-),
-
-ranked as (
-
-    {{ rank_versions('candidates', ['contact_id'], ['last_updated_at desc nulls last']) }}
-
-),
-
-final as (
-
-    select
-        contact_id,
-        previous_contact_id,
-        next_contact_id,
-        channel,
-        initiation_method,
-        initiated_at,
-        disconnected_at,
-        last_updated_at,
-        customer_phone_hash,
-        customer_phone_prefix,
-        customer_endpoint_type,
-        customer_id,
-        issue_type,
-        ivr_path,
-        queue_ref,
-        enqueued_at,
-        dequeued_at,
-        queue_seconds,
-        agent_username,
-        connected_to_agent_at,
-        agent_interaction_seconds,
-        customer_hold_seconds,
-        number_of_holds,
-        acw_seconds,
-        acw_started_at,
-        acw_ended_at,
-        disconnect_reason,
-        is_ivr_only,
-        has_invalid_timestamp,
-        has_invalid_duration,
-        has_invalid_phone,
-        is_test_account,
-        {{ version_columns() }}
-    from ranked
-    where version_rank = 1
+        ], record_order=['last_updated_at desc nulls last']) }}
 
 )
 
