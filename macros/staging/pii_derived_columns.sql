@@ -16,3 +16,25 @@
     {%- endif -%}
     {{ columns | join(',\n        ') }}
 {%- endmacro %}
+
+
+
+{#- A person's record, a CRM customer or a help-desk user, typed and flagged by the same rules, so that a customer and
+    a help-desk requester are read alike: `renamed` (the model's renamed step) with created_at parsed and the phone
+    normalised to E.164, the contact details' derived columns (pii_derived_columns: the full name's hash when the
+    record has one), has_invalid_phone, has_invalid_timestamp and is_test_account. -#}
+{% macro person_record_flags(renamed, full_name=none) -%}
+    select
+        *,
+        {{ pii_derived_columns(full_name=full_name, email='email', phone_e164='phone_e164') }},
+        {{ invalid_if_unparsed('phone', 'phone_e164') }} as has_invalid_phone,
+        {{ invalid_if_unparsed('created_at_text', 'created_at') }} as has_invalid_timestamp,
+        {{ is_test_account(customer_id_expr='customer_id', email_expr='email') }} as is_test_account
+    from (
+        select
+            *,
+            {{ parse_iso_timestamp('created_at_text') }} as created_at,
+            {{ normalize_phone_e164('phone') }} as phone_e164
+        from {{ renamed }}
+    ) as typed
+{%- endmacro %}

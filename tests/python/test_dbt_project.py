@@ -164,8 +164,6 @@ KNOWN_REPEATED_BLOCKS = {
     ("models/intermediate/workforce/int_workforce__schedule_segments.sql",
      "models/intermediate/workforce/int_workforce__schedules_utc.sql"):
         "the schedule columns in their final CTE: a column list, not a rule",
-    ("models/staging/crm/stg_crm__customers.sql", "models/staging/helpdesk/stg_helpdesk__users.sql"):
-        "a person's timestamp, phone and PII columns typed and flagged by the same macros in the same order",
     ("models/staging/helpdesk/stg_helpdesk__organizations.sql",
      "models/staging/helpdesk/stg_helpdesk__satisfaction_ratings.sql"):
         "Fivetran's sync columns and timestamps cleaned and parsed by the same macros in the same order",

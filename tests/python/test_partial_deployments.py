@@ -26,7 +26,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import background_result, built_in_background, run_ccw
+from conftest import ROOT, background_result, built_in_background, run_ccw
 
 #: 313 weeks: the tiny sample's October 2026 becomes October 2020 on the same weekdays
 SHIFT = timedelta(weeks=313)
@@ -306,6 +306,23 @@ def test_the_calendar_follows_the_data(helpdesk_only: HelpdeskRun) -> None:
     assert start == date(first.year, 1, 1)
     assert (end.month, end.day) == (12, 31) and end >= date(helpdesk_only.expected.export_days[-1].year, 12, 31)
     assert kpi_days > 0 and outside == 0
+
+
+def test_a_year_without_holidays_warns_and_never_fails(helpdesk_only: HelpdeskRun) -> None:
+    """seeds/holidays.csv has no 2020: the data test assert_holidays_cover_the_years_of_contacts warns once per site
+    whose business-hours queue (seeds/queues.csv: a help-desk group -> queue -> site) has tickets, and the run still
+    passes."""
+    with (ROOT / "seeds" / "queues.csv").open(encoding="utf-8", newline="") as handle:
+        site_of_group = {q["source_queue_ref"]: q["site"] for q in csv.DictReader(handle)
+                         if q["source_system"] == SYSTEM and q["business_hours_schedule"]}
+    tickets = read_rows(helpdesk_only.data / "raw", "ticket")
+    sites = {site_of_group[t["group_id"].strip()] for t in tickets if t["group_id"].strip() in site_of_group}
+    years = {parse_utc(t["created_at"]).year for t in tickets if t["created_at"].strip()}
+    assert years == {2020} and len(sites) == 2  # the sample's two help-desk queues, in London and Shanghai
+    warned = re.search(r"WARN (\d+) assert_holidays_cover_the_years_of_contacts", helpdesk_only.output)
+    assert warned, "the holiday coverage test did not warn"
+    assert int(warned[1]) == len(sites)
+    assert helpdesk_only.returncode == 0
 
 
 def test_the_report_leaves_out_sections_without_data(helpdesk_only: HelpdeskRun) -> None:

@@ -35,25 +35,9 @@ renamed as (
 
 ),
 
-typed as (
-
-    select
-        *,
-        {{ parse_iso_timestamp('created_at_text') }} as created_at,
-        {{ normalize_phone_e164('phone') }} as phone_e164
-    from renamed
-
-),
-
 flagged as (
 
-    select
-        *,
-        {{ pii_derived_columns(full_name='full_name', email='email', phone_e164='phone_e164') }},
-        {{ invalid_if_unparsed('phone', 'phone_e164') }} as has_invalid_phone,
-        {{ invalid_if_unparsed('created_at_text', 'created_at') }} as has_invalid_timestamp,
-        {{ is_test_account(customer_id_expr='customer_id', email_expr='email') }} as is_test_account
-    from typed
+    {{ person_record_flags('renamed', full_name='full_name') }}
 
 ),
 
