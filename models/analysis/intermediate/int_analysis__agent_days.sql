@@ -1,6 +1,6 @@
 {#- Agent x local date: kpi_agent_daily with the per-agent-day sums the analysis models need beside it (queue wait
     of answered contacts, first response, negative feedback) and the day's ratios. Rules in
-    _int_analysis__models.yml. -#}
+    _int_analysis__agent_days.yml. -#}
 with agent_daily as (
 
     select * from {{ ref('kpi_agent_daily') }}

@@ -1,6 +1,6 @@
 {#- Month x agent: the sums of int_analysis__agent_days and the KPIs the quality score and the segmentation use,
     each with the number of observations behind it. team / site are those of the agent's last day in the month
-    (as in kpi_agent_monthly). Rules in _int_analysis__models.yml. -#}
+    (as in kpi_agent_monthly). Rules in _int_analysis__agent_months.yml. -#}
 with agent_days as (
 
     select * from {{ ref('int_analysis__agent_days') }}

@@ -1,6 +1,6 @@
 """Agent segments: k-means on monthly agent KPIs standardised within each month, one set of centroids for all
 months so that the same kind of agent keeps the same segment name from month to month. Rules in
-_int_analysis__models.yml.
+_int_analysis__agent_segments.yml.
 
 Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
 time: see that module) and returns a pandas DataFrame.

@@ -1,7 +1,7 @@
 {#- The KPI values the alerts watch, one row per grain x queue x period x KPI: queue-days from kpi_service_daily and
     30-minute intervals from kpi_service_interval, each with its direction, target (dim_queues), observation count,
     minimum count, band floor kind and whether the day is a holiday at the queue's site. Rules in
-    _int_analysis__models.yml. -#}
+    _int_analysis__alert_observations.yml. -#}
 {%- set day_kpis = [
     {'kpi': 'offered', 'kpi_id': 'K01', 'value': 'offered', 'n': 'offered', 'direction': 'both', 'target': none, 'min_n': 20, 'kind': 'count'},
     {'kpi': 'service_level', 'kpi_id': 'K04', 'value': 'service_level', 'n': 'sl_denominator', 'direction': 'higher_is_better', 'target': 'service_level_target', 'min_n': 20, 'kind': 'rate'},

@@ -1,6 +1,6 @@
 {#- One row per answered contact with a CSAT response and a settled FCR status: the CSAT and the candidate
     drivers of int_analysis__csat_drivers, on scales a manager reads (minutes, hours, counts, flags). Rules in
-    _int_analysis__models.yml. -#}
+    _int_analysis__csat_driver_inputs.yml. -#}
 with contacts as (
 
     select * from {{ ref('fct_contacts') }}

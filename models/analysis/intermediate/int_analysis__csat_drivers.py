@@ -1,6 +1,6 @@
 """CSAT drivers: per month, an ordinary least-squares regression of the contact's CSAT (1-5) on its drivers with
 channel fixed effects (statsmodels, heteroskedasticity-robust HC1 standard errors). One row per month x driver.
-Rules in _int_analysis__models.yml.
+Rules in _int_analysis__csat_drivers.yml.
 
 Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
 time: see that module) and returns a pandas DataFrame.

@@ -1,6 +1,6 @@
 {#- Daily KPI numerators and denominators per unit of every scope type the initiative register uses (queue,
     channel, team, agent, issue type): the input of int_analysis__initiative_effects. One row per scope type x unit
-    x local day x KPI with a denominator above 0. Rules in _int_analysis__models.yml. -#}
+    x local day x KPI with a denominator above 0. Rules in _int_analysis__initiative_unit_days.yml. -#}
 
 {#- scope type -> (KPI mart, unit column); KPI -> (numerator, denominator) of that mart, the K-id formulas of
     ../shared/spec/kpis.md -#}

@@ -1,7 +1,7 @@
 {#- The composite quality score (kpis.md) per month x agent and per month x team: every KPI of
     seeds/quality_score_weights.csv scored 0-100 between its floor and target, dimension scores and the total with
     the weights renormalised over the KPIs that have enough observations, kpis_used, rank and percentile among
-    peers. Rules in _int_analysis__models.yml. -#}
+    peers. Rules in _int_analysis__quality_scores.yml. -#}
 {%- set kpi_columns = quality_score_kpi_columns() -%}
 
 with agent_months as (

@@ -1,6 +1,6 @@
 {#- Month x team: the sums of int_analysis__agent_days by the team of each agent-day (the team at the time, as in
     kpi_team_monthly) and the KPIs the quality score uses, each with the number of observations behind it. Rules
-    in _int_analysis__models.yml. -#}
+    in _int_analysis__team_months.yml. -#}
 with agent_days as (
 
     select * from {{ ref('int_analysis__agent_days') }}

@@ -1,6 +1,6 @@
 """Contact volume forecast per queue and 30-minute interval: the next 14 local days after the last data day, and a
 backtest over the last 4 weeks (two 14-day forecasts made with the data before each origin) beside a seasonal-naive
-baseline. Rules in _int_analysis__models.yml.
+baseline. Rules in _int_analysis__volume_forecast.yml.
 
 Model (weekday x time-of-day profile): the expected contacts of an interval are the mean of the same local weekday
 and local time over the non-holiday days of the 8 weeks before the origin; a holiday at the queue's site scales

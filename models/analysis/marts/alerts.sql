@@ -1,6 +1,6 @@
 {#- The early-warning mart: one row per KPI x grain x queue x period that breached its target or left the band
     expected from the same weekday (and time) of the previous 4 weeks, with severity and evidence. Rules in
-    _analysis__models.yml. -#}
+    _alerts.yml. -#}
 {%- set band_width_sd = 3 -%}
 {%- set min_prior_weeks = 3 -%}
 

@@ -1,5 +1,5 @@
 {#- Agent segments per month: a row per month x agent (row_type 'agent') and a profile row per month x segment
-    (row_type 'segment_profile'), from int_analysis__agent_segments. Rules in _analysis__models.yml. -#}
+    (row_type 'segment_profile'), from int_analysis__agent_segments. Rules in _analysis_agent_segments.yml. -#}
 {%- set features = [
     'live_aht_seconds', 'fcr_rate', 'csat_avg', 'transfer_rate', 'adherence', 'contacts_per_productive_hour',
 ] -%}

@@ -1,6 +1,6 @@
 {#- Workload per agent x local date (K32): the workload index, continuous on-contact streaks, overtime (the day
     and the last 7 days), consecutive working days and an overload flag with its reasons. Rules in
-    _analysis__models.yml. -#}
+    _analysis_agent_workload.yml. -#}
 {%- set high_workload_index = 1.25 -%}
 {%- set overtime_minutes_7d_limit = 120 -%}
 {%- set consecutive_days_limit = 6 -%}

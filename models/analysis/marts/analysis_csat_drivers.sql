@@ -1,6 +1,6 @@
 {#- CSAT drivers per month x driver: the coefficients of the monthly CSAT regression (int_analysis__csat_drivers)
     with standard errors, p-values, confidence intervals, R-squared and a too-little-data flag. Rules in
-    _analysis__models.yml. -#}
+    _analysis_csat_drivers.yml. -#}
 with drivers as (
 
     select * from {{ ref('int_analysis__csat_drivers') }}

@@ -1,7 +1,7 @@
 {#- Did the change work: one row per improvement initiative (seeds/initiatives.csv) x target KPI, with the KPI before
     and after over equal windows, the difference-in-differences against comparable untreated units with its 95 %
     confidence interval (int_analysis__initiative_effects), the verdict and the PDCA stage. Rules in
-    _analysis__models.yml. -#}
+    _analysis_initiative_impact.yml. -#}
 {%- set check_days = config.get('check_days', 28) -%}
 
 with initiatives as (

@@ -1,5 +1,5 @@
 {#- Correlations between daily per-agent KPIs, per month x KPI pair: Pearson r, n, a 95 % Fisher-z confidence
-    interval, significance and a too-little-data flag. Rules in _analysis__models.yml. -#}
+    interval, significance and a too-little-data flag. Rules in _analysis_kpi_correlations.yml. -#}
 {%- set kpis = {
     'csat_avg': 'K22', 'fcr_rate': 'K17', 'transfer_rate': 'K16', 'live_aht_seconds': 'K10',
     'asa_seconds': 'K05', 'first_response_seconds': 'K06', 'occupancy': 'K12', 'adherence': 'K14',

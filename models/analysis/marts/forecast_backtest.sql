@@ -1,6 +1,6 @@
 {#- The forecast's backtest over the last 4 weeks per queue (and one 'all queues' row): WAPE and MAPE of the model
     beside the seasonal-naive baseline, bias, and the coverage of the prediction intervals. Rules in
-    _analysis__models.yml. -#}
+    _forecast_backtest.yml. -#}
 {%- set scope_columns = [
     'date_day', 'forecast_contacts', 'baseline_contacts', 'actual_contacts', 'lower_80', 'upper_80', 'lower_95',
     'upper_95',

@@ -1,6 +1,6 @@
 {#- Contacts forecast per queue x 30-minute interval for the 14 local days after the last data day, with 80 % and
     95 % prediction intervals and the seasonal-naive baseline (int_analysis__volume_forecast, period 'forecast').
-    Rules in _analysis__models.yml. -#}
+    Rules in _forecast_contact_volume.yml. -#}
 with forecast as (
 
     select * from {{ ref('int_analysis__volume_forecast') }}

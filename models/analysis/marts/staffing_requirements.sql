@@ -1,7 +1,7 @@
 {#- Staffing per 30-minute interval x live queue for the next 14 days (period 'forecast') and the last 4 weeks
     (period 'backtest'): forecast contacts -> Erlang C requirement (K28, macro erlang_c) -> scheduled agents (K29)
     -> gap; the backtest rows carry the requirement from the actual contacts and the logged-in agents beside it.
-    Rules in _analysis__models.yml. -#}
+    Rules in _staffing_requirements.yml. -#}
 {%- set interval_seconds = 1800 -%}
 {%- set aht_window_days = 28 -%}
 
