@@ -6,11 +6,12 @@
     dbt_project.yml sets the staging folder's default, table, and the forget_replaced_files pre-hook). Each model:
       - filters its source CTE with new_landings_only(): on an incremental run, only raw rows whose _landed_at is
         after the table's _landed_watermark (the latest _landed_at the previous build had read);
-      - ends with newest_versions(), which lists the entity's columns once: its candidates are
-        with_current_versions()'s, the new rows plus, on an incremental run, the current row in the table of every
-        key the new rows touch, carrying its versions_merged; rank_versions() keeps the newest of each key. The newest version among
-        (new rows + current winner) is the newest among all versions ever landed, so the result equals a full
-        rebuild's, and versions_merged = sum(version_count) adds the new versions to those already merged.
+      - ends with newest_versions(), which lists the entity's columns once. Its candidates are
+        with_current_versions()'s: the new rows plus, on an incremental run, the current row in the table of every
+        key the new rows touch, carrying its versions_merged; rank_versions() keeps the newest of each key. The
+        newest version among (new rows + current winner) is the newest among all versions ever landed, so the
+        result equals a full rebuild's, and versions_merged = sum(version_count) adds the new versions to those
+        already merged.
     A full rebuild (first build, or dbt build --full-refresh) reads everything. (`this is not none`: unit tests of a
     full build have no `this`.) Needed after changing a staging
     rule, a var it reads (test_account_prefix, phone_default_country_code...) or CCW_PII_SALT. A re-landed

@@ -18,7 +18,6 @@
 {%- endmacro %}
 
 
-
 {#- A person's record, a CRM customer or a help-desk user, typed and flagged by the same rules, so that a customer and
     a help-desk requester are read alike: `renamed` (the model's renamed step) with created_at parsed and the phone
     normalised to E.164, the contact details' derived columns (pii_derived_columns: the full name's hash when the
