@@ -117,8 +117,9 @@
 {%- endmacro %}
 
 
-{#- The ranking step of every deduping staging model: each candidate (from with_current_versions) numbered within
-    its key, newest first (version_rank = 1 wins), and versions_merged = the versions of the key ever landed.
+{#- The ranking step of every deduping staging model (inside newest_versions): each candidate (from
+    with_current_versions) numbered within its key, newest first (version_rank = 1 wins), and versions_merged = the
+    versions of the key ever landed.
 
     `record_order` is the entity's own ordering question, decided per entity and documented in its model's
     description: the record's own update or response time (e.g. ['last_updated_at desc nulls last']), or a

@@ -23,21 +23,30 @@ holidays as (
 
 ),
 
-site_years as (
+business_hours_contacts as (
 
     select
         queues.site,
-        cast({{ dbt.date_trunc('year', 'contacts.arrived_date_local') }} as date) as year_start,
-        count(*) as contacts
+        cast({{ dbt.date_trunc('year', 'contacts.arrived_date_local') }} as date) as year_start
     from contacts
     inner join queues
         on contacts.queue_id = queues.queue_id
     where
         queues.business_hours_schedule is not null
         and contacts.arrived_date_local is not null
+
+),
+
+site_years as (
+
+    select
+        site,
+        year_start,
+        count(*) as contacts
+    from business_hours_contacts
     group by
-        queues.site,
-        cast({{ dbt.date_trunc('year', 'contacts.arrived_date_local') }} as date)
+        site,
+        year_start
 
 ),
 

@@ -47,20 +47,7 @@ keyed as (
 
 final as (
 
-    {{ newest_versions('keyed', ['customer_id'], [
-            'customer_id',
-            'created_at',
-            'segment',
-            'region',
-            'city',
-            'signup_source',
-            'phone_hash',
-            'email_hash',
-            'email_domain',
-            'has_invalid_phone',
-            'has_invalid_timestamp',
-            'is_test_account'
-        ]) }}
+    {{ newest_versions('keyed', ['customer_id'], crm_customer_column_names() + ['is_test_account']) }}
 
 )
 
