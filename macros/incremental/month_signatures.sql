@@ -5,7 +5,9 @@
     whole months (ccw.pymodels). int_analysis__churn_features (signatures: int_analysis__churn_months, whose YAML
     says what they cover) and analysis_customer_churn_risk (churn_risk_month_signatures) record them in a table of
     their own, intermediate._month_signatures, and merge by row (both configured by month_row_diff_config): of a
-    month computed again only the rows that changed are written, so the signature cannot live in the rows. -#}
+    month computed again only the rows that changed are written, so the signature cannot live in the rows. A
+    signature in parts (signature_part) lets such a model keep a month whose first part did not change and refresh in
+    place only the columns whose part changed (refreshed_months, update_month_columns). -#}
 
 
 {#- A number per row from its values: sum(row_hash(...)) over a group changes when any value of any row changes
@@ -212,13 +214,80 @@
 {%- endmacro %}
 
 
+{#- A signature in parts joined by this separator (int_analysis__churn_months): what a month's rows read, one part per
+    group of columns that depends on one input, the first part what all of them depend on. -#}
+{% macro label_signature_separator() -%}
+    #
+{%- endmacro %}
+
+{% macro signature_part(signature, part) -%}
+    {{ dbt.split_part(signature, "'" ~ label_signature_separator() ~ "'", part) }}
+{%- endmacro %}
+
+
 {#- The months whose signature (`signatures`: a query of as_of_month, input_signature) differs from the one recorded
-    for this model: a query of one column, as_of_month. -#}
-{% macro changed_months(signatures) -%}
+    for this model: a query of one column, as_of_month. With `part` (1, 2, ...), only that part of the signatures is
+    compared. -#}
+{% macro changed_months(signatures, part=none) -%}
     select changed.as_of_month
     from (
-        {{ signatures }}
-        except
-        {{ recorded_month_signatures() }}
+        {%- if part is not none %}
+            select
+                current_signatures.as_of_month,
+                {{ signature_part('current_signatures.input_signature', part) }} as signature_part
+            from ({{ signatures }}) as current_signatures
+            except
+            select
+                recorded.as_of_month,
+                {{ signature_part('recorded.input_signature', part) }} as signature_part
+            from ({{ recorded_month_signatures() }}) as recorded
+        {%- else %}
+            {{ signatures }}
+            except
+            {{ recorded_month_signatures() }}
+        {%- endif %}
     ) as changed
+{%- endmacro %}
+
+
+{#- The months whose signature changed in part `part` but not in the first part (what every row depends on): their
+    rows stay, and only the columns of that part's input are refreshed in place (update_month_columns). -#}
+{% macro refreshed_months(signatures, part) -%}
+    select part_changed.as_of_month from ({{ changed_months(signatures, part) }}) as part_changed
+    except
+    select first_part_changed.as_of_month from ({{ changed_months(signatures, 1) }}) as first_part_changed
+{%- endmacro %}
+
+
+{#- post-hook of a model merged by row whose months can change in one group of columns alone (refreshed_months): the
+    columns of `rows` (a query of customer_id, as_of_month and the group's columns) set in this model's stored rows
+    where they differ. A month whose label window holds a new day, or whose contacts lost a customer resolved anew,
+    changes in a few customers' columns; computing and diffing its every row was most of a daily run's cost
+    (docs/performance.md). -#}
+{% macro update_month_columns(rows) -%}
+    {{ return(adapter.dispatch('update_month_columns', 'contact_center')(rows)) }}
+{%- endmacro %}
+
+{% macro default__update_month_columns(rows) -%}
+    {%- if execute and is_incremental() %}
+        {%- set columns = get_columns_in_query(rows) | reject('in', ['customer_id', 'as_of_month']) | list %}
+        update {{ this }} as stored_rows
+        set
+            {%- for column in columns %}
+                {{ column }} = refreshed_rows.{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from ({{ rows }}) as refreshed_rows
+        where
+            stored_rows.customer_id = refreshed_rows.customer_id
+            and stored_rows.as_of_month = refreshed_rows.as_of_month
+            and (
+                {%- for column in columns %}
+                    stored_rows.{{ column }} is distinct from refreshed_rows.{{ column }}{{ ' or' if not loop.last }}
+                {%- endfor %}
+            )
+    {%- endif %}
+{%- endmacro %}
+
+{#- Spark: only full builds (see partition_incremental_strategy), which leave no month to refresh. -#}
+{% macro spark__update_month_columns(rows) -%}
 {%- endmacro %}

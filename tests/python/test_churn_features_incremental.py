@@ -68,23 +68,26 @@ def data(built_sample: PipelineRun, tmp_path_factory: pytest.TempPathFactory) ->
     return data
 
 
-def test_a_new_day_computes_again_only_the_month_whose_window_holds_it(data: Path, tmp_path: Path) -> None:
-    """A paid order on 1 Nov, a day after the data ended: the last day of data moves, but only Oct's window (its
-    label window runs to 30 Nov) holds the new day. Aug's and Sep's label windows had closed (30 Sep, 30 Oct), so
-    they are not computed again: a probe value written into their stored rows survives the run."""
+def test_a_new_day_in_a_label_window_refreshes_that_months_label_and_computes_no_month_again(
+        data: Path, tmp_path: Path) -> None:
+    """A paid order on 1 Nov, a day after the data ended: the last day of data moves, but no as-of day does (Oct's
+    is 31 Oct, its month's last day). Only Oct's label window (to 30 Nov) holds the new day, so only Oct's label part
+    of the signature changes: no month is computed again (a probe value written into every stored row survives the
+    run), and the post-hook sets the ordering customer's next_ordered_date in place. Oct's window is still open, so
+    is_churned stays null. Then the table equals a full build."""
     build = _build(data)
     months = [m for (m,) in _execute(build, f"select distinct as_of_month from {TABLE} order by 1")]
     assert months == [AUG, SEP, OCT]
     # the true counts kept aside in the file (not in the marts' schemas), for the comparison with a full build
-    _execute(build, f"create table main.kept as select customer_id, as_of_month, contacts from {TABLE} "
-             "where as_of_month < ?", OCT)
+    _execute(build, f"create table main.kept as select customer_id, as_of_month, contacts from {TABLE}")
     kept = _execute(build, "select count(*) from main.kept")[0][0]
-    assert kept > 0
-    _execute(build, f"update {TABLE} set contacts = -1 where as_of_month < ?", OCT)
+    _execute(build, f"update {TABLE} set contacts = -1")
     order_id, customer = _execute(build, """
         select order_id, customer_id from marts.fct_orders
         where ordered_date = '2026-10-31' and is_paid and status <> 'cancelled' and customer_id is not null
         order by order_id limit 1""")[0]
+    assert _execute(build, f"select next_ordered_date, is_churned from {TABLE} where as_of_month = ? "
+                    "and customer_id = ?", OCT, customer) == [(None, None)]
     _execute(build, "insert into marts.fct_orders select * replace ('probe-order' as order_id, "
              "date '2026-11-01' as ordered_date, timestamp '2026-11-01 10:00:00' as ordered_at) "
              "from marts.fct_orders where order_id = ?", order_id)
@@ -92,9 +95,9 @@ def test_a_new_day_computes_again_only_the_month_whose_window_holds_it(data: Pat
     _run(data)
 
     assert _execute(build, f"select count(*) from {TABLE} where contacts = -1") == [(kept,)], (
-        "Aug or Sep was computed again though nothing in its windows changed")
-    assert _execute(build, f"select next_ordered_date from {TABLE} where as_of_month = ? and customer_id = ?",
-                    OCT, customer) == [(date(2026, 11, 1),)]
+        "a month was computed again though its features' inputs did not change")
+    assert _execute(build, f"select next_ordered_date, is_churned from {TABLE} where as_of_month = ? "
+                    "and customer_id = ?", OCT, customer) == [(date(2026, 11, 1), None)]
     _execute(build, f"update {TABLE} set contacts = kept.contacts from main.kept as kept "
              f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
     _execute(build, "drop table main.kept")
@@ -135,6 +138,16 @@ def _mart_rows(build: Path) -> list[tuple]:
         return rows + recorded
 
 
+def _mart_equals_a_full_build(data: Path, tmp: Path) -> None:
+    """The risk mart and its recorded signatures equal a --full-refresh of the churn models on a copy."""
+    full = tmp / "full_mart"
+    _build(full).parent.mkdir(parents=True)
+    shutil.copy2(_build(data), _build(full))
+    done = run_dbt(full, "run", "--select", *CHURN_MODELS, "--full-refresh")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert _mart_rows(_build(data)) == _mart_rows(_build(full))
+
+
 def test_the_risk_mart_merges_the_changed_rows_and_equals_a_full_build(data: Path, tmp_path: Path) -> None:
     """analysis_customer_churn_risk merges by row too (its months' signature: the features' and the scores'). A
     customer's paid order moves to 1 Nov: Oct is computed again; one Sep row of a customer who has no order in
@@ -155,9 +168,80 @@ def test_the_risk_mart_merges_the_changed_rows_and_equals_a_full_build(data: Pat
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
     assert _execute(build, f"select count(*) from {MART} where customer_id = 'probe-customer'") == [(0,)]
-    full = tmp_path / "full"
-    _build(full).parent.mkdir(parents=True)
-    shutil.copy2(build, _build(full))
-    done = run_dbt(full, "run", "--select", *CHURN_MODELS, "--full-refresh")
+    _mart_equals_a_full_build(data, tmp_path)
+
+
+def test_a_contact_resolved_to_no_customer_refreshes_the_contact_columns_of_its_month_only(
+        data: Path, tmp_path: Path) -> None:
+    """One Sep contact of a customer with two or more that month loses its customer (as when an identifier becomes
+    shared by a new CRM record): Sep's contacts part of the signature changes, its orders part does not. So Sep is not
+    computed again (a probe value in an order column survives in every row); its contact columns are refreshed in
+    place: that customer has exactly one contact fewer, every other customer-month keeps its contacts. Then the table
+    equals a full build."""
+    build = _build(data)
+    customer, contacts = _execute(build, f"""
+        select customer_id, contacts from {TABLE} where as_of_month = ? and contacts >= 2
+        order by customer_id limit 1""", SEP)[0]
+    contact_id = _execute(build, """
+        select min(contact_id) from marts.fct_contacts
+        where customer_id = ? and arrived_date_local >= date '2026-09-01' and arrived_date_local < date '2026-10-01'
+        """, customer)[0][0]
+    before = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
+    _execute(build, f"create table main.kept as select customer_id, as_of_month, orders_90d from {TABLE}")
+    _execute(build, f"update {TABLE} set orders_90d = -1")
+    _execute(build, "update marts.fct_contacts set customer_id = null where contact_id = ?", contact_id)
+
+    _run(data)
+
+    assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
+        "a month was computed again though its orders did not change")
+    after = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
+    assert after.pop((customer, SEP)) == contacts - 1 and before.pop((customer, SEP)) == contacts
+    assert after == before
+    _execute(build, f"update {TABLE} set orders_90d = kept.orders_90d from main.kept as kept "
+             f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
+    _execute(build, "drop table main.kept")
+    _equals_a_full_build(data, tmp_path)
+
+
+def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_and_the_mart(
+        data: Path, tmp_path: Path) -> None:
+    """An order on 30 Nov makes it the last day of data: Oct's label window (31 Oct, 30 Nov] has now elapsed, so
+    every Oct customer gets is_churned (true without a placed order in the window, false with one; before, null),
+    while Oct's as-of day and features stay. Oct is not computed again in the features nor then in the risk mart (a
+    probe value survives in each); their labels are set in place. Expected from the orders themselves: an Oct
+    customer is churned exactly when fct_orders has no placed order of theirs in (31 Oct, 30 Nov]."""
+    build = _build(data)
+    done = run_dbt(data, "run", "--select", *CHURN_MODELS)  # what the earlier tests changed, built first
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert _mart_rows(build) == _mart_rows(_build(full))
+    assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and is_churned is not null",
+                    OCT) == [(0,)]
+    customer = _execute(build, f"select min(customer_id) from {TABLE} where as_of_month = ?", OCT)[0][0]
+    order_id = _execute(build, "select min(order_id) from marts.fct_orders where customer_id = ? and is_paid "
+                        "and status <> 'cancelled'", customer)[0][0]
+    _execute(build, "insert into marts.fct_orders select * replace ('probe-order-30' as order_id, "
+             "date '2026-11-30' as ordered_date, timestamp '2026-11-30 10:00:00' as ordered_at) "
+             "from marts.fct_orders where order_id = ?", order_id)
+    expected = _execute(build, f"""
+        select features.customer_id, not exists (
+            select 1 from marts.fct_orders as o
+            where o.customer_id = features.customer_id and o.status <> 'cancelled'
+              and o.ordered_date > date '2026-10-31' and o.ordered_date <= date '2026-11-30')
+        from {TABLE} as features where features.as_of_month = ? order by 1""", OCT)
+    assert (customer, False) in expected and any(churned for _, churned in expected)
+
+    # the features (with their months), then the mart alone: each with a probe the run must not overwrite
+    for table, models in ((TABLE, ("int_analysis__churn_months", MODEL)), (MART, ("analysis_customer_churn_risk",))):
+        _execute(build, f"create table main.kept as select customer_id, as_of_month, contacts from {table}")
+        _execute(build, f"update {table} set contacts = -1")
+        done = run_dbt(data, "run", "--select", *models)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+        assert _execute(build, f"select customer_id, is_churned from {table} where as_of_month = ? order by 1",
+                        OCT) == expected, table
+        assert _execute(build, f"select count(*) from {table} where contacts <> -1") == [(0,)], (
+            f"{table}: a month was computed again though its features' inputs did not change")
+        _execute(build, f"update {table} set contacts = kept.contacts from main.kept as kept "
+                 f"where {table}.customer_id = kept.customer_id and {table}.as_of_month = kept.as_of_month")
+        _execute(build, "drop table main.kept")
+    _equals_a_full_build(data, tmp_path)
+    _mart_equals_a_full_build(data, tmp_path)

@@ -7,6 +7,11 @@
     row_key='customer_id',
     signatures="ref('int_analysis__churn_months')",
     emptied_months="delete_placeholder_rows('customer_id')",
+    refreshes=[
+        "update_month_columns(churn_refreshed_group('contacts'))",
+        "update_month_columns(churn_refreshed_group('surveys'))",
+        "update_month_columns(churn_refreshed_group('label'))",
+    ],
     on_schema_change='sync_all_columns',
 ) }}
 {#- a unit test has no `this`: a full build -#}
@@ -36,14 +41,17 @@ months as (
 
 ),
 
-{# What this run computes: every month on a full build; on an incremental run the months whose signature differs
-    from the one recorded when the table was last built (new, changed, or never recorded): an except, then a join
-    (not an anti-join: DuckDB estimated the anti-join's months at 2 rows, planned every later join for it and ran out
-    of 10 GB at 1/5 of the scale preset with 8 months to compute) #}
+{# What this run computes: every month on a full build; on an incremental run the months whose signature differs in
+    its first part (the window and the activity window's orders: every column depends on them) from the one recorded
+    when the table was last built (new, changed, or never recorded): an except, then a join (not an anti-join: DuckDB
+    estimated the anti-join's months at 2 rows, planned every later join for it and ran out of 10 GB at 1/5 of the
+    scale preset with 8 months to compute). A month whose other parts alone changed (its contacts, its survey answers,
+    its label window's orders) keeps its rows: the post-hooks refresh those groups of columns in place
+    (churn_refreshed_group, macros/analysis/churn_feature_groups.sql). #}
 changed_months as (
 
     {%- if incremental_run %}
-        {{ changed_months('select as_of_month, input_signature from months') }}
+        {{ changed_months('select as_of_month, input_signature from months', churn_signature_part('orders')) }}
     {%- else %}
         select as_of_month from months
     {%- endif %}
@@ -174,61 +182,19 @@ value_percentiles as (
 
 contact_features as (
 
-    select
-        as_of_month,
-        customer_id,
-        count(*) as contacts,
-        {{ count_where('is_repeat_contact') }} as repeat_contacts,
-        {{ count_where('is_abandoned or (is_answered and not is_resolved)') }} as unresolved_contacts,
-        {{ count_where('is_transferred') }} as transferred_contacts,
-        {{ count_where('is_abandoned') }} as abandoned_contacts,
-        {{ count_where("issue_type = 'complaint'") }} as complaint_contacts,
-        {{ count_where("channel = 'phone'") }} as phone_contacts,
-        {{ count_where("channel = 'chat'") }} as chat_contacts,
-        {{ count_where("channel in ('email', 'web_form')") }} as ticket_contacts,
-        {{ avg_exact("case when channel in ('phone', 'chat') then wait_seconds end") }} as live_wait_seconds_avg
-    from customer_contacts
-    group by
-        as_of_month,
-        customer_id
+    {{ churn_contact_features('customer_contacts') }}
 
 ),
 
 survey_features as (
 
-    select
-        as_of_month,
-        customer_id,
-        count(*) as survey_responses,
-        avg(cast(csat as {{ type_double() }})) as csat_avg,
-        {{ count_where('csat <= 2') }} as low_csat_responses,
-        avg(cast(nps as {{ type_double() }})) as nps_avg,
-        {{ count_where('nps <= 6') }} as nps_detractor_responses,
-        avg(cast(ces as {{ type_double() }})) as ces_avg,
-        {{ count_where('ces <= 3') }} as high_effort_responses,
-        {{ count_where('is_negative_feedback') }} as negative_feedback_responses,
-        {{ count_where("comment_sentiment = 'negative'") }} as negative_comments
-    from responses
-    group by
-        as_of_month,
-        customer_id
+    {{ churn_survey_features('responses') }}
 
 ),
 
 next_orders as (
 
-    select
-        computed_windows.as_of_month,
-        placed_orders.customer_id,
-        min(placed_orders.ordered_date) as next_ordered_date
-    from computed_windows
-    inner join placed_orders
-        on
-            computed_windows.as_of_date < placed_orders.ordered_date
-            and computed_windows.label_end_date >= placed_orders.ordered_date
-    group by
-        computed_windows.as_of_month,
-        placed_orders.customer_id
+    {{ churn_next_orders('computed_windows', 'placed_orders') }}
 
 ),
 
@@ -240,7 +206,7 @@ joined as (
         computed_windows.as_of_date,
         computed_windows.label_horizon_days,
         computed_windows.label_end_date,
-        computed_windows.label_end_date <= computed_windows.last_data_date as is_label_elapsed,
+        {{ churn_is_label_elapsed('computed_windows') }} as is_label_elapsed,
         next_orders.next_ordered_date,
         order_features.currency,
         order_features.last_ordered_date,
@@ -250,25 +216,8 @@ joined as (
         order_features.orders_180d,
         order_features.paid_amount_180d,
         value_percentiles.value_percentile,
-        coalesce(contact_features.contacts, 0) as contacts,
-        coalesce(contact_features.repeat_contacts, 0) as repeat_contacts,
-        coalesce(contact_features.unresolved_contacts, 0) as unresolved_contacts,
-        coalesce(contact_features.transferred_contacts, 0) as transferred_contacts,
-        coalesce(contact_features.abandoned_contacts, 0) as abandoned_contacts,
-        coalesce(contact_features.complaint_contacts, 0) as complaint_contacts,
-        coalesce(contact_features.phone_contacts, 0) as phone_contacts,
-        coalesce(contact_features.chat_contacts, 0) as chat_contacts,
-        coalesce(contact_features.ticket_contacts, 0) as ticket_contacts,
-        contact_features.live_wait_seconds_avg,
-        coalesce(survey_features.survey_responses, 0) as survey_responses,
-        survey_features.csat_avg,
-        coalesce(survey_features.low_csat_responses, 0) as low_csat_responses,
-        survey_features.nps_avg,
-        coalesce(survey_features.nps_detractor_responses, 0) as nps_detractor_responses,
-        survey_features.ces_avg,
-        coalesce(survey_features.high_effort_responses, 0) as high_effort_responses,
-        coalesce(survey_features.negative_feedback_responses, 0) as negative_feedback_responses,
-        coalesce(survey_features.negative_comments, 0) as negative_comments
+        {{ churn_contact_columns('contact_features') }},
+        {{ churn_survey_columns('survey_features') }}
     {# left joins: a placeholder row (null customer) of a month gone from the inputs has no window #}
     from order_features
     left join computed_windows
@@ -297,7 +246,7 @@ computed as (
 
     select
         *,
-        case when is_label_elapsed then next_ordered_date is null end as is_churned
+        {{ churn_is_churned('is_label_elapsed', 'next_ordered_date') }} as is_churned
     from joined
 
 ),

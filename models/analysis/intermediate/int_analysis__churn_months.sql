@@ -5,6 +5,7 @@
 {%- set horizon_candidates = config.get('label_horizon_candidates', [90, 60, 30]) -%}
 {%- set fixed_horizon = config.get('label_horizon_days') -%}
 {%- set active_days = 180 -%}
+{%- set separator = "'" ~ label_signature_separator() ~ "'" -%}
 
 with contacts as (
 
@@ -116,10 +117,13 @@ month_windows as (
 
 ),
 
-{# A month's signature: its window and horizon, whether its label window has elapsed (not the last day of data itself,
-    which moves every day: a month whose window closed long ago keeps its signature), and order-independent
-    fingerprints of every input row its features and label read (placed orders in (active_from_date,
-    label_end_date], its contacts and survey answers). #}
+{# A month's signature, in four parts (order-independent fingerprints: row counts and sums of row hashes), one per
+    input of int_analysis__churn_features' groups of columns (churn_signature_part): its window and horizon and the
+    placed orders in (active_from_date, as_of_date], which every column depends on; its contacts; its survey
+    answers; its label: whether the label window has elapsed (not the last day of data itself, which moves every
+    day: a month whose window closed long ago keeps its signature) and the placed orders in (as_of_date,
+    label_end_date]. A month whose first part is unchanged keeps its rows: only the groups whose part changed are
+    refreshed. #}
 order_day_hashes as (
 
     select
@@ -135,8 +139,14 @@ month_order_hashes as (
 
     select
         month_windows.as_of_month,
-        sum(order_day_hashes.order_rows) as order_rows,
-        sum(order_day_hashes.order_hash) as order_hash
+        sum(case when order_day_hashes.ordered_date <= month_windows.as_of_date then order_day_hashes.order_rows end)
+            as activity_order_rows,
+        sum(case when order_day_hashes.ordered_date <= month_windows.as_of_date then order_day_hashes.order_hash end)
+            as activity_order_hash,
+        sum(case when order_day_hashes.ordered_date > month_windows.as_of_date then order_day_hashes.order_rows end)
+            as label_order_rows,
+        sum(case when order_day_hashes.ordered_date > month_windows.as_of_date then order_day_hashes.order_hash end)
+            as label_order_hash
     from month_windows
     inner join order_day_hashes
         on
@@ -184,15 +194,20 @@ final as (
         month_windows.label_end_date,
         {{ dbt.concat([
             "cast(month_windows.as_of_date as " ~ dbt.type_string() ~ ")", "'|'",
-            "case when month_windows.label_end_date <= month_windows.last_data_date then 'elapsed' else 'open' end",
-            "'|'",
             "cast(month_windows.label_horizon_days as " ~ dbt.type_string() ~ ")", "'|'",
-            "cast(coalesce(month_order_hashes.order_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
-            "coalesce(cast(month_order_hashes.order_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "cast(coalesce(month_order_hashes.activity_order_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
+            "coalesce(cast(month_order_hashes.activity_order_hash as " ~ dbt.type_string() ~ "), '')",
+            separator,
             "cast(coalesce(month_contact_hashes.contact_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
-            "coalesce(cast(month_contact_hashes.contact_hash as " ~ dbt.type_string() ~ "), '')", "'|'",
+            "coalesce(cast(month_contact_hashes.contact_hash as " ~ dbt.type_string() ~ "), '')",
+            separator,
             "cast(coalesce(month_survey_hashes.survey_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
             "coalesce(cast(month_survey_hashes.survey_hash as " ~ dbt.type_string() ~ "), '')",
+            separator,
+            "case when month_windows.label_end_date <= month_windows.last_data_date then 'elapsed' else 'open' end",
+            "'|'",
+            "cast(coalesce(month_order_hashes.label_order_rows, 0) as " ~ dbt.type_string() ~ ")", "'|'",
+            "coalesce(cast(month_order_hashes.label_order_hash as " ~ dbt.type_string() ~ "), '')",
         ]) }} as input_signature
     from month_windows
     left join month_order_hashes

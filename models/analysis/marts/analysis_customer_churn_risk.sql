@@ -13,6 +13,7 @@
     signatures="'(' ~ churn_risk_month_signatures(
         ref('int_analysis__churn_months'), ref('int_analysis__churn_scores')) ~ ') as signatures'",
     emptied_months="delete_months_not_in(ref('int_analysis__churn_features'))",
+    refreshes=["update_month_columns(churn_risk_refreshed_labels())"],
     on_schema_change='append_new_columns',
 ) }}
 {#- a unit test has no `this`: a full build -#}
@@ -31,13 +32,15 @@ all_scores as (
 ),
 
 {# A month's rows depend on its features and scores only (churn_risk_month_signatures). What this run computes:
-    every month on a full build; on an incremental run the months whose signature differs from the one recorded
-    when this table was last built. The merge (the row_diff strategy) writes the rows that changed and deletes
-    those gone from a month computed again; the first post-hook deletes the months the features no longer have. #}
+    every month on a full build; on an incremental run the months whose signature, but for its label part, differs
+    from the one recorded when this table was last built. The merge (the row_diff strategy) writes the rows that
+    changed and deletes those gone from a month computed again; the first post-hook deletes the months the features
+    no longer have, the second refreshes in place the label of the months whose label part alone changed
+    (churn_risk_refreshed_labels). #}
 computed_months as (
 
     {%- if incremental_run %}
-        {{ changed_months(signatures) }}
+        {{ changed_months(signatures, 1) }}
     {%- else %}
         select as_of_month from ({{ signatures }}) as signatures
     {%- endif %}
