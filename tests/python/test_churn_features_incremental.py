@@ -68,20 +68,19 @@ def data(built_sample: PipelineRun, tmp_path_factory: pytest.TempPathFactory) ->
     return data
 
 
-def test_a_new_day_in_a_label_window_refreshes_that_months_label_and_computes_no_month_again(
+def test_a_new_day_refreshes_the_label_and_the_contacts_of_months_in_place_and_computes_no_month_again(
         data: Path, tmp_path: Path) -> None:
     """A paid order on 1 Nov, a day after the data ended: the last day of data moves, but no as-of day does (Oct's
-    is 31 Oct, its month's last day). Only Oct's label window (to 30 Nov) holds the new day, so only Oct's label part
-    of the signature changes: no month is computed again (a probe value written into every stored row survives the
-    run), and the post-hook sets the ordering customer's next_ordered_date in place. Oct's window is still open, so
-    is_churned stays null. Then the table equals a full build."""
+    is 31 Oct, its month's last day); only Oct's label window (to 30 Nov) holds the new day. And one Sep contact of a
+    customer with two or more that month loses its customer (as when the new day's CRM rows make an identifier
+    shared). So Oct's label part and Sep's contacts part of the signatures change, and no month's activity window:
+    no month is computed again (a probe value written into an order column of every stored row survives the run),
+    and the post-hooks set in place the ordering customer's Oct next_ordered_date (the window is still open, so
+    is_churned stays null) and one contact fewer for that customer in Sep, every other customer-month keeping its
+    contacts. Then the table equals a full build."""
     build = _build(data)
     months = [m for (m,) in _execute(build, f"select distinct as_of_month from {TABLE} order by 1")]
     assert months == [AUG, SEP, OCT]
-    # the true counts kept aside in the file (not in the marts' schemas), for the comparison with a full build
-    _execute(build, f"create table main.kept as select customer_id, as_of_month, contacts from {TABLE}")
-    kept = _execute(build, "select count(*) from main.kept")[0][0]
-    _execute(build, f"update {TABLE} set contacts = -1")
     order_id, customer = _execute(build, """
         select order_id, customer_id from marts.fct_orders
         where ordered_date = '2026-10-31' and is_paid and status <> 'cancelled' and customer_id is not null
@@ -91,14 +90,29 @@ def test_a_new_day_in_a_label_window_refreshes_that_months_label_and_computes_no
     _execute(build, "insert into marts.fct_orders select * replace ('probe-order' as order_id, "
              "date '2026-11-01' as ordered_date, timestamp '2026-11-01 10:00:00' as ordered_at) "
              "from marts.fct_orders where order_id = ?", order_id)
+    contacted, contacts = _execute(build, f"""
+        select customer_id, contacts from {TABLE} where as_of_month = ? and contacts >= 2
+        order by customer_id limit 1""", SEP)[0]
+    contact_id = _execute(build, """
+        select min(contact_id) from marts.fct_contacts
+        where customer_id = ? and arrived_date_local >= date '2026-09-01' and arrived_date_local < date '2026-10-01'
+        """, contacted)[0][0]
+    _execute(build, "update marts.fct_contacts set customer_id = null where contact_id = ?", contact_id)
+    before = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
+    # the true values kept aside in the file (not in the marts' schemas), for the comparison with a full build
+    _execute(build, f"create table main.kept as select customer_id, as_of_month, orders_90d from {TABLE}")
+    _execute(build, f"update {TABLE} set orders_90d = -1")
 
     _run(data)
 
-    assert _execute(build, f"select count(*) from {TABLE} where contacts = -1") == [(kept,)], (
-        "a month was computed again though its features' inputs did not change")
+    assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
+        "a month was computed again though its activity window did not change")
     assert _execute(build, f"select next_ordered_date, is_churned from {TABLE} where as_of_month = ? "
                     "and customer_id = ?", OCT, customer) == [(date(2026, 11, 1), None)]
-    _execute(build, f"update {TABLE} set contacts = kept.contacts from main.kept as kept "
+    after = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
+    assert after.pop((contacted, SEP)) == contacts - 1 and before.pop((contacted, SEP)) == contacts
+    assert after == before
+    _execute(build, f"update {TABLE} set orders_90d = kept.orders_90d from main.kept as kept "
              f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
     _execute(build, "drop table main.kept")
     _equals_a_full_build(data, tmp_path)
@@ -138,14 +152,17 @@ def _mart_rows(build: Path) -> list[tuple]:
         return rows + recorded
 
 
-def _mart_equals_a_full_build(data: Path, tmp: Path) -> None:
-    """The risk mart and its recorded signatures equal a --full-refresh of the churn models on a copy."""
+def _mart_equals_a_full_build(data: Path, tmp: Path, features_too: bool = False) -> None:
+    """The risk mart and its recorded signatures (and with features_too the features and theirs) equal a
+    --full-refresh of the churn models on a copy."""
     full = tmp / "full_mart"
     _build(full).parent.mkdir(parents=True)
     shutil.copy2(_build(data), _build(full))
     done = run_dbt(full, "run", "--select", *CHURN_MODELS, "--full-refresh")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert _mart_rows(_build(data)) == _mart_rows(_build(full))
+    if features_too:
+        assert _rows(_build(data)) == _rows(_build(full))
 
 
 def test_the_risk_mart_merges_the_changed_rows_and_equals_a_full_build(data: Path, tmp_path: Path) -> None:
@@ -171,39 +188,6 @@ def test_the_risk_mart_merges_the_changed_rows_and_equals_a_full_build(data: Pat
     _mart_equals_a_full_build(data, tmp_path)
 
 
-def test_a_contact_resolved_to_no_customer_refreshes_the_contact_columns_of_its_month_only(
-        data: Path, tmp_path: Path) -> None:
-    """One Sep contact of a customer with two or more that month loses its customer (as when an identifier becomes
-    shared by a new CRM record): Sep's contacts part of the signature changes, its orders part does not. So Sep is not
-    computed again (a probe value in an order column survives in every row); its contact columns are refreshed in
-    place: that customer has exactly one contact fewer, every other customer-month keeps its contacts. Then the table
-    equals a full build."""
-    build = _build(data)
-    customer, contacts = _execute(build, f"""
-        select customer_id, contacts from {TABLE} where as_of_month = ? and contacts >= 2
-        order by customer_id limit 1""", SEP)[0]
-    contact_id = _execute(build, """
-        select min(contact_id) from marts.fct_contacts
-        where customer_id = ? and arrived_date_local >= date '2026-09-01' and arrived_date_local < date '2026-10-01'
-        """, customer)[0][0]
-    before = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
-    _execute(build, f"create table main.kept as select customer_id, as_of_month, orders_90d from {TABLE}")
-    _execute(build, f"update {TABLE} set orders_90d = -1")
-    _execute(build, "update marts.fct_contacts set customer_id = null where contact_id = ?", contact_id)
-
-    _run(data)
-
-    assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
-        "a month was computed again though its orders did not change")
-    after = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
-    assert after.pop((customer, SEP)) == contacts - 1 and before.pop((customer, SEP)) == contacts
-    assert after == before
-    _execute(build, f"update {TABLE} set orders_90d = kept.orders_90d from main.kept as kept "
-             f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
-    _execute(build, "drop table main.kept")
-    _equals_a_full_build(data, tmp_path)
-
-
 def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_and_the_mart(
         data: Path, tmp_path: Path) -> None:
     """An order on 30 Nov makes it the last day of data: Oct's label window (31 Oct, 30 Nov] has now elapsed, so
@@ -212,8 +196,6 @@ def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_a
     probe value survives in each); their labels are set in place. Expected from the orders themselves: an Oct
     customer is churned exactly when fct_orders has no placed order of theirs in (31 Oct, 30 Nov]."""
     build = _build(data)
-    done = run_dbt(data, "run", "--select", *CHURN_MODELS)  # what the earlier tests changed, built first
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and is_churned is not null",
                     OCT) == [(0,)]
     customer = _execute(build, f"select min(customer_id) from {TABLE} where as_of_month = ?", OCT)[0][0]
@@ -243,5 +225,4 @@ def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_a
         _execute(build, f"update {table} set contacts = kept.contacts from main.kept as kept "
                  f"where {table}.customer_id = kept.customer_id and {table}.as_of_month = kept.as_of_month")
         _execute(build, "drop table main.kept")
-    _equals_a_full_build(data, tmp_path)
-    _mart_equals_a_full_build(data, tmp_path)
+    _mart_equals_a_full_build(data, tmp_path, features_too=True)
