@@ -120,8 +120,11 @@ def test_a_new_day_refreshes_the_label_and_the_contacts_of_months_in_place_and_c
 
 def test_a_month_whose_contacts_are_gone_leaves_the_table(data: Path, tmp_path: Path) -> None:
     """Aug loses every contact of a known customer, so it is no as-of month any more: its rows go (the merge of a
-    placeholder row, then the post-hook), the other months stay as a full build has them."""
+    placeholder row, then the post-hook). Sep's and Oct's windows hold no Aug contact, so their rows stay exactly as
+    they were (the full builds of the other tests compare whole tables)."""
     build = _build(data)
+    later = f"select * from {TABLE} where as_of_month > ? order by all"
+    before = _execute(build, later, AUG)
     _execute(build, "update marts.fct_contacts set customer_id = null where arrived_date_local < '2026-09-01'")
 
     _run(data)
@@ -129,7 +132,7 @@ def test_a_month_whose_contacts_are_gone_leaves_the_table(data: Path, tmp_path: 
     months = [m for (m,) in _execute(build, f"select distinct as_of_month from {TABLE} order by 1")]
     assert months == [SEP, OCT]
     assert _execute(build, f"select count(*) from {TABLE} where customer_id is null") == [(0,)]
-    _equals_a_full_build(data, tmp_path)
+    assert _execute(build, later, AUG) == before
 
 
 #: the scores are left as they are: the incremental and the full build read the same ones
@@ -192,9 +195,10 @@ def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_a
         data: Path, tmp_path: Path) -> None:
     """An order on 30 Nov makes it the last day of data: Oct's label window (31 Oct, 30 Nov] has now elapsed, so
     every Oct customer gets is_churned (true without a placed order in the window, false with one; before, null),
-    while Oct's as-of day and features stay. Oct is not computed again in the features nor then in the risk mart (a
-    probe value survives in each); their labels are set in place. Expected from the orders themselves: an Oct
-    customer is churned exactly when fct_orders has no placed order of theirs in (31 Oct, 30 Nov]."""
+    while Oct's as-of day and features stay. In one run of the churn models, Oct is not computed again in the
+    features nor in the risk mart (a probe value survives in each); their labels are set in place. Expected from
+    the orders themselves: an Oct customer is churned exactly when fct_orders has no placed order of theirs in
+    (31 Oct, 30 Nov]."""
     build = _build(data)
     assert _execute(build, f"select count(*) from {TABLE} where as_of_month = ? and is_churned is not null",
                     OCT) == [(0,)]
@@ -212,17 +216,26 @@ def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_a
         from {TABLE} as features where features.as_of_month = ? order by 1""", OCT)
     assert (customer, False) in expected and any(churned for _, churned in expected)
 
-    # the features (with their months), then the mart alone: each with a probe the run must not overwrite
-    for table, models in ((TABLE, ("int_analysis__churn_months", MODEL)), (MART, ("analysis_customer_churn_risk",))):
-        _execute(build, f"create table main.kept as select customer_id, as_of_month, contacts from {table}")
-        _execute(build, f"update {table} set contacts = -1")
-        done = run_dbt(data, "run", "--select", *models)
-        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    # probes the run must not overwrite: an order column of the features, a scores column of the mart
+    _execute(build, f"create table main.kept as select customer_id, as_of_month, orders_90d from {TABLE}")
+    _execute(build, f"update {TABLE} set orders_90d = -1")
+    _execute(build, f"create table main.kept_mart as select customer_id, as_of_month, training_months from {MART}")
+    _execute(build, f"update {MART} set training_months = -1")
+
+    done = run_dbt(data, "run", "--select", *CHURN_MODELS)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+    for table in (TABLE, MART):
         assert _execute(build, f"select customer_id, is_churned from {table} where as_of_month = ? order by 1",
                         OCT) == expected, table
-        assert _execute(build, f"select count(*) from {table} where contacts <> -1") == [(0,)], (
-            f"{table}: a month was computed again though its features' inputs did not change")
-        _execute(build, f"update {table} set contacts = kept.contacts from main.kept as kept "
-                 f"where {table}.customer_id = kept.customer_id and {table}.as_of_month = kept.as_of_month")
-        _execute(build, "drop table main.kept")
+    assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
+        "the features computed a month again though its activity window did not change")
+    assert _execute(build, f"select count(*) from {MART} where training_months is distinct from -1") == [(0,)], (
+        "the risk mart computed a month again though only its label changed")
+    _execute(build, f"update {TABLE} set orders_90d = kept.orders_90d from main.kept as kept "
+             f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
+    _execute(build, f"update {MART} set training_months = kept.training_months from main.kept_mart as kept "
+             f"where {MART}.customer_id = kept.customer_id and {MART}.as_of_month = kept.as_of_month")
+    _execute(build, "drop table main.kept")
+    _execute(build, "drop table main.kept_mart")
     _mart_equals_a_full_build(data, tmp_path, features_too=True)
