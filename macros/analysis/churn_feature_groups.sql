@@ -4,7 +4,7 @@
     group in place in a month whose other inputs did not change (int_analysis__churn_months' signature parts,
     macros/incremental/month_signatures.sql). -#}
 
-{#- The parts of int_analysis__churn_months' input_signature, in order (label_signature_separator between them):
+{#- The parts of int_analysis__churn_months' input_signature, in order (signature_separator between them):
     the window and the placed orders of the activity window (a change computes the month again), then one part per
     group below. -#}
 {% macro churn_signature_part(group) -%}

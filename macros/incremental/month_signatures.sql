@@ -216,12 +216,12 @@
 
 {#- A signature in parts joined by this separator (int_analysis__churn_months): what a month's rows read, one part per
     group of columns that depends on one input, the first part what all of them depend on. -#}
-{% macro label_signature_separator() -%}
+{% macro signature_separator() -%}
     #
 {%- endmacro %}
 
 {% macro signature_part(signature, part) -%}
-    {{ dbt.split_part(signature, "'" ~ label_signature_separator() ~ "'", part) }}
+    {{ dbt.split_part(signature, "'" ~ signature_separator() ~ "'", part) }}
 {%- endmacro %}
 
 

@@ -5,7 +5,7 @@
 {%- set horizon_candidates = config.get('label_horizon_candidates', [90, 60, 30]) -%}
 {%- set fixed_horizon = config.get('label_horizon_days') -%}
 {%- set active_days = 180 -%}
-{%- set separator = "'" ~ label_signature_separator() ~ "'" -%}
+{%- set separator = "'" ~ signature_separator() ~ "'" -%}
 
 with contacts as (
 
