@@ -54,15 +54,18 @@ def _good_files(ws: Workspace) -> set[str]:
 
 
 def _landing_tables_mention(ws: Workspace, relative: str) -> list[tuple]:
-    """Rows naming ``relative`` in the landing tables dbt reads, and in every raw table."""
-    rows = ws.query("select 'manifest', outcome from raw._landing_manifest where file_path = ? "
-                    "union all select 'quarantine', reason from raw._quarantine where file_path = ?",
-                    [relative, relative])
-    for (table,) in ws.query("select table_name from information_schema.columns "
-                             "where table_schema = 'raw' and column_name = '_source_file'"):
-        rows += ws.query(f'select \'{table}\', count(*) from raw."{table}" where _source_file = ? having count(*) > 0',
-                         [relative])
-    return rows
+    """Rows naming ``relative`` in the landing tables dbt reads, and in every raw table (one connection)."""
+    def ask(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+        rows = con.execute("select 'manifest', outcome from raw._landing_manifest where file_path = ? "
+                           "union all select 'quarantine', reason from raw._quarantine where file_path = ?",
+                           [relative, relative]).fetchall()
+        for (table,) in con.execute("select table_name from information_schema.columns "
+                                    "where table_schema = 'raw' and column_name = '_source_file'").fetchall():
+            rows += con.execute(f'select \'{table}\', count(*) from raw."{table}" where _source_file = ? '
+                                "having count(*) > 0", [relative]).fetchall()
+        return rows
+
+    return ws.queries(ask)
 
 
 # ------------------------------------------------------------------------------ 1. the path is judged first
