@@ -10,6 +10,8 @@ rows and the same recorded signatures (intermediate._month_signatures)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -60,6 +62,22 @@ def _execute(build: Path, sql: str, *params: object) -> list[tuple]:
         return con.execute(sql, list(params)).fetchall()
 
 
+@contextmanager
+def _probed(build: Path, table: str, column: str) -> Iterator[None]:
+    """``column`` set to -1 in every stored row of ``table`` (a row computed again inside the block loses the probe),
+    its true values kept aside in the file (not in the marts' schemas) and put back after the block, so that the
+    table can be compared with a full build."""
+    kept = f"main.kept_{column}"
+    _execute(build, f"create table {kept} as select customer_id, as_of_month, {column} from {table}")
+    _execute(build, f"update {table} set {column} = -1")
+    try:
+        yield
+    finally:
+        _execute(build, f"update {table} set {column} = kept.{column} from {kept} as kept "
+                 f"where {table}.customer_id = kept.customer_id and {table}.as_of_month = kept.as_of_month")
+        _execute(build, f"drop table {kept}")
+
+
 @pytest.fixture(scope="module")
 def data(built_sample: PipelineRun, tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("churn_incremental")
@@ -99,22 +117,17 @@ def test_a_new_day_refreshes_the_label_and_the_contacts_of_months_in_place_and_c
         """, contacted)[0][0]
     _execute(build, "update marts.fct_contacts set customer_id = null where contact_id = ?", contact_id)
     before = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
-    # the true values kept aside in the file (not in the marts' schemas), for the comparison with a full build
-    _execute(build, f"create table main.kept as select customer_id, as_of_month, orders_90d from {TABLE}")
-    _execute(build, f"update {TABLE} set orders_90d = -1")
 
-    _run(data)
+    with _probed(build, TABLE, "orders_90d"):
+        _run(data)
 
-    assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
-        "a month was computed again though its activity window did not change")
+        assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
+            "a month was computed again though its activity window did not change")
     assert _execute(build, f"select next_ordered_date, is_churned from {TABLE} where as_of_month = ? "
                     "and customer_id = ?", OCT, customer) == [(date(2026, 11, 1), None)]
     after = dict(((c, m), n) for c, m, n in _execute(build, f"select customer_id, as_of_month, contacts from {TABLE}"))
     assert after.pop((contacted, SEP)) == contacts - 1 and before.pop((contacted, SEP)) == contacts
     assert after == before
-    _execute(build, f"update {TABLE} set orders_90d = kept.orders_90d from main.kept as kept "
-             f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
-    _execute(build, "drop table main.kept")
     _equals_a_full_build(data, tmp_path)
 
 
@@ -217,25 +230,15 @@ def test_a_label_window_that_elapses_labels_its_month_in_place_in_the_features_a
     assert (customer, False) in expected and any(churned for _, churned in expected)
 
     # probes the run must not overwrite: an order column of the features, a scores column of the mart
-    _execute(build, f"create table main.kept as select customer_id, as_of_month, orders_90d from {TABLE}")
-    _execute(build, f"update {TABLE} set orders_90d = -1")
-    _execute(build, f"create table main.kept_mart as select customer_id, as_of_month, training_months from {MART}")
-    _execute(build, f"update {MART} set training_months = -1")
+    with _probed(build, TABLE, "orders_90d"), _probed(build, MART, "training_months"):
+        done = run_dbt(data, "run", "--select", *CHURN_MODELS)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
 
-    done = run_dbt(data, "run", "--select", *CHURN_MODELS)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-
-    for table in (TABLE, MART):
-        assert _execute(build, f"select customer_id, is_churned from {table} where as_of_month = ? order by 1",
-                        OCT) == expected, table
-    assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
-        "the features computed a month again though its activity window did not change")
-    assert _execute(build, f"select count(*) from {MART} where training_months is distinct from -1") == [(0,)], (
-        "the risk mart computed a month again though only its label changed")
-    _execute(build, f"update {TABLE} set orders_90d = kept.orders_90d from main.kept as kept "
-             f"where {TABLE}.customer_id = kept.customer_id and {TABLE}.as_of_month = kept.as_of_month")
-    _execute(build, f"update {MART} set training_months = kept.training_months from main.kept_mart as kept "
-             f"where {MART}.customer_id = kept.customer_id and {MART}.as_of_month = kept.as_of_month")
-    _execute(build, "drop table main.kept")
-    _execute(build, "drop table main.kept_mart")
+        for table in (TABLE, MART):
+            assert _execute(build, f"select customer_id, is_churned from {table} where as_of_month = ? order by 1",
+                            OCT) == expected, table
+        assert _execute(build, f"select count(*) from {TABLE} where orders_90d <> -1") == [(0,)], (
+            "the features computed a month again though its activity window did not change")
+        assert _execute(build, f"select count(*) from {MART} where training_months is distinct from -1") == [(0,)], (
+            "the risk mart computed a month again though only its label changed")
     _mart_equals_a_full_build(data, tmp_path, features_too=True)
