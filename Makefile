@@ -55,11 +55,11 @@ run: setup ## the whole pipeline on the built-in sample
 test: ## every test of the project (sqlfluff and the Spark build included)
 	@scripts/system_packages.sh & apt=$$!; $(MAKE) --no-print-directory -j2 spark-setup NO_APT=1; status=$$?; \
 		wait $$apt; exit $$status
-	$(BIN)/ruff check src orchestration tests/python tests/sqlfluff
+	$(BIN)/ruff check src orchestration models tests/python tests/sqlfluff benchmarks scripts
 	$(BIN)/pytest
 
 lint: setup
-	$(BIN)/ruff check src orchestration tests/python tests/sqlfluff
+	$(BIN)/ruff check src orchestration models tests/python tests/sqlfluff benchmarks scripts
 	$(BIN)/python tests/sqlfluff/lint.py lint --processes 2 models macros tests/dbt
 
 generate: setup

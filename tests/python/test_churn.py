@@ -152,6 +152,34 @@ def test_scores_computed_in_chunks_equal_one_pass(scores: ModuleType, monkeypatc
         [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10])  # ranked over the month's 20, not a chunk's 3
 
 
+def test_training_candidates_are_each_labelled_months_first_rows_by_the_sample_order(scores: ModuleType) -> None:
+    """Each labelled month's first N labelled customers in the sample order (DuckDB's hash(customer_id,
+    as_of_month), then customer), worked out here by sorting every labelled key in pandas: N = 7 of Jul's 20 and
+    Aug's 20 labelled customers; Sep unlabelled (none); Jun with 5 labelled of 20 (all 5, fewer than N)."""
+    months = {date(2026, 6, 1): date(2026, 6, 30), date(2026, 7, 1): date(2026, 7, 31),
+              date(2026, 8, 1): date(2026, 8, 31), date(2026, 9, 1): date(2026, 9, 20)}
+    rows = []
+    for month, as_of in months.items():
+        labels = ([None] * 15 + [True, False, True, False, False] if month == date(2026, 6, 1)
+                  else [None] * 20 if month == date(2026, 9, 1) else [i % 3 == 0 for i in range(20)])
+        rows += feature_rows(month, as_of, labels, [0] * 20)
+    relation = duckdb.connect().from_df(pd.DataFrame(rows)[scores.INPUT_COLUMNS])
+
+    keys = relation.filter("is_churned is not null").select(
+        "customer_id, as_of_month, hash(customer_id, as_of_month) as sample_key").df()
+    keys["as_of_month"] = pd.to_datetime(keys["as_of_month"]).dt.date
+    keys["sample_key"] = keys["sample_key"].astype("uint64")
+    ordered = keys.sort_values(["sample_key", "customer_id", "as_of_month"])
+    expected = ordered.groupby("as_of_month", sort=False).head(7)
+
+    candidates = scores.training_candidates(relation, 7)
+    assert candidates["as_of_month"].value_counts().to_dict() == {
+        date(2026, 6, 1): 5, date(2026, 7, 1): 7, date(2026, 8, 1): 7}
+    assert list(zip(candidates["customer_id"], candidates["as_of_month"], strict=True)) == list(
+        zip(expected["customer_id"], expected["as_of_month"], strict=True))  # the same rows, in the sample order
+    assert candidates["is_churned"].notna().all()
+
+
 def build_model(module: ModuleType, con: duckdb.DuckDBPyConnection, refs: dict[str, str], this: str,
                 placeholder: str, max_training_rows: int = 1000) -> set[date]:
     """One dbt run of a churn model as its YAML configures it: a full build when the table is missing, else an

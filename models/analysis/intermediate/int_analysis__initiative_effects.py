@@ -1,6 +1,7 @@
 """Initiative effects: per initiative of seeds/initiatives.csv x target KPI, the KPI before and after the start over
 two equal windows for the units in scope and for comparable untreated units, and the difference-in-differences of
-the daily KPI with a Newey-West (HAC) 95 % confidence interval (statsmodels). Rules in _int_analysis__initiative_effects.yml.
+the daily KPI with a Newey-West (HAC) 95 % confidence interval (statsmodels). Rules in
+_int_analysis__initiative_effects.yml.
 
 Reads with dbt.ref(...) through ccw.pymodels.to_pandas (rows in a deterministic order; libraries imported one at a
 time: see that module) and returns a pandas DataFrame.
