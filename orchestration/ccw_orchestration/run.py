@@ -113,6 +113,18 @@ def landing_refusals(result: dg.ExecuteInProcessResult) -> tuple[int, str]:
     return 0, ""
 
 
+def files_set_aside(result: dg.ExecuteInProcessResult) -> tuple[int, str]:
+    """(files the raw gates set aside whole as untrusted, their findings) from the raw gate checks' metadata."""
+    count, findings = 0, []
+    for evaluation in result.get_asset_check_evaluations():
+        files = int(getattr(evaluation.metadata.get("files_set_aside"), "value", 0) or 0)
+        if files:
+            count += files
+            text = str(getattr(evaluation.metadata.get("findings"), "value", "") or "")
+            findings += [line for line in text.splitlines() if line.startswith("- QUARANTINED")]
+    return count, "\n".join(findings)
+
+
 def alert_from_result(result: dg.ExecuteInProcessResult, first: date, last: date) -> dict:
     steps = []
     for event in result.all_events:
@@ -190,5 +202,9 @@ def run_sample(settings: OrchestrationSettings | None = None) -> int:
         print(f"Landing refused {refused} file(s); the warehouse was built and published without them "
               f"(exit code {EXIT_FILES_REFUSED}). Fix or remove them: the next run lands or forgets them.\n{reasons}",
               file=sys.stderr)
-        return EXIT_FILES_REFUSED
-    return 0
+    untrusted, findings = files_set_aside(result)
+    if untrusted:
+        print(f"The raw gates set {untrusted} untrusted file(s) aside whole; the warehouse was built and published "
+              f"without them (exit code {EXIT_FILES_REFUSED}). Re-send them corrected or remove them.\n{findings}",
+              file=sys.stderr)
+    return EXIT_FILES_REFUSED if refused or untrusted else 0

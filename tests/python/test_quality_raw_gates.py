@@ -288,16 +288,25 @@ def stopping(tmp_path_factory: pytest.TempPathFactory):
     con.close()
 
 
-def test_a_file_over_the_threshold_is_not_trusted_and_stops_the_run(stopping) -> None:
-    report, _ = stopping
-    assert not report.ok
+def test_a_file_over_the_threshold_is_not_trusted_and_set_aside_whole(stopping) -> None:
+    """Tuesday's file: 10 of its 100 events have a broken timestamp, 10 % > 1 %. The 10 are quarantined under their
+    rule and the file's 90 other rows under file_not_trusted, so none of it reaches a model and nothing is lost
+    (100 rows: 0 in the raw table, 100 in quarantine). The file itself does not stop the run (report.ok does not
+    count it: test_quality_raw_gates_incremental); this fixture stops for its other findings."""
+    report, con = stopping
     assert [(f.source_file, f.failing_rows, f.file_rows, f.rules) for f in report.untrusted_files] == [
         ("telephony/agent_events/2026-11-03.jsonl", 10, 100, {"EventTimestamp_valid_record_time": 10})
     ]
     text = report.render()
-    assert text.startswith("Raw quality gates: STOPPED")
-    assert ("CRITICAL telephony/agent_events/2026-11-03.jsonl: file not trusted: 10 of 100 rows (10.0%) failed "
-            "critical rules (EventTimestamp_valid_record_time 10); threshold 1.0%") in text
+    assert text.startswith("Raw quality gates: STOPPED")  # the half-empty export and the unknown agents
+    assert ("QUARANTINED telephony/agent_events/2026-11-03.jsonl: file not trusted: 10 of 100 rows (10.0%) failed "
+            "critical rules (EventTimestamp_valid_record_time 10); threshold 1.0%: set aside whole") in text
+    source = "telephony/agent_events/2026-11-03.jsonl"
+    assert con.execute("select rule, count(*) from quality.quarantined_rows where source_file = ? group by rule "
+                       "order by rule", [source]).fetchall() == [("EventTimestamp_valid_record_time", 10),
+                                                                 ("file_not_trusted", 90)]
+    assert con.execute("select count(*) from raw.telephony__agent_events where _source_file = ?",
+                       [source]).fetchone() == (0,)
 
 
 def test_exact_copies_in_one_file_are_set_aside_and_never_make_it_untrusted(stopping) -> None:

@@ -1,7 +1,8 @@
-{#- Completeness per export day x source (raw table): did the day's file land, did landing refuse it, or is there
-    none. A day is complete when every source has a landed file of that day and none is refused; KPIs of an
-    incomplete day are computed from what is there and carry is_complete_day = false (kpi_service_daily,
-    kpi_agent_daily, data_quality_daily). Rules in _quality__models.yml. -#}
+{#- Completeness per export day x source (raw table): did the day's file land, did landing refuse it (or the raw
+    gates set it aside whole as untrusted: quality.quarantined_rows, rule file_not_trusted, for its current
+    checksum), or is there none. A day is complete when every source has a landed file of that day and none is
+    refused; KPIs of an incomplete day are computed from what is there and carry is_complete_day = false
+    (kpi_service_daily, kpi_agent_daily, data_quality_daily). Rules in _quality__models.yml. -#}
 with manifest as (
 
     select * from {{ ref('stg_landing__manifest') }}
@@ -17,6 +18,40 @@ current_files as (
 calendar as (
 
     select * from {{ ref('dim_date') }}
+
+),
+
+quarantined_rows as (
+
+    select * from {{ quarantined_rows_relation() }}
+
+),
+
+untrusted_files as (
+
+    select
+        source_file,
+        file_checksum,
+        min(rule_description) as untrusted_reason
+    from quarantined_rows
+    where rule = 'file_not_trusted'
+    group by
+        source_file,
+        file_checksum
+
+),
+
+judged_files as (
+
+    select
+        current_files.*,
+        untrusted_files.untrusted_reason,
+        untrusted_files.source_file is not null as is_untrusted
+    from current_files
+    left join untrusted_files
+        on
+            current_files.file_path = untrusted_files.source_file
+            and current_files.file_checksum = untrusted_files.file_checksum
 
 ),
 
@@ -69,21 +104,30 @@ source_days as (
 files_per_day as (
 
     select
-        current_files.export_date as date_day,
-        current_files.raw_table,
-        {{ count_where("current_files.outcome in ('landed', 'replaced', 'unchanged')") }} as files_landed,
-        {{ count_where("current_files.outcome = 'quarantined'") }} as files_refused,
-        sum(coalesce(landed_versions.row_count, 0)) as rows_landed,
-        min(case when current_files.outcome = 'quarantined' then current_files.file_path end) as refused_file,
-        min(case when current_files.outcome = 'quarantined' then current_files.reason end) as refused_reason
-    from current_files
+        judged_files.export_date as date_day,
+        judged_files.raw_table,
+        {{ count_where(
+            "judged_files.outcome in ('landed', 'replaced', 'unchanged') and not judged_files.is_untrusted"
+        ) }} as files_landed,
+        {{ count_where("judged_files.outcome = 'quarantined' or judged_files.is_untrusted") }} as files_refused,
+        sum(case when judged_files.is_untrusted then 0 else coalesce(landed_versions.row_count, 0) end)
+            as rows_landed,
+        min(case when judged_files.outcome = 'quarantined' or judged_files.is_untrusted then judged_files.file_path end)
+            as refused_file,
+        min(
+            case
+                when judged_files.outcome = 'quarantined' then judged_files.reason
+                when judged_files.is_untrusted then judged_files.untrusted_reason
+            end
+        ) as refused_reason
+    from judged_files
     left join landed_versions
         on
-            current_files.file_path = landed_versions.file_path
+            judged_files.file_path = landed_versions.file_path
             and landed_versions.landing_recency = 1
     group by
-        current_files.export_date,
-        current_files.raw_table
+        judged_files.export_date,
+        judged_files.raw_table
 
 ),
 

@@ -1,10 +1,8 @@
 {#- Data quality per export day x raw table x check: what landed, what was refused or set aside and why, what
     staging merged or flagged, which files came late or never came. Rules in _quality__models.yml.
 
-    The rows the quality gates set aside live in quality.quarantined_rows, which ccw.quality writes before
-    dbt runs. It is read as a plain relation, not a source() (only staging models call source()), and it may
-    not exist yet (a build without gates): then no row is counted as quarantined. Var read_quality_quarantine
-    (default true) turns the reading off for unit tests. -#}
+    The rows the quality gates set aside live in quality.quarantined_rows (quarantined_rows_relation(): none
+    when it does not exist yet). -#}
 {%- set staging_models = [
     ('stg_telephony__contact_records', 'telephony', 'contact_records',
         ['has_invalid_timestamp', 'has_invalid_duration', 'has_invalid_phone', 'is_test_account']),
@@ -37,13 +35,6 @@
     'has_invalid_score': 'survey scores out of range, nulled and flagged by ',
     'has_invalid_amount': 'order amounts that are not numbers, nulled and flagged by ',
 } -%}
-{%- set quarantine = adapter.get_relation(database=target.database, schema='quality', identifier='quarantined_rows')
-    if execute and var('read_quality_quarantine', true) else none -%}
-{%- if quarantine is none -%}
-    {%- set text = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
-    {%- set quarantine = '(select ' ~ text ~ ' as raw_table, ' ~ text ~ ' as source_file, ' ~ text
-        ~ ' as file_checksum, ' ~ text ~ ' as rule where 1 = 0)' -%}
-{%- endif -%}
 
 with current_files as (
 
@@ -89,7 +80,7 @@ quarantined_rows as (
         source_file,
         file_checksum,
         rule as gate_rule
-    from {{ quarantine }}
+    from {{ quarantined_rows_relation() }}
 
 ),
 

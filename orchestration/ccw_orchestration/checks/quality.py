@@ -2,9 +2,11 @@
 
 One check per GX suite, on the asset the suite validates: ``gx_raw_gate`` on every raw table (run after landing,
 before dbt; it also sets rows failing critical rules aside in quarantine) and ``gx_mart_gate`` on every gated mart
-(after the dbt build, before publishing). The checks are blocking: a critical failure (or an untrusted file)
-fails the check with ERROR severity, which stops every asset downstream and fails the run; warnings fail it with
-WARN severity, which is shown but does not block. With ``CCW_ENGINE=spark`` the same suites run on Spark's tables
+(after the dbt build, before publishing). The checks are blocking: a critical failure fails the check with ERROR
+severity, which stops every asset downstream and fails the run; warnings fail it with WARN severity, which is shown
+but does not block. An untrusted file (too many rows failing critical rules) is set aside whole by the gates: a
+WARN result naming it (``files_set_aside``), its day built without it, and ``ccw run`` exits 3. With
+``CCW_ENGINE=spark`` the same suites run on Spark's tables
 (``ccw.quality.on_spark``), in the run's Spark worker (``ccw.spark_worker``).
 """
 
@@ -37,8 +39,8 @@ def gated_mart_keys() -> list[dg.AssetKey]:
 
 
 def _check_results(report, check_name: str, keys: Sequence[dg.AssetKey]) -> Iterator[dg.AssetCheckResult]:
-    """One result per checked asset: ERROR when a critical expectation failed or a file is untrusted, WARN when
-    only warnings failed."""
+    """One result per checked asset: ERROR when a critical expectation failed, WARN when only warnings failed or
+    a file was set aside whole as untrusted."""
     by_key: dict[dg.AssetKey, list] = {k: [] for k in keys}
     for r in report.results:
         by_key.setdefault(asset_key_of(r.asset), []).append(r)
@@ -51,18 +53,18 @@ def _check_results(report, check_name: str, keys: Sequence[dg.AssetKey]) -> Iter
         warnings = [r for r in results if not r.success and not r.is_blocking]
         files = untrusted.get(key, [])
         lines = [f"- CRITICAL `{r.expectation}`: {r.message}" for r in critical]
-        lines += [f"- CRITICAL file not trusted `{f.source_file}`: {f.failing_rows} of {f.file_rows} rows failed"
-                  for f in files]
+        lines += [f"- QUARANTINED file not trusted `{f.source_file}`: {f.failing_rows} of {f.file_rows} rows "
+                  "failed critical rules; set aside whole" for f in files]
         lines += [f"- WARNING `{r.expectation}`: {r.message}" for r in warnings]
-        blocking = bool(critical or files)
         yield dg.AssetCheckResult(
             asset_key=key,
             check_name=check_name,
-            passed=not (blocking or warnings),
-            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            passed=not (critical or files or warnings),
+            severity=dg.AssetCheckSeverity.ERROR if critical else dg.AssetCheckSeverity.WARN,
             metadata={
                 "expectations": len(results),
-                "critical_failures": len(critical) + len(files),
+                "critical_failures": len(critical),
+                "files_set_aside": len(files),
                 "warnings": len(warnings),
                 "findings": dg.MetadataValue.md("\n".join(lines) or "all expectations met"),
                 "data_docs": str(report.data_docs_index or ""),

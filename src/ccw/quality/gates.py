@@ -29,7 +29,7 @@ from great_expectations.data_context import FileDataContext
 from ccw.land import ensure_raw_tables
 from ccw.land.fingerprint import utc_now
 from ccw.quality import batches, engine, project
-from ccw.quality.quarantine import set_aside, untrusted_files
+from ccw.quality.quarantine import set_aside, set_aside_untrusted, untrusted_files
 from ccw.quality.raw_rules import CRITICAL, FILE, ROW, SPECS, WARNING
 from ccw.quality.results import Checked, checked_from, describe_failure, store
 from ccw.quality.settings import max_bad_share as default_max_bad_share
@@ -122,6 +122,8 @@ def _judge_raw(con: duckdb.DuckDBPyConnection, report: GateReport, build_warehou
         at = utc_now()
         report.results, report.quarantined_rows = _raw_results(con, report.run_id, at, checked)
         report.untrusted_files = untrusted_files(con, report.max_bad_share)
+        report.quarantined_rows += set_aside_untrusted(con, report.run_id, at, report.untrusted_files,
+                                                       report.max_bad_share)
         store(con, report.run_id, report.stage, at, report.results)
     finally:
         batches.drop_views(con, tables)

@@ -236,7 +236,7 @@ def _validate(spark: Any, context: Any, suites: list, report: GateReport) -> tup
 def run_on_spark(stage: str, data_dir: Path, max_bad_share: float) -> GateReport:
     """One gate run on the Spark tables of the `spark` dbt target (``stage``: raw | mart)."""
     from ccw.quality import gates, suites
-    from ccw.quality.quarantine import untrusted_files
+    from ccw.quality.quarantine import set_aside_untrusted, untrusted_files
     from ccw.spark import spark_session
 
     started = time.perf_counter()
@@ -255,6 +255,8 @@ def run_on_spark(stage: str, data_dir: Path, max_bad_share: float) -> GateReport
                                                               set_aside=set_aside_on_spark, sql_of=_sql_of)
         if _exists(spark, "raw", "_landing_files"):
             report.untrusted_files = untrusted_files(con, report.max_bad_share)
+            report.quarantined_rows += set_aside_untrusted(con, report.run_id, at, report.untrusted_files,
+                                                           report.max_bad_share, set_aside_rows=set_aside_on_spark)
         else:  # a check that cannot run must not pass
             results.append(GateResult("raw._landing_files", "raw._landing_files", "files_trusted", "critical",
                                       False, None, "raw._landing_files does not exist on Spark: files "

@@ -2,8 +2,11 @@
 
 Each row is kept whole (as JSON) with the rule, the source file and its checksum, so ``data_quality_daily``
 counts it and a person can look at it. A file whose share of quarantined rows (its current version, over
-all runs) is above the threshold is *untrusted*: the run stops before anything is built or published.
-When the file is re-sent, landing replaces its rows and the old quarantine entries no longer count.
+all runs) is above the threshold is *untrusted*: the rest of its rows are set aside too (rule
+``file_not_trusted``), so the file counts as refused for its day (``data_completeness_daily``) and the run builds
+and publishes everything else, exiting 3 as when landing refuses a file: one bad file never stops the rest.
+When the file is re-sent, landing replaces its rows and the old quarantine entries no longer count; when it is
+deleted, landing retires them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,10 @@ import duckdb
 
 from ccw.quality.tables import QUARANTINED_ROWS
 from ccw.quality.verdicts import UntrustedFile
+from ccw.sqltext import literal
+
+#: the rule under which the remaining rows of an untrusted file are set aside
+UNTRUSTED_RULE = "file_not_trusted"
 
 
 def raw_relation(raw_table: str) -> str:
@@ -76,8 +83,8 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
           from {QUARANTINED_ROWS} as q
           join current_files as f on f.file_path = q.source_file and f.landed_checksum = q.file_checksum
           -- exact copies of a record in its own file (at-least-once delivery) lose nothing: set aside, not a
-          -- reason to distrust the file
-          where not ends_with(q.rule, '_unique_per_version')
+          -- reason to distrust the file; the rows an earlier run set aside with the whole file are not a finding
+          where not ends_with(q.rule, '_unique_per_version') and q.rule <> '{UNTRUSTED_RULE}'
         ),
         per_file as (
           select source_file, raw_table, count(distinct row_number) as failing_rows
@@ -101,3 +108,19 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
         entry = files.setdefault(source_file, UntrustedFile(source_file, raw_table, failing_rows, file_rows, {}))
         entry.rules[rule] = rule_rows
     return list(files.values())
+
+
+def set_aside_untrusted(con, run_id: str, at: datetime, files: list[UntrustedFile], max_bad_share: float,
+                        set_aside_rows=set_aside) -> int:
+    """The rows an untrusted file still has in its raw table, set aside under UNTRUSTED_RULE with the reason (its
+    share of rows failing critical rules): the file then counts as refused for its day. ``set_aside_rows``: DuckDB's
+    ``set_aside`` or Spark's (``ccw.quality.on_spark``), on ``con``. Returns the rows moved."""
+    moved = 0
+    for f in files:
+        rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
+        reason = (f"file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows ({f.share:.1%}) failed critical rules "
+                  f"({rules}); threshold {max_bad_share:.1%}: the file is set aside whole")
+        rows = (f"select _source_file, _row_number from {raw_relation(f.raw_table)} "
+                f"where _source_file = {literal(f.source_file)}")
+        moved += set_aside_rows(con, run_id, at, f.raw_table, [(UNTRUSTED_RULE, reason, rows)])
+    return moved

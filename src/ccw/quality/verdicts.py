@@ -25,7 +25,8 @@ class GateResult:
 
 @dataclass(frozen=True)
 class UntrustedFile:
-    """A raw file whose share of rows failing critical rules is above the threshold."""
+    """A raw file whose share of rows failing critical rules is above the threshold: set aside whole
+    (``ccw.quality.quarantine.set_aside_untrusted``), its day built and published without it."""
 
     source_file: str
     raw_table: str
@@ -55,8 +56,9 @@ class GateReport:
 
     @property
     def ok(self) -> bool:
-        """False when a critical expectation failed or a file crossed the untrusted threshold."""
-        return not self.untrusted_files and not any(r.is_blocking for r in self.results)
+        """False when a critical expectation failed. An untrusted file does not stop the run: it is set aside whole
+        and its day is built without it (one bad file never stops the rest)."""
+        return not any(r.is_blocking for r in self.results)
 
     @property
     def failures(self) -> list[GateResult]:
@@ -67,7 +69,9 @@ class GateReport:
         return [r for r in self.results if not r.success and not r.is_blocking]
 
     def render(self) -> str:
-        verdict = "STOPPED" if not self.ok else ("passed with warnings" if self.warnings else "passed")
+        verdict = "STOPPED" if not self.ok else (
+            "passed with files set aside" if self.untrusted_files
+            else "passed with warnings" if self.warnings else "passed")
         suites = len({r.suite for r in self.results})
         lines = [
             f"{self.stage.capitalize()} quality gates: {verdict} ({suites} suites, {len(self.results)} checks, "
@@ -82,8 +86,9 @@ class GateReport:
         for f in self.untrusted_files:
             rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
             lines.append(
-                f"  CRITICAL {f.source_file}: file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows "
-                f"({f.share:.1%}) failed critical rules ({rules}); threshold {self.max_bad_share:.1%}"
+                f"  QUARANTINED {f.source_file}: file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows "
+                f"({f.share:.1%}) failed critical rules ({rules}); threshold {self.max_bad_share:.1%}: set aside "
+                "whole, its day is built and published without it"
             )
         lines += [f"  CRITICAL {r.asset} {r.expectation}: {r.message}" for r in self.failures]
         lines += [f"  WARNING  {r.asset} {r.expectation}: {r.message}" for r in self.warnings]
