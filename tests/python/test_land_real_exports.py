@@ -20,6 +20,7 @@ from ccw.exports import BY_TABLE, entity
 from ccw.land import ensure_raw_tables, land_all
 from ccw.land.tables import migrate_raw_table
 from ccw.quality import run_raw_gates
+from ccw.quality.settings import MAX_BAD_ROW_SHARE_ENV
 from conftest import run_ccw
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "zendesk_fivetran"
@@ -168,7 +169,12 @@ def _ticket(day: str, ticket_id: str, updated: str) -> str:
     return ",".join(header) + "\n" + ",".join([ticket_id, "2019-01-01 00:00:00", updated, "open"]) + "\n"
 
 
-def test_records_of_a_daily_file_outside_its_days_and_future_records_of_a_dump_are_flagged(tmp_path: Path) -> None:
+def test_records_of_a_daily_file_outside_its_days_and_future_records_of_a_dump_are_flagged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The record-time rule, record by record: each two-row file has one bad record (50 %), so the untrusted-file
+    threshold is raised above it here: the files stay trusted and only their bad records are set aside."""
+    monkeypatch.setenv(MAX_BAD_ROW_SHARE_ENV, "0.6")
     raw = tmp_path / "raw" / "helpdesk" / "ticket"
     raw.mkdir(parents=True)
     (raw / "2021-01-01.csv").write_text(_ticket("2021-01-01", "1", "2019-06-01 00:00:00")

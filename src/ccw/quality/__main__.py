@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     s = settings()
     report = (run_raw_gates if args.command == "raw" else run_mart_gates)(s.build_warehouse, s.data_dir)
     print(report.render())
-    return 0 if report.ok else 1
+    if not report.ok:
+        return 1
+    return 3 if report.untrusted_files else 0  # files set aside whole: as ``ccw run`` exits when one is
 
 
 if __name__ == "__main__":
