@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-#: A file whose share of rows failing critical row rules is above this is not trusted (the run stops).
+#: A file whose share of rows failing critical row rules is above this is not trusted (set aside whole).
 MAX_BAD_ROW_SHARE_ENV = "CCW_QUALITY_MAX_BAD_ROW_SHARE"
 DEFAULT_MAX_BAD_ROW_SHARE = 0.01
 
