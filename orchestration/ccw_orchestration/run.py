@@ -113,16 +113,13 @@ def landing_refusals(result: dg.ExecuteInProcessResult) -> tuple[int, str]:
     return 0, ""
 
 
-def files_set_aside(result: dg.ExecuteInProcessResult) -> tuple[int, str]:
-    """(files the raw gates set aside whole as untrusted, their findings) from the raw gate checks' metadata."""
-    count, findings = 0, []
+def files_set_aside(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The files the raw gates set aside whole as untrusted, from the raw gate checks' metadata."""
+    files: list[str] = []
     for evaluation in result.get_asset_check_evaluations():
-        files = int(getattr(evaluation.metadata.get("files_set_aside"), "value", 0) or 0)
-        if files:
-            count += files
-            text = str(getattr(evaluation.metadata.get("findings"), "value", "") or "")
-            findings += [line for line in text.splitlines() if line.startswith("- QUARANTINED")]
-    return count, "\n".join(findings)
+        text = str(getattr(evaluation.metadata.get("set_aside_files"), "value", "") or "")
+        files += [line for line in text.splitlines() if line]
+    return files
 
 
 def alert_from_result(result: dg.ExecuteInProcessResult, first: date, last: date) -> dict:
@@ -202,9 +199,11 @@ def run_sample(settings: OrchestrationSettings | None = None) -> int:
         print(f"Landing refused {refused} file(s); the warehouse was built and published without them "
               f"(exit code {EXIT_FILES_REFUSED}). Fix or remove them: the next run lands or forgets them.\n{reasons}",
               file=sys.stderr)
-    untrusted, findings = files_set_aside(result)
+    untrusted = files_set_aside(result)
     if untrusted:
-        print(f"The raw gates set {untrusted} untrusted file(s) aside whole; the warehouse was built and published "
-              f"without them (exit code {EXIT_FILES_REFUSED}). Re-send them corrected or remove them.\n{findings}",
+        listed = "\n".join(f"  {path}" for path in untrusted)
+        print(f"The raw gates set {len(untrusted)} untrusted file(s) aside whole; the warehouse was built and "
+              f"published without them (exit code {EXIT_FILES_REFUSED}). Re-send them corrected or remove them.\n"
+              f"{listed}",
               file=sys.stderr)
     return EXIT_FILES_REFUSED if refused or untrusted else 0

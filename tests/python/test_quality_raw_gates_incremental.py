@@ -10,7 +10,8 @@ files (agent events and a roster), then the raw gates, step by step on one build
 5. a Tuesday file with 10 of its 100 timestamps broken and a garbage chat file land: landing quarantines the chat file;
    the gates judge only the Tuesday file (not the Monday again), set its 10 rows aside, then the file's 90 others
    (file not trusted: set aside whole) and pass;
-6. the chat file is deleted and the Tuesday file re-sent corrected: landing retires the chat file (healed, as
+6. nothing new: the Tuesday file is reported again (still set aside), and nothing of it is moved again;
+7. the chat file is deleted and the Tuesday file re-sent corrected: landing retires the chat file (healed, as
    before), the gates judge the Tuesday file again and pass.
 
 One fixture runs the steps (about 6 s: the first gate run validates every suite, 1.8 s; a later one with a file or
@@ -143,9 +144,10 @@ def _run_scenario(ex: Exports) -> Scenario:
     ex.events(TUESDAY, [event(n, TUESDAY, at="31/12/2026 25:61" if n % 10 == 0 else None) for n in range(100)])
     ex.write(CHAT_GARBAGE, "\x00\x01 not json at all\n")
     steps[5] = _step(ex)
+    steps[6] = _step(ex)  # nothing new: the Tuesday file is still untrusted, nothing of it is left to move
     ex.delete(CHAT_GARBAGE)
     ex.events(TUESDAY, [event(n, TUESDAY) for n in range(100)])  # re-sent corrected
-    steps[6] = _step(ex)
+    steps[7] = _step(ex)
     return Scenario(steps, replanned)
 
 
@@ -226,8 +228,16 @@ def test_a_bad_file_landed_later_is_set_aside_whole_and_the_run_goes_on(scenario
     assert fifth.state == [(fifth.max_attempt, fifth.gates.run_id)]
 
 
-def test_removing_or_correcting_the_bad_files_heals_as_before(scenario: Scenario) -> None:
+def test_a_file_set_aside_by_an_earlier_run_is_still_reported_and_not_moved_again(scenario: Scenario) -> None:
     sixth = scenario.steps[6]
+    assert [(f.source_file, f.failing_rows, f.file_rows, f.is_set_aside) for f in sixth.gates.untrusted_files] == [
+        (events_file(TUESDAY), 10, 100, True)]
+    assert sixth.quarantined == []  # nothing moved again
+    assert sixth.gates.ok and "still set aside whole" in sixth.gates.render()
+
+
+def test_removing_or_correcting_the_bad_files_heals_as_before(scenario: Scenario) -> None:
+    sixth = scenario.steps[7]
     assert sixth.landing.ok and sixth.landing.retired == [CHAT_GARBAGE]
     assert [f.path for f in sixth.landing.replaced] == [events_file(TUESDAY)]
     assert sixth.gates.judged_files == {EVENTS: (events_file(TUESDAY),)}

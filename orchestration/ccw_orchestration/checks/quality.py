@@ -65,6 +65,7 @@ def _check_results(report, check_name: str, keys: Sequence[dg.AssetKey]) -> Iter
                 "expectations": len(results),
                 "critical_failures": len(critical),
                 "files_set_aside": len(files),
+                "set_aside_files": "\n".join(f.source_file for f in files),
                 "warnings": len(warnings),
                 "findings": dg.MetadataValue.md("\n".join(lines) or "all expectations met"),
                 "data_docs": str(report.data_docs_index or ""),

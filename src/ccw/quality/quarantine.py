@@ -93,19 +93,29 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
         per_rule as (
           select source_file, rule, count(distinct row_number) as rule_rows
           from quarantined group by source_file, rule
+        ),
+        -- files an earlier run already set aside whole (this version of them): nothing of them is left to move
+        set_aside_files as (
+          select distinct q.source_file
+          from {QUARANTINED_ROWS} as q
+          join current_files as f on f.file_path = q.source_file and f.landed_checksum = q.file_checksum
+          where q.rule = '{UNTRUSTED_RULE}'
         )
-        select p.source_file, p.raw_table, p.failing_rows, f.landed_rows, r.rule, r.rule_rows
+        select p.source_file, p.raw_table, p.failing_rows, f.landed_rows, r.rule, r.rule_rows,
+               s.source_file is not null as is_set_aside
         from per_file as p
         join current_files as f on f.file_path = p.source_file
         join per_rule as r on r.source_file = p.source_file
+        left join set_aside_files as s on s.source_file = p.source_file
         where p.failing_rows > ? * f.landed_rows
         order by p.source_file, r.rule
         """,
         [max_bad_share],
     ).fetchall()
     files: dict[str, UntrustedFile] = {}
-    for source_file, raw_table, failing_rows, file_rows, rule, rule_rows in rows:
-        entry = files.setdefault(source_file, UntrustedFile(source_file, raw_table, failing_rows, file_rows, {}))
+    for source_file, raw_table, failing_rows, file_rows, rule, rule_rows, is_set_aside in rows:
+        entry = files.setdefault(source_file, UntrustedFile(source_file, raw_table, failing_rows, file_rows, {},
+                                                            bool(is_set_aside)))
         entry.rules[rule] = rule_rows
     return list(files.values())
 
@@ -113,10 +123,13 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
 def set_aside_untrusted(con, run_id: str, at: datetime, files: list[UntrustedFile], max_bad_share: float,
                         set_aside_rows=set_aside) -> int:
     """The rows an untrusted file still has in its raw table, set aside under UNTRUSTED_RULE with the reason (its
-    share of rows failing critical rules): the file then counts as refused for its day. ``set_aside_rows``: DuckDB's
-    ``set_aside`` or Spark's (``ccw.quality.on_spark``), on ``con``. Returns the rows moved."""
+    share of rows failing critical rules): the file then counts as refused for its day. A file an earlier run set
+    aside (``is_set_aside``) has nothing left and is skipped. ``set_aside_rows``: DuckDB's ``set_aside`` or Spark's
+    (``ccw.quality.on_spark``), on ``con``. Returns the rows moved."""
     moved = 0
     for f in files:
+        if f.is_set_aside:
+            continue
         rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
         reason = (f"file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows ({f.share:.1%}) failed critical rules "
                   f"({rules}); threshold {max_bad_share:.1%}: the file is set aside whole")

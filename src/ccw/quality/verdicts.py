@@ -33,6 +33,7 @@ class UntrustedFile:
     failing_rows: int
     file_rows: int
     rules: dict[str, int]  # rule -> rows
+    is_set_aside: bool = False  # an earlier run already set this version of the file aside whole
 
     @property
     def share(self) -> float:
@@ -87,8 +88,9 @@ class GateReport:
             rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
             lines.append(
                 f"  QUARANTINED {f.source_file}: file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows "
-                f"({f.share:.1%}) failed critical rules ({rules}); threshold {self.max_bad_share:.1%}: set aside "
-                "whole, its day is built and published without it"
+                f"({f.share:.1%}) failed critical rules ({rules}); threshold {self.max_bad_share:.1%}: "
+                f"{'still set aside' if f.is_set_aside else 'set aside'} whole, its day is built and published "
+                "without it"
             )
         lines += [f"  CRITICAL {r.asset} {r.expectation}: {r.message}" for r in self.failures]
         lines += [f"  WARNING  {r.asset} {r.expectation}: {r.message}" for r in self.warnings]
