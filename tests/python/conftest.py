@@ -348,8 +348,9 @@ def semantic_layer(built_sample: PipelineRun) -> Iterator[Any]:
 @dataclass
 class FaultyTinyRun:
     """One `ccw run` of a tiny sample with PII seeded into every source's latest files (test_pii_everywhere), files
-    landing must refuse or list (test_land_paths) and a queue no seed configures (test_unconfigured_queues): three
-    scenarios, one build, to keep `make test` short."""
+    landing must refuse or list (test_land_paths), a queue no seed configures (test_unconfigured_queues) and an
+    agent-events file the raw gates must set aside whole (test_quality_pipeline): four scenarios, one build, to keep
+    `make test` short."""
 
     data: Path
     needles: Any  # test_pii_everywhere.Needles
@@ -357,25 +358,28 @@ class FaultyTinyRun:
     output: str
     seconds: float
     renamed_queue: Any = None  # test_unconfigured_queues.RenamedQueue
+    untrusted: Any = None  # test_quality_pipeline.BrokenFile
 
 
 @built_in_background("faulty_tiny_run")
 def build_faulty_tiny_run(base: Path) -> FaultyTinyRun:
     from test_land_paths import plant_files_landing_refuses
     from test_pii_everywhere import seed_pii
+    from test_quality_pipeline import break_agent_events_file
     from test_unconfigured_queues import rename_queue
 
     data = base / "data"
     generated = run_ccw(data, "generate", "--preset", "tiny")
     assert generated.returncode == 0, generated.stdout[-3000:] + generated.stderr[-3000:]
     renamed_queue = rename_queue(data / "raw")
+    untrusted = break_agent_events_file(data / "raw")
     needles = seed_pii(data / "raw")
     plant_files_landing_refuses(data, base)
     started = time.perf_counter()
     result = run_ccw(data, "run")
     return FaultyTinyRun(data=data, needles=needles, returncode=result.returncode,
                          output=result.stdout + result.stderr, seconds=time.perf_counter() - started,
-                         renamed_queue=renamed_queue)
+                         renamed_queue=renamed_queue, untrusted=untrusted)
 
 
 @pytest.fixture(scope="session")

@@ -1,20 +1,20 @@
 """The gates inside ``ccw run``: they pass on the clean default sample (the shared run), and a corrupted export is
-set aside whole while everything else is built and published (one bad file never stops the rest)."""
+set aside whole while everything else is built and published (one bad file never stops the rest; on the faulty tiny
+run, conftest)."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
-import shutil
 from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
 
-from conftest import PipelineRun, run_ccw
+from conftest import FaultyTinyRun, PipelineRun
 
 WINDOW_BEFORE, WINDOW_AFTER = timedelta(days=7), timedelta(days=2)  # export day - 7 .. export day + 1 (whole day)
 
@@ -80,69 +80,67 @@ def test_gates_pass_on_the_clean_default_sample(built_sample: PipelineRun) -> No
     assert sorted((t, r, n) for (t, r), n in per_table.items()) == daily
 
 
-def _copy_run(source: PipelineRun, target: Path) -> None:
-    """The shared run's files: exports hard-linked (never written in place), databases copied."""
-    for path in source.raw_root.rglob("*"):
-        if path.is_file():
-            copy = target / "raw" / path.relative_to(source.raw_root)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, copy)
-            shutil.copystat(path, copy)
-    (target / "build").mkdir()
-    shutil.copy2(source.build_warehouse, target / "build" / source.build_warehouse.name)
-    if source.warehouse.exists():
-        shutil.copy2(source.warehouse, target / source.warehouse.name)
+@dataclass(frozen=True)
+class BrokenFile:
+    """An agent-events file planted into a sample with every 20th event's timestamp broken."""
+
+    source: str  # its path under the raw root
+    rows: int
+    broken: int
 
 
-def test_a_corrupted_export_is_set_aside_whole_and_the_rest_is_built_and_published(
-    built_sample: PipelineRun, tmp_path: Path
-) -> None:
-    """Every 20th event of one agent-events file loses its timestamp: 5 % of the file, above the 1 % threshold. The
-    raw gates quarantine the broken events under their rule and the file's other rows under file_not_trusted (none
-    of it reaches a model, nothing is lost); the run builds and publishes everything else and exits 3 naming the
-    file, the rule and the count; the file counts as refused for its day (data_completeness_daily), so the day is
-    flagged incomplete. Removing or re-sending the file heals (test_quality_raw_gates_incremental)."""
-    _copy_run(built_sample, tmp_path)
-    victim = tmp_path / "raw" / "telephony" / "agent_events" / "2026-10-14.jsonl"
+def break_agent_events_file(raw_root: Path) -> BrokenFile:
+    """Every 20th event of the middle agent-events file of ``raw_root`` loses its timestamp: 5 % of the file, above
+    the 1 % threshold (not the newest file, which test_pii_everywhere seeds). ``conftest.build_faulty_tiny_run``
+    plants it into the faulty tiny run (one build for several scenarios, to keep `make test` short)."""
+    files = sorted((raw_root / "telephony" / "agent_events").glob("*.jsonl"))
+    victim = files[len(files) // 2]
     lines = victim.read_text(encoding="utf-8").splitlines()
-    victim.unlink()  # a new file, not the hard-linked one of the shared run
     broken = 0
-    for i in range(0, len(lines), 20):  # every 20th event loses its timestamp: 5 % of the file
+    for i in range(0, len(lines), 20):
         record = json.loads(lines[i])
-        record["EventTimestamp"] = "14/10/2026 25:99"
+        record["EventTimestamp"] = f"{victim.stem[8:10]}/{victim.stem[5:7]}/{victim.stem[:4]} 25:99"
         lines[i] = json.dumps(record)
         broken += 1
     victim.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    serving = tmp_path / built_sample.warehouse.name
-    serving_before = hashlib.sha256(serving.read_bytes()).hexdigest()
+    return BrokenFile(source=victim.relative_to(raw_root).as_posix(), rows=len(lines), broken=broken)
 
-    result = run_ccw(tmp_path, "run")
 
-    output = result.stdout + result.stderr
-    assert result.returncode == 3, output[-3000:]
-    source = "telephony/agent_events/2026-10-14.jsonl"
-    assert (f"QUARANTINED {source}: file not trusted: {broken:,} of {len(lines):,} rows" in output), output[-3000:]
+def test_a_corrupted_export_is_set_aside_whole_and_the_rest_is_built_and_published(
+    faulty_tiny_run: FaultyTinyRun,
+) -> None:
+    """Every 20th event of one agent-events file loses its timestamp (``break_agent_events_file``). The raw gates
+    quarantine the broken events under their rule and the file's other rows under file_not_trusted (none of it
+    reaches a model, nothing is lost); the run builds and publishes everything else and exits 3 naming the file, the
+    rule and the count; the file counts as refused for its day (data_completeness_daily), so the day is flagged
+    incomplete. Removing or re-sending the file heals (test_quality_raw_gates_incremental)."""
+    data, output, planted = faulty_tiny_run.data, faulty_tiny_run.output, faulty_tiny_run.untrusted
+    source, day = planted.source, date.fromisoformat(Path(planted.source).stem)
+    assert planted.rows >= 100 and planted.broken * 100 > planted.rows  # over the 1 % threshold
+
+    assert faulty_tiny_run.returncode == 3, output[-3000:]
+    assert f"QUARANTINED {source}: file not trusted: {planted.broken:,} of {planted.rows:,} rows" in output, (
+        output[-3000:])
     assert "EventTimestamp_valid_record_time" in output
     assert "The raw gates set 1 untrusted file(s) aside whole" in output
-    assert hashlib.sha256(serving.read_bytes()).hexdigest() != serving_before  # published
-    with duckdb.connect(str(tmp_path / "build" / built_sample.build_warehouse.name), read_only=True) as con:
+    with duckdb.connect(str(data / "build" / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select rule, count(*) from quality.quarantined_rows where source_file = ? "
                            "group by rule order by rule", [source]).fetchall() == [
-            ("EventTimestamp_valid_record_time", broken), ("file_not_trusted", len(lines) - broken)]
+            ("EventTimestamp_valid_record_time", planted.broken), ("file_not_trusted", planted.rows - planted.broken)]
         assert con.execute("select count(*) from raw.telephony__agent_events where _source_file = ?",
                            [source]).fetchone() == (0,)
-    with duckdb.connect(str(serving), read_only=True) as con:
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:  # published
         status, refused, reason, complete = con.execute(
             "select file_status, refused_file, refused_reason, is_complete_day from marts.data_completeness_daily "
-            "where date_day = date '2026-10-14' and raw_table = 'telephony__agent_events'").fetchone()
+            "where date_day = ? and raw_table = 'telephony__agent_events'", [day]).fetchone()
     assert (status, refused, complete) == ("refused", source, False)
-    assert reason.startswith(f"file not trusted: {broken:,} of {len(lines):,} rows")
+    assert reason.startswith(f"file not trusted: {planted.broken:,} of {planted.rows:,} rows")
     failed = [
         json.loads(p.read_text(encoding="utf-8"))
-        for p in (tmp_path / "quality" / "validations" / "raw" / "telephony__agent_events").rglob("*.json")
+        for p in (data / "quality" / "validations" / "raw" / "telephony__agent_events").rglob("*.json")
     ]
     assert [v["success"] for v in failed] == [False], "the Data Docs record the failing validation"
-    assert list((tmp_path / "quality" / "data_docs").rglob("warehouse-raw.telephony__agent_events.html"))
+    assert list((data / "quality" / "data_docs").rglob("warehouse-raw.telephony__agent_events.html"))
 
 
 def test_python_m_ccw_quality_runs_the_gates_when_pyspark_is_installed(tmp_path: Path) -> None:
