@@ -11,7 +11,9 @@ deleted, landing retires them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import duckdb
 
@@ -78,13 +80,16 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
           from raw._landing_files
           where has_rows_in_raw and landed_rows > 0
         ),
-        quarantined as (
+        current_quarantine as (
           select q.source_file, q.raw_table, q.rule, q.row_number
           from {QUARANTINED_ROWS} as q
           join current_files as f on f.file_path = q.source_file and f.landed_checksum = q.file_checksum
+        ),
+        quarantined as (
+          select * from current_quarantine
           -- exact copies of a record in its own file (at-least-once delivery) lose nothing: set aside, not a
           -- reason to distrust the file; the rows an earlier run set aside with the whole file are not a finding
-          where not ends_with(q.rule, '_unique_per_version') and q.rule <> '{UNTRUSTED_RULE}'
+          where not ends_with(rule, '_unique_per_version') and rule <> '{UNTRUSTED_RULE}'
         ),
         per_file as (
           select source_file, raw_table, count(distinct row_number) as failing_rows
@@ -96,10 +101,7 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
         ),
         -- files an earlier run already set aside whole (this version of them): nothing of them is left to move
         set_aside_files as (
-          select distinct q.source_file
-          from {QUARANTINED_ROWS} as q
-          join current_files as f on f.file_path = q.source_file and f.landed_checksum = q.file_checksum
-          where q.rule = '{UNTRUSTED_RULE}'
+          select distinct source_file from current_quarantine where rule = '{UNTRUSTED_RULE}'
         )
         select p.source_file, p.raw_table, p.failing_rows, f.landed_rows, r.rule, r.rule_rows,
                s.source_file is not null as is_set_aside
@@ -120,8 +122,8 @@ def untrusted_files(con: duckdb.DuckDBPyConnection, max_bad_share: float) -> lis
     return list(files.values())
 
 
-def set_aside_untrusted(con, run_id: str, at: datetime, files: list[UntrustedFile], max_bad_share: float,
-                        set_aside_rows=set_aside) -> int:
+def set_aside_untrusted(con: Any, run_id: str, at: datetime, files: list[UntrustedFile], max_bad_share: float,
+                        set_aside_rows: Callable[..., int] = set_aside) -> int:
     """The rows an untrusted file still has in its raw table, set aside under UNTRUSTED_RULE with the reason (its
     share of rows failing critical rules): the file then counts as refused for its day. A file an earlier run set
     aside (``is_set_aside``) has nothing left and is skipped. ``set_aside_rows``: DuckDB's ``set_aside`` or Spark's
@@ -130,9 +132,7 @@ def set_aside_untrusted(con, run_id: str, at: datetime, files: list[UntrustedFil
     for f in files:
         if f.is_set_aside:
             continue
-        rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
-        reason = (f"file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows ({f.share:.1%}) failed critical rules "
-                  f"({rules}); threshold {max_bad_share:.1%}: the file is set aside whole")
+        reason = f"{f.finding(max_bad_share)}: the file is set aside whole"
         rows = (f"select _source_file, _row_number from {raw_relation(f.raw_table)} "
                 f"where _source_file = {literal(f.source_file)}")
         moved += set_aside_rows(con, run_id, at, f.raw_table, [(UNTRUSTED_RULE, reason, rows)])

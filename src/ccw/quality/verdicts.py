@@ -39,6 +39,12 @@ class UntrustedFile:
     def share(self) -> float:
         return self.failing_rows / self.file_rows if self.file_rows else 1.0
 
+    def finding(self, max_bad_share: float) -> str:
+        """What the gates found, as the run's output and the quarantine's reason (data_completeness_daily) say it."""
+        rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(self.rules.items()))
+        return (f"file not trusted: {self.failing_rows:,} of {self.file_rows:,} rows ({self.share:.1%}) failed "
+                f"critical rules ({rules}); threshold {max_bad_share:.1%}")
+
 
 @dataclass
 class GateReport:
@@ -85,10 +91,8 @@ class GateReport:
                 f"{self.files_carried_over or 0:,} carried over as already judged"
             )
         for f in self.untrusted_files:
-            rules = ", ".join(f"{rule} {n:,}" for rule, n in sorted(f.rules.items()))
             lines.append(
-                f"  QUARANTINED {f.source_file}: file not trusted: {f.failing_rows:,} of {f.file_rows:,} rows "
-                f"({f.share:.1%}) failed critical rules ({rules}); threshold {self.max_bad_share:.1%}: "
+                f"  QUARANTINED {f.source_file}: {f.finding(self.max_bad_share)}: "
                 f"{'still set aside' if f.is_set_aside else 'set aside'} whole, its day is built and published "
                 "without it"
             )
