@@ -201,11 +201,18 @@ def entry() -> None:
     unlinks them, which is its job, and warns "There appear to be 1 leaked semaphore objects". That warning is
     turned off here, before the tracker starts (it takes the interpreter's -W options): nothing is left behind."""
     import gc
-    import os
 
     sys.warnoptions.append(f"ignore:{RESOURCE_TRACKER_WARNING}:UserWarning")
     code = main()
     gc.collect()
+    exit_without_teardown(code)
+
+
+def exit_without_teardown(code: int = 0) -> None:
+    """End this process with ``code``, its streams flushed, without the interpreter's teardown (``entry`` says why);
+    ``ccw.spark.in_child``'s workers end so too."""
+    import os
+
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

@@ -71,6 +71,21 @@ def prepare_child() -> None:
         main.__file__ = __file__
 
 
+def prepare_pool_child() -> None:
+    """``in_child``'s worker: ``prepare_child``, and an exit as ``ccw``'s, without the interpreter's teardown, where
+    DuckDB's Python module printed dozens of "nanobind: leaked ..." lines into the test log after a child had run the
+    quality gates (GX's caches still hold DuckDB objects; every file is closed by then). Registered before the work
+    starts, the handler runs after the exit handlers registered since (pyspark's among them); multiprocessing's own
+    clean-up runs before any of them, where the worker's process ends. A pool's worker ends only when the pool
+    shuts down, after it has sent its result, so its exit status (0) tells nothing, as before."""
+    import atexit
+
+    from ccw.cli import exit_without_teardown
+
+    prepare_child()
+    atexit.register(exit_without_teardown)
+
+
 def _with_environment(environment: dict[str, str], function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     os.environ.update(environment)
     return function(*args, **kwargs)
@@ -88,7 +103,7 @@ def in_child(function: Callable[..., T], *args: Any, environment: dict[str, str]
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=prepare_child) as pool:
+                             initializer=prepare_pool_child) as pool:
         return pool.submit(_with_environment, dict(environment or {}), function, *args, **kwargs).result()
 
 
