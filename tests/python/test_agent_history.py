@@ -17,7 +17,7 @@ import pytest
 
 from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
-from conftest import background_result, built_in_background, in_own_process
+from conftest import NO_JSON_ARTIFACTS, background_result, built_in_background, in_own_process
 
 #: (agent, first roster day of the new team, last roster day of it, new team); hand-made moves written into the
 #: tiny sample's roster files (the tiny preset has no team moves of its own)
@@ -74,7 +74,7 @@ def build_agent_history(base: Path) -> Path:
     env = {
         **os.environ, "CCW_DATA_DIR": str(base), "CCW_BUILD_WAREHOUSE": str(warehouse),
         "CCW_RAW_ROOT": str(base / "raw"), "DBT_TARGET_PATH": str(base / "target"), "DBT_LOG_PATH": str(base / "logs"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **NO_JSON_ARTIFACTS,
     }
     child = subprocess.run([sys.executable, "-c", BUILD_SCRIPT], env=env, capture_output=True, text=True,
                            timeout=900)

@@ -34,7 +34,7 @@ from ccw.build import dbt_target_path
 from ccw.generate import GeneratorConfig, generate
 from ccw.land import land_all
 from ccw.publish import publish
-from conftest import ROOT, background_result, built_in_background, in_own_process
+from conftest import NO_JSON_ARTIFACTS, ROOT, background_result, built_in_background, in_own_process
 
 #: the day-window incremental models (config materialized incremental with delete_day_window) and all they read;
 #: the ticket and survey facts (full rebuilds over incremental staging: the reopened ticket, the late answer)
@@ -475,11 +475,14 @@ def hide_new_hire(sample: Path) -> None:
             writer.writerows(rows)
 
 
-def run_dbt(base: Path, warehouse: Path, *args: str) -> None:
+def run_dbt(base: Path, warehouse: Path, *args: str, artifacts: bool = False) -> None:
+    """``dbt <args>`` in a child process; its manifest.json and run_results.json only with ``artifacts``
+    (``built_models`` reads the last daily build's)."""
     env = {
         **os.environ, "CCW_DATA_DIR": str(base), "CCW_BUILD_WAREHOUSE": str(warehouse),
         "DBT_LOG_PATH": str(base / "logs"),
         "DBT_PROFILES_DIR": str(ROOT), "DBT_PROJECT_DIR": str(ROOT), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **({} if artifacts else NO_JSON_ARTIFACTS),
     }
     env.pop("CCW_PII_SALT", None)
     child = subprocess.run([sys.executable, "-c", RUN_SCRIPT, *args], env=env, capture_output=True, text=True,
@@ -602,7 +605,7 @@ def build_incremental_history(base: Path) -> Histories:
             probe, crm_probe = untouched_rows(warehouse), untouched_crm_rows(warehouse)
             shutil.copy2(before_last, warehouse)
         land_all(raw, warehouse, data / "quarantine")
-        run_dbt(data, warehouse, "build", *select)
+        run_dbt(data, warehouse, "build", *select, artifacts=day == DAILY[-1])
         if day == LATE_LEG:
             legs_probe, late_leg = legs_computed(warehouse), late_leg_outcome(warehouse, middle_leg, next_leg)
         if day in (CUT, TEST_LEG_RESENT):

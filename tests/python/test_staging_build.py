@@ -14,6 +14,7 @@ import yaml
 
 from ccw.build import build_folder_env, reuse_project_parse
 from ccw.exports import GENERATED as ENTITIES
+from conftest import NO_JSON_ARTIFACTS
 from staging_fixture import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +48,7 @@ def build_staging(tmp: Path, command: str = "build") -> subprocess.CompletedProc
         **os.environ,
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         **build_folder_env(tmp / "warehouse.duckdb"),  # CCW_BUILD_WAREHOUSE among them
+        **NO_JSON_ARTIFACTS,
     }
     env.pop("CCW_PII_SALT", None)
     # cautious: leave out tests that also read later layers (e.g. reconciliations of intermediate models),
