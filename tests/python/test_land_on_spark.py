@@ -4,9 +4,11 @@ The rules, not the code's output, give the expectations: a corrupt JSON-lines fi
 column are quarantined with a reason naming their problem while the other files land (GB18030 decoded, gzip read);
 a re-sent changed file replaces its rows, an unchanged one is `unchanged`; deleting a quarantined file retires its
 quarantine record at the next landing. That the tiny preset lands with the same raw columns, rows and manifest
-outcomes as on DuckDB is checked on the suite's one Spark build (test_spark_build.py).
+outcomes as on DuckDB is checked on the suite's one Spark build (test_spark_build.py). Last, in the same session: a
+file the raw gates on Spark distrust is set aside whole, as on DuckDB, and the table can be read afterwards.
 
-One Spark session for the whole file (a JVM start costs about 15 CPU-s), started in the background at session start,
+One Spark session for the whole file (a JVM start costs about 15 CPU-s; the untrusted-file test had a JVM of its own,
+about 100 CPU-s in a clean-clone `make test`), started in the background at session start,
 in a tmp data folder: `CCW_DATA_DIR` points the warehouse and the Derby metastore there; the JVM runs with its quick
 compiler only and Spark without code generation (cheaper for a short session on small data). Skips, saying why, when
 pyspark or Java is missing.
@@ -354,3 +356,62 @@ def test_a_parquet_file_spark_cannot_decode_is_quarantined_alone_and_an_emptied_
     second = {f.path: (f.outcome, f.rows) for f in _land_spark(spark_env, raw).files}
     assert second["crm@pq/orders/2026-10-07.parquet"] == ("replaced", 0)
     assert counts() == {}
+
+
+# ---------------------------------------------------------------- (5) an untrusted file, set aside whole by the gates
+
+
+def _plant_blank_keys(raw_root: Path) -> tuple[str, int, int]:
+    """Blank ``customer_id`` (the key: a critical row rule) in every tenth row of the largest CRM customers file:
+    (its path under the raw root, rows blanked, rows in the file)."""
+    files = sorted((raw_root / "crm" / "customers").glob("*.csv"), key=lambda p: (p.stat().st_size, p.name))
+    target = files[-1]
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], rows[1:]
+    key = header.index("customer_id")
+    for index in range(0, len(body), 10):
+        body[index][key] = "  "
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *body])
+    return target.relative_to(raw_root).as_posix(), len(range(0, len(body), 10)), len(body)
+
+
+def test_an_untrusted_file_is_set_aside_whole_on_spark_as_on_duckdb(spark_env, tmp_path, monkeypatch):
+    """A critical raw problem planted in one export file (the key blanked in a tenth of its rows) stops the raw gate
+    on Spark as on DuckDB: the same file distrusted for the same rule, its rows all set aside. On Spark, in this
+    module's session after the landing tests (the CRM customers table is theirs alone), with only the customers'
+    suite: the gates on Spark judge whole tables, and each expectation of an empty table is a Spark job all the same;
+    the DuckDB gates judge only the tables with new files."""
+    from ccw.generate import GeneratorConfig, generate
+    from ccw.land.spark import land_all_on_spark
+    from ccw.quality import run_raw_gates, suites
+
+    sample = tmp_path / "sample"
+    generate(GeneratorConfig.preset("tiny"), sample, progress=False)
+    planted, reports = {}, {}
+    for engine in ("duckdb", "spark"):
+        root = tmp_path / engine
+        shutil.copytree(sample / "crm" / "customers", root / "raw" / "crm" / "customers")
+        planted[engine] = _plant_blank_keys(root / "raw")
+    duck = tmp_path / "duckdb"
+    land_all(duck / "raw", duck / "build" / "warehouse.duckdb", duck / "quarantine")
+    reports["duckdb"] = run_raw_gates(duck / "build" / "warehouse.duckdb", duck)
+    every_suite = suites.raw_suites
+    monkeypatch.setattr(suites, "raw_suites", lambda: [s for s in every_suite() if s.name == "raw.crm__customers"])
+    spark, data_dir = spark_env
+    land_all_on_spark(tmp_path / "spark" / "raw", tmp_path / "spark" / "quarantine", spark=spark)
+    reports["spark"] = run_raw_gates(data_dir / "build" / "warehouse.duckdb", data_dir, engine="spark")
+    assert planted["spark"] == planted["duckdb"]  # the same sample, the same file planted
+    path, blanked, file_rows = planted["duckdb"]
+    assert blanked >= 10 and blanked / file_rows > 0.05  # over the 1 % a file may fail before it is not trusted
+    for engine, report in reports.items():
+        assert [(f.source_file, f.raw_table, f.failing_rows, f.file_rows, dict(f.rules))
+                for f in report.untrusted_files] == [
+            (path, "crm__customers", blanked, file_rows, {"customer_id_present": blanked})], engine
+        # the blank keys under their rule, then the file's other rows: the untrusted file is set aside whole
+        assert report.quarantined_rows == file_rows, engine
+    assert [r.expectation for r in reports["spark"].results if r.severity == "critical" and not r.success] == [
+        r.expectation for r in reports["duckdb"].results if r.severity == "critical" and not r.success]
+    kept = spark.sql(f"select count(*) from raw.crm__customers where _source_file = '{path}'").collect()[0][0]
+    assert kept == 0

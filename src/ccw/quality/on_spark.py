@@ -265,5 +265,10 @@ def run_on_spark(stage: str, data_dir: Path, max_bad_share: float) -> GateReport
         results = [gates._plain_result(con, c, _sql_of) for c in checked]
     report.results = results + not_run
     _store(spark, report.run_id, stage, at, report.results)
+    # GX's Spark data source keeps each batch it validated cached. After an untrusted file was set aside whole (its
+    # folder deleted), the cached batch still listed the file, and the next query of the table in this session
+    # failed with FAILED_READ_FILE.FILE_NOT_EXIST (test_land_on_spark); in a run, the next reader is dbt, in the
+    # same Spark worker. Nothing reads those batches again.
+    spark.catalog.clearCache()
     report.seconds = time.perf_counter() - started
     return report
